@@ -1,0 +1,266 @@
+/*
+ * wiredup: near-duplicate detection and clustering of news articles.
+ *
+ * The whole public API of libwiredup. Read it top to bottom:
+ *
+ *   options      wu_opt, wu_opt_init(), wu_opt_finish()
+ *   normalize    wu_normalize()       UTF-8 -> NFKC case-folded words
+ *   shingle      wu_shingle()         words -> 64-bit shingle hashes
+ *   sketch       wu_sketch()          shingles -> MinHash signature
+ *   estimate     wu_sig_jaccard(), wu_containment()
+ *   lsh          wu_lsh_params()      threshold -> bands x rows
+ *   records      wu_json_record(), wu_parse_date(), wu_article_file()
+ *   corpus       wu_corpus_*          sketched articles in flat arrays
+ *   cluster      wu_cluster()         LSH + verify + union-find
+ *   eval         wu_eval()            ARI, B-cubed, pairwise scores
+ *
+ * Nothing here keeps global mutable state; every function that may run on
+ * several threads takes its buffers from the caller.
+ */
+#ifndef WIREDUP_H
+#define WIREDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WU_VERSION "0.1.0"
+/* Bumped whenever normalization output changes: signatures made with
+ * different versions are not comparable. */
+#define WU_NORMALIZE_VERSION 1
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+enum wu_shingle_kind { WU_SHINGLE_WORD = 0, WU_SHINGLE_CHAR = 1 };
+enum wu_measure { WU_MEASURE_CONTAINMENT = 0, WU_MEASURE_JACCARD = 1 };
+enum wu_verify { WU_VERIFY_SIGNATURE = 0, WU_VERIFY_EXACT = 1 };
+
+typedef struct wu_opt {
+	int shingle_kind;   /* WU_SHINGLE_WORD (default) or WU_SHINGLE_CHAR */
+	int ngram;          /* words (default 5) or characters (default 9) a shingle */
+	int num_perm;       /* signature length k (default 128, 8..1024, a multiple of 8) */
+	uint64_t seed;      /* hash seed (default 1); part of the signature's identity */
+	int measure;        /* WU_MEASURE_CONTAINMENT (default) or WU_MEASURE_JACCARD */
+	double threshold;   /* similarity at or above which two articles are copies (default 0.8) */
+	double min_length_ratio; /* containment only: smaller/larger shingle count at least this (default 0.5) */
+	int bands, rows;    /* LSH banding; 0 = chosen from the threshold (default) */
+	int verify;         /* WU_VERIFY_SIGNATURE (default) or WU_VERIFY_EXACT */
+	int max_bucket;     /* LSH buckets larger than this are linked to their first
+	                       max_bucket members only, to stay sub-quadratic (default 64) */
+} wu_opt;
+
+/* Sets every field to its documented default. */
+void wu_opt_init(wu_opt *opt);
+
+/* Fills opt's derived fields (ngram when 0 becomes the kind's default,
+ * bands/rows when 0 are chosen by wu_lsh_params()) and validates the rest.
+ * Returns 0, or -1 with a reason in err. */
+int wu_opt_finish(wu_opt *opt, char *err, size_t errlen);
+
+/* The Jaccard similarity the LSH bands are tuned for: the threshold itself
+ * for WU_MEASURE_JACCARD; for containment, the Jaccard of a pair that meets
+ * the containment threshold at the smallest allowed length ratio. */
+double wu_opt_lsh_threshold(const wu_opt *opt);
+
+/* ------------------------------------------------------------------ */
+/* Growable buffers (caller-owned, reused across calls)                */
+/* ------------------------------------------------------------------ */
+
+typedef struct { char *s; size_t n, cap; } wu_str;
+typedef struct { uint64_t *a; size_t n, cap; } wu_u64s;
+typedef struct { uint32_t *a; size_t n, cap; } wu_u32s;
+
+void wu_str_free(wu_str *b);
+void wu_u64s_free(wu_u64s *v);
+
+/* ------------------------------------------------------------------ */
+/* Normalize                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Writes the words of UTF-8 text s[0..n) to out (replacing its contents),
+ * lower-cased by Unicode NFKC case folding and joined by single spaces.
+ * Letters, digits and combining marks make words; everything else
+ * (punctuation, quotes of any shape, dashes, symbols, any white space) only
+ * separates them. Invalid UTF-8 bytes act as separators; their count is
+ * added to *n_invalid when it is not NULL. Returns out->n. */
+size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
+
+/* ------------------------------------------------------------------ */
+/* Shingle                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Hashes the shingles of normalized text w[0..n) (output of wu_normalize)
+ * into out (replaced): word n-grams or character n-grams per opt. A text
+ * with fewer than ngram units yields one shingle, the whole text, so short
+ * texts stay distinct. The hashes are sorted and unique: out->n is the
+ * exact shingle-set size. An empty text yields no shingle. */
+size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
+
+/* ------------------------------------------------------------------ */
+/* Sketch                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Writes the MinHash signature sig[0..opt->num_perm) of the shingle set
+ * sh[0..n): one-permutation hashing with optimal densification
+ * (Shrivastava 2017), O(n + k). Equal values at a position estimate the
+ * Jaccard similarity. n == 0 gives a signature that matches nothing. */
+void wu_sketch(const uint64_t *sh, size_t n, const wu_opt *opt, uint32_t *sig);
+
+/* Fraction of equal positions of two signatures of length k. */
+double wu_sig_jaccard(const uint32_t *a, const uint32_t *b, int k);
+
+/* Exact Jaccard of two sorted unique hash sets. */
+double wu_set_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* Containment of the smaller set in the larger, |A n B| / min(|A|,|B|),
+ * from their Jaccard j and exact sizes. */
+double wu_containment(double j, size_t na, size_t nb);
+
+/* ------------------------------------------------------------------ */
+/* LSH                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Chooses bands b and rows r (b*r <= k) minimising the equally weighted
+ * false-positive and false-negative areas under the S-curve
+ * 1 - (1 - s^r)^b around threshold t. */
+void wu_lsh_params(double t, int k, int *bands, int *rows);
+
+/* Probability that a pair of Jaccard s becomes a candidate. */
+double wu_lsh_prob(double s, int bands, int rows);
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+#define WU_NO_DATE INT32_MAX
+
+typedef struct wu_fields {
+	const char *id;     /* default "id" */
+	const char *text;   /* default "text" */
+	const char *title;  /* NULL: none */
+	const char *date;   /* NULL: none */
+	const char *source; /* NULL: none */
+} wu_fields;
+
+/* One article as read. Strings are NUL-terminated and owned by the caller's
+ * buffers (see wu_json_record). id is the id's JSON text exactly as given:
+ * a number's digits, or a string with its quotes and escapes. */
+typedef struct wu_record {
+	const char *id;
+	size_t id_len;
+	const char *text; /* title (if any) + "\n" + text, decoded */
+	size_t text_len;
+	const char *source; /* decoded, "" when absent */
+	int32_t date;       /* days since 1970-01-01, WU_NO_DATE when absent */
+} wu_record;
+
+/* Parses one JSONL line. The whole line must be one valid JSON object
+ * (RFC 8259). Decoded strings go to buf (reused). Returns 0, or -1 with a
+ * reason in err (e.g. "not valid JSON at byte 17: ...", "no \"text\" field",
+ * "\"text\" is a number, not a string", "empty text"). */
+int wu_json_record(const char *line, size_t len, const wu_fields *f,
+                   wu_str *buf, wu_record *rec, char *err, size_t errlen);
+
+/* Validates one JSONL line as a JSON object and finds its top-level
+ * members names[0..n) (n <= 16): val[i] points at member i's JSON text in
+ * line (val_len[i] bytes), or is NULL when absent. tmp is scratch.
+ * Returns 0, or -1 with a reason in err. */
+int wu_json_get(const char *line, size_t len, const char *const *names, int n, wu_str *tmp,
+                const char **val, size_t *val_len, char *err, size_t errlen);
+
+/* A JSON value's text as a plain string: a string is decoded, anything
+ * else is copied. Returns 0, or -1 on allocation failure. */
+int wu_json_unquote(const char *val, size_t len, wu_str *out);
+
+/* Parses a date "YYYY-MM-DD" optionally followed by 'T' or ' ' and a time
+ * (ignored). Returns days since 1970-01-01, or WU_NO_DATE if not a date. */
+int32_t wu_parse_date(const char *s, size_t n);
+
+/* Parses an article file as scraped: an optional first line
+ * "date YYYY-MM-DD SECTION" sets the date and section (the line is not part
+ * of the text). rec->id is left to the caller; rec->source gets the
+ * section. Returns 0 or -1 with a reason in err. */
+int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec,
+                    char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Corpus: sketched articles in flat arrays, in input order            */
+/* ------------------------------------------------------------------ */
+
+typedef struct wu_corpus wu_corpus;
+
+/* An article ready to add: the record's metadata and its shingle set. */
+typedef struct wu_sketched {
+	const char *id;
+	size_t id_len;
+	int32_t date;
+	uint32_t text_len;
+	uint32_t n_shingles;
+	const uint32_t *sig;      /* num_perm values */
+	const uint64_t *shingles; /* kept only when opt->verify is exact */
+} wu_sketched;
+
+wu_corpus *wu_corpus_new(const wu_opt *opt);
+void wu_corpus_free(wu_corpus *c);
+
+/* Appends one article. Returns its index, or -1 when the id is already in
+ * the corpus (then *first is the index of the earlier article) or on
+ * allocation failure (*first is -1). */
+int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first);
+
+size_t wu_corpus_size(const wu_corpus *c);
+const char *wu_corpus_id(const wu_corpus *c, size_t i, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Cluster                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct wu_clusters {
+	size_t n;            /* articles */
+	uint32_t *rep;       /* rep[i]: index of i's representative */
+	float *similarity;   /* similarity of i to its representative (rep: 1) */
+	size_t n_clusters;   /* distinct representatives */
+	size_t n_candidates; /* distinct candidate pairs verified */
+	size_t n_linked;     /* candidate pairs that passed verification */
+	int bands, rows;
+	double seconds_bucket, seconds_verify, seconds_union;
+} wu_clusters;
+
+/* Clusters the corpus: LSH banding gives candidate pairs, each is verified
+ * (signature estimate, or exact sets), passing pairs are joined by
+ * union-find. Representative of a cluster: earliest date, then longest
+ * text, then smallest id. The result does not depend on n_threads.
+ * Returns 0, or -1 on allocation failure. */
+int wu_cluster(const wu_corpus *c, const wu_opt *opt, int n_threads, wu_clusters *out);
+void wu_clusters_free(wu_clusters *cl);
+
+/* Orders two ids as the representative rule does: numbers before strings,
+ * numbers by value, strings by bytes. */
+int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
+
+/* ------------------------------------------------------------------ */
+/* Eval                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct wu_eval_metrics {
+	size_t n, n_gold_clusters, n_pred_clusters;
+	double ari;
+	double bcubed_p, bcubed_r, bcubed_f1;
+	double pair_p, pair_r, pair_f1;
+} wu_eval_metrics;
+
+/* Scores a predicted clustering against gold labels, both given as one
+ * label per item (any uint32 values; equal value = same cluster).
+ * Pairwise precision is 1 when no pair is predicted (likewise recall).
+ * Returns 0, or -1 on allocation failure. */
+int wu_eval(const uint32_t *gold, const uint32_t *pred, size_t n, wu_eval_metrics *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,334 @@
+/* wiredup: the command-line program, a thin layer over libwiredup. */
+#include "input.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int wu_cli_eval(int argc, char **argv);
+
+static const char usage_main[] =
+"Usage: wiredup COMMAND [OPTIONS] [FILE...]\n"
+"Find near-duplicate news articles and group wire copies into clusters.\n"
+"\n"
+"Commands:\n"
+"  cluster   assign every article to a near-duplicate cluster\n"
+"  eval      score a clustering against gold labels\n"
+"\n"
+"  -h, --help       show this help (wiredup COMMAND --help for a command)\n"
+"  -V, --version    show the version\n"
+"\n"
+"Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
+
+static const char usage_cluster[] =
+"Usage: wiredup cluster [OPTIONS] FILE...\n"
+"Cluster news articles into near-duplicate groups. FILE is a JSONL file\n"
+"(gzip or not), '-' for stdin, or a directory of article files (one file\n"
+"per article, id = relative path, optional first line 'date YYYY-MM-DD SECTION').\n"
+"Writes one row per article, in input order: id, cluster (the id of the\n"
+"cluster's representative), similarity (to the representative, 0..1).\n"
+"\n"
+"Input:\n"
+"      --id-field NAME        JSON field holding the id [id]\n"
+"      --text-field NAME      JSON field holding the text [text]\n"
+"      --title-field NAME     JSON field holding a title, sketched with the text\n"
+"      --date-field NAME      JSON field holding a date YYYY-MM-DD[...]\n"
+"      --source-field NAME    JSON field naming the outlet\n"
+"      --max-article-bytes N  reject records larger than N bytes [16777216]\n"
+"      --on-error fail|skip   stop at the first bad record (exit 1), or skip\n"
+"                             and count bad records [fail]\n"
+"      --rejects FILE         with skip: write bad records to FILE as read\n"
+"Similarity:\n"
+"      --shingle word|char    shingle words or characters [word]\n"
+"      --ngram N              shingle size [5 words, 9 characters]\n"
+"      --num-perm K           MinHash signature length [128]\n"
+"      --seed S               hash seed [1]\n"
+"      --measure containment|jaccard\n"
+"                             containment: shared shingles over the smaller\n"
+"                             article's, so a cut copy still matches [containment]\n"
+"      --threshold T          join articles with similarity >= T [0.8]\n"
+"      --min-length-ratio R   containment: smaller/larger shingle count >= R [0.5]\n"
+"      --bands B, --rows R    LSH banding [chosen from the threshold]\n"
+"      --verify signature|exact\n"
+"                             verify candidates by signature estimate or by\n"
+"                             exact shingle sets (keeps them in memory) [signature]\n"
+"      --max-bucket N         link members of larger LSH buckets to their first\n"
+"                             N members only [64]\n"
+"Output:\n"
+"  -o, --output FILE          write here (atomically: temporary name, then\n"
+"                             rename) instead of stdout\n"
+"      --format jsonl|tsv|csv [jsonl]\n"
+"  -t, --threads N            threads [all cores]\n"
+"  -q, --quiet                no summary or progress on stderr\n"
+"  -h, --help                 show this help\n";
+
+enum {
+	O_ID = 256, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ, O_SHINGLE, O_NGRAM,
+	O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS, O_ROWS, O_VERIFY, O_MAXBUCKET, O_FORMAT
+};
+
+static const struct option cluster_opts[] = {
+	{"id-field", 1, 0, O_ID}, {"text-field", 1, 0, O_TEXT}, {"title-field", 1, 0, O_TITLE},
+	{"date-field", 1, 0, O_DATE}, {"source-field", 1, 0, O_SOURCE},
+	{"max-article-bytes", 1, 0, O_MAXB}, {"on-error", 1, 0, O_ONERR}, {"rejects", 1, 0, O_REJ},
+	{"shingle", 1, 0, O_SHINGLE}, {"ngram", 1, 0, O_NGRAM}, {"num-perm", 1, 0, O_PERM},
+	{"seed", 1, 0, O_SEED}, {"measure", 1, 0, O_MEASURE}, {"threshold", 1, 0, O_THR},
+	{"min-length-ratio", 1, 0, O_RATIO}, {"bands", 1, 0, O_BANDS}, {"rows", 1, 0, O_ROWS},
+	{"verify", 1, 0, O_VERIFY}, {"max-bucket", 1, 0, O_MAXBUCKET}, {"format", 1, 0, O_FORMAT},
+	{"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
+	{0, 0, 0, 0}};
+
+typedef struct {
+	wu_run run;
+	const char *output, *rejects;
+	int format, quiet;
+} cluster_args;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "wiredup: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'wiredup cluster --help'.\n");
+	return 2;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
+}
+
+static int parse_double(const char *s, double *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno || end == s || *end ? -1 : 0;
+}
+
+/* Index of s in the NULL-terminated list, or -1. */
+static int choice(const char *s, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return i;
+	return -1;
+}
+
+static int set_choice(int *dst, const char *arg, const char *const *list, const char *name)
+{
+	int c = choice(arg, list);
+	if (c < 0) {
+		fprintf(stderr, "wiredup: --%s: unknown value '%s'\n", name, arg);
+		return -1;
+	}
+	*dst = c;
+	return 0;
+}
+
+static int set_numeric(int c, const char *arg, cluster_args *a)
+{
+	wu_opt *o = &a->run.opt;
+	long v;
+	double d;
+	switch (c) {
+	case O_MAXB: if (parse_long(arg, 1, 1L << 40, &v)) return -1; a->run.max_bytes = (size_t)v; return 0;
+	case O_NGRAM: if (parse_long(arg, 1, 64, &v)) return -1; o->ngram = (int)v; return 0;
+	case O_PERM: if (parse_long(arg, 8, 1024, &v)) return -1; o->num_perm = (int)v; return 0;
+	case O_SEED: if (parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
+	case O_BANDS: if (parse_long(arg, 1, 1024, &v)) return -1; o->bands = (int)v; return 0;
+	case O_ROWS: if (parse_long(arg, 1, 1024, &v)) return -1; o->rows = (int)v; return 0;
+	case O_MAXBUCKET: if (parse_long(arg, 1, 1L << 30, &v)) return -1; o->max_bucket = (int)v; return 0;
+	case 't': if (parse_long(arg, 1, 1024, &v)) return -1; a->run.n_threads = (int)v; return 0;
+	case O_THR: if (parse_double(arg, &d)) return -1; o->threshold = d; return 0;
+	case O_RATIO: if (parse_double(arg, &d)) return -1; o->min_length_ratio = d; return 0;
+	}
+	return -1;
+}
+
+static int set_option(int c, const char *arg, cluster_args *a)
+{
+	static const char *const shingles[] = {"word", "char", NULL};
+	static const char *const measures[] = {"containment", "jaccard", NULL};
+	static const char *const verifies[] = {"signature", "exact", NULL};
+	static const char *const formats[] = {"jsonl", "tsv", "csv", NULL};
+	static const char *const onerr[] = {"fail", "skip", NULL};
+	wu_opt *o = &a->run.opt;
+	switch (c) {
+	case O_ID: a->run.fields.id = arg; return 0;
+	case O_TEXT: a->run.fields.text = arg; return 0;
+	case O_TITLE: a->run.fields.title = arg; return 0;
+	case O_DATE: a->run.fields.date = arg; return 0;
+	case O_SOURCE: a->run.fields.source = arg; return 0;
+	case O_REJ: a->rejects = arg; return 0;
+	case 'o': a->output = arg; return 0;
+	case 'q': a->quiet = 1; return 0;
+	case O_ONERR: return set_choice(&a->run.skip_errors, arg, onerr, "on-error");
+	case O_SHINGLE: return set_choice(&o->shingle_kind, arg, shingles, "shingle");
+	case O_MEASURE: return set_choice(&o->measure, arg, measures, "measure");
+	case O_VERIFY: return set_choice(&o->verify, arg, verifies, "verify");
+	case O_FORMAT: return set_choice(&a->format, arg, formats, "format");
+	}
+	if (set_numeric(c, arg, a)) {
+		fprintf(stderr, "wiredup: bad value '%s' for an option\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static void defaults(cluster_args *a)
+{
+	memset(a, 0, sizeof *a);
+	wu_opt_init(&a->run.opt);
+	a->run.fields.id = "id";
+	a->run.fields.text = "text";
+	a->run.n_threads = omp_get_max_threads();
+	a->run.max_bytes = 16u << 20;
+	a->run.progress = isatty(2);
+}
+
+/* 0 ok, 1 done (help), 2 usage error. */
+static int parse_cluster(int argc, char **argv, cluster_args *a)
+{
+	defaults(a);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:t:qh", cluster_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_cluster, stdout);
+			return 1;
+		}
+		if (c == '?' || set_option(c, optarg, a))
+			return usage_error("%s", "invalid command line");
+	}
+	if (optind >= argc)
+		return usage_error("%s", "no input FILE (use '-' for stdin)");
+	if (a->rejects && !a->run.skip_errors)
+		return usage_error("%s", "--rejects needs --on-error skip");
+	char err[256];
+	if (wu_opt_finish(&a->run.opt, err, sizeof err))
+		return usage_error("%s", err);
+	if (a->quiet)
+		a->run.progress = 0;
+	return 0;
+}
+
+static void summary(const cluster_args *a, const wu_clusters *cl, double t_write, double t_all)
+{
+	const wu_run *r = &a->run;
+	fprintf(stderr,
+	        "wiredup: %zu articles, %zu clusters, %zu duplicates, %zu rejected, "
+	        "%zu invalid UTF-8 bytes replaced\n",
+	        cl->n, cl->n_clusters, cl->n - cl->n_clusters, r->n_rejected, r->n_invalid_utf8);
+	fprintf(stderr,
+	        "wiredup: LSH %d bands x %d rows (tuned for Jaccard %.3f), %zu candidate pairs, "
+	        "%zu linked\n",
+	        cl->bands, cl->rows, wu_opt_lsh_threshold(&r->opt), cl->n_candidates, cl->n_linked);
+	fprintf(stderr,
+	        "wiredup: seconds: read %.3f, sketch %.3f, add %.3f, bucket %.3f, verify %.3f, "
+	        "cluster %.3f, write %.3f, total %.3f (%d threads)\n",
+	        r->t_read, r->t_sketch, r->t_add, cl->seconds_bucket, cl->seconds_verify,
+	        cl->seconds_union, t_write, t_all, r->n_threads);
+}
+
+/* Writes the results to a temporary file beside `path`, then renames it,
+ * so a file under the final name is always complete. */
+static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clusters *cl)
+{
+	if (!a->output || !strcmp(a->output, "-")) {
+		int rc = wu_write_results(stdout, a->format, c, cl);
+		if (fflush(stdout) || rc) {
+			fprintf(stderr, "wiredup: writing output: %s\n", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	size_t len = strlen(a->output) + 32;
+	char *tmp = malloc(len);
+	snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = f ? wu_write_results(f, a->format, c, cl) : -1;
+	if (f && (fflush(f) || fsync(fileno(f))))
+		rc = -1;
+	if (f && fclose(f))
+		rc = -1;
+	if (rc == 0 && rename(tmp, a->output))
+		rc = -1;
+	if (rc) {
+		fprintf(stderr, "wiredup: %s: %s\n", a->output, strerror(errno));
+		remove(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+static int run_cluster(cluster_args *a, char **files, int n_files)
+{
+	double t0 = omp_get_wtime();
+	if (a->rejects && !(a->run.rejects = fopen(a->rejects, "w"))) {
+		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
+		return 1;
+	}
+	wu_input *in = wu_input_new(files, n_files, a->run.max_bytes);
+	wu_corpus *c = wu_corpus_new(&a->run.opt);
+	wu_clusters cl = {0};
+	int rc = 1;
+	if (!in || !c)
+		fprintf(stderr, "wiredup: out of memory\n");
+	else if (wu_pipeline(&a->run, in, c) == 0) {
+		if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl))
+			fprintf(stderr, "wiredup: out of memory while clustering\n");
+		else {
+			double t1 = omp_get_wtime();
+			rc = write_output(a, c, &cl) ? 1 : 0;
+			if (!a->quiet)
+				summary(a, &cl, omp_get_wtime() - t1, omp_get_wtime() - t0);
+		}
+	}
+	if (a->run.rejects && fclose(a->run.rejects)) {
+		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
+		rc = 1;
+	}
+	wu_clusters_free(&cl);
+	wu_corpus_free(c);
+	wu_input_free(in);
+	return rc;
+}
+
+static int cmd_cluster(int argc, char **argv)
+{
+	cluster_args a;
+	int rc = parse_cluster(argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	return run_cluster(&a, argv + optind, argc - optind);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("wiredup %s\n", WU_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "cluster"))
+		return cmd_cluster(argc - 1, argv + 1);
+	if (!strcmp(cmd, "eval"))
+		return wu_cli_eval(argc - 1, argv + 1);
+	fprintf(stderr, "wiredup: unknown command '%s'\n%s", cmd, usage_main);
+	return 2;
+}

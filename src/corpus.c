@@ -1,0 +1,170 @@
+/* The corpus: every sketched article in flat, index-addressed arrays (no
+ * per-article allocation), so a million articles cost a few big blocks and
+ * the clustering stages stream through memory. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+struct wu_corpus {
+	int k, keep_shingles;
+	size_t n, cap;
+	wu_str ids;         /* id texts back to back */
+	uint64_t *id_off;   /* n + 1 offsets into ids */
+	int32_t *date;
+	uint32_t *text_len, *n_shingles;
+	uint32_t *sig;      /* n * k */
+	wu_u64s shingles;   /* exact verification only */
+	uint64_t *sh_off;   /* n + 1 offsets into shingles */
+	uint32_t *slots;    /* id hash table: article index + 1, 0 = empty */
+	size_t n_slots;
+};
+
+wu_corpus *wu_corpus_new(const wu_opt *opt)
+{
+	wu_corpus *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->k = opt->num_perm;
+	c->keep_shingles = opt->verify == WU_VERIFY_EXACT;
+	return c;
+}
+
+void wu_corpus_free(wu_corpus *c)
+{
+	if (!c)
+		return;
+	wu_str_free(&c->ids);
+	wu_u64s_free(&c->shingles);
+	free(c->id_off), free(c->date), free(c->text_len), free(c->n_shingles);
+	free(c->sig), free(c->sh_off), free(c->slots);
+	free(c);
+}
+
+static int grow_arrays(wu_corpus *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : 1024;
+	void *p;
+#define GROW(field, count)                                          \
+	if (!(p = realloc(c->field, (count) * sizeof *c->field)))       \
+		return -1;                                                  \
+	c->field = p;
+	GROW(id_off, cap + 1)
+	GROW(date, cap)
+	GROW(text_len, cap)
+	GROW(n_shingles, cap)
+	GROW(sig, cap * (size_t)c->k)
+	GROW(sh_off, cap + 1)
+#undef GROW
+	c->cap = cap;
+	return 0;
+}
+
+static uint64_t id_hash(const char *id, size_t len)
+{
+	return XXH3_64bits(id, len);
+}
+
+static int id_equal(const wu_corpus *c, uint32_t i, const char *id, size_t len)
+{
+	size_t l;
+	const char *s = wu_corpus_id(c, i, &l);
+	return l == len && !memcmp(s, id, len);
+}
+
+static int rehash(wu_corpus *c)
+{
+	size_t ns = c->n_slots ? c->n_slots * 2 : 4096;
+	uint32_t *t = calloc(ns, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t len;
+		const char *id = wu_corpus_id(c, i, &len);
+		size_t h = (size_t)id_hash(id, len) & (ns - 1);
+		while (t[h])
+			h = (h + 1) & (ns - 1);
+		t[h] = (uint32_t)i + 1;
+	}
+	free(c->slots);
+	c->slots = t;
+	c->n_slots = ns;
+	return 0;
+}
+
+/* Slot of id: either holding it or the empty slot where it would go. */
+static size_t find_slot(const wu_corpus *c, const char *id, size_t len)
+{
+	size_t h = (size_t)id_hash(id, len) & (c->n_slots - 1);
+	while (c->slots[h] && !id_equal(c, c->slots[h] - 1, id, len))
+		h = (h + 1) & (c->n_slots - 1);
+	return h;
+}
+
+int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
+{
+	*first = -1;
+	if (c->n >= UINT32_MAX - 1)
+		return -1;
+	if ((c->n + 1) * 2 > c->n_slots && rehash(c))
+		return -1;
+	size_t slot = find_slot(c, a->id, a->id_len);
+	if (c->slots[slot]) {
+		*first = c->slots[slot] - 1;
+		return -1;
+	}
+	if (c->n == c->cap && grow_arrays(c))
+		return -1;
+	size_t i = c->n;
+	if (i == 0)
+		c->id_off[0] = c->sh_off[0] = 0;
+	if (wu_str_append(&c->ids, a->id, a->id_len))
+		return -1;
+	if (c->keep_shingles) {
+		if (wu_u64s_reserve(&c->shingles, c->shingles.n + a->n_shingles))
+			return -1;
+		memcpy(c->shingles.a + c->shingles.n, a->shingles, a->n_shingles * sizeof(uint64_t));
+		c->shingles.n += a->n_shingles;
+	}
+	c->id_off[i + 1] = c->ids.n;
+	c->sh_off[i + 1] = c->shingles.n;
+	c->date[i] = a->date;
+	c->text_len[i] = a->text_len;
+	c->n_shingles[i] = a->n_shingles;
+	memcpy(c->sig + i * (size_t)c->k, a->sig, (size_t)c->k * sizeof(uint32_t));
+	c->slots[slot] = (uint32_t)i + 1;
+	c->n++;
+	return (int64_t)i;
+}
+
+size_t wu_corpus_size(const wu_corpus *c)
+{
+	return c->n;
+}
+
+const char *wu_corpus_id(const wu_corpus *c, size_t i, size_t *len)
+{
+	*len = (size_t)(c->id_off[i + 1] - c->id_off[i]);
+	return c->ids.s + c->id_off[i];
+}
+
+/* Accessors for cluster.c, which lives beside this file. */
+const uint32_t *wu__corpus_sig(const wu_corpus *c, size_t i)
+{
+	return c->sig + i * (size_t)c->k;
+}
+
+void wu__corpus_meta(const wu_corpus *c, const int32_t **date, const uint32_t **text_len,
+                     const uint32_t **n_shingles)
+{
+	*date = c->date;
+	*text_len = c->text_len;
+	*n_shingles = c->n_shingles;
+}
+
+const uint64_t *wu__corpus_shingles(const wu_corpus *c, size_t i, size_t *n)
+{
+	*n = (size_t)(c->sh_off[i + 1] - c->sh_off[i]);
+	return c->shingles.a + c->sh_off[i];
+}

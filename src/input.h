@@ -1,0 +1,72 @@
+/* The command-line program's input, pipeline and output layers (not part
+ * of the library API). */
+#ifndef WU_INPUT_H
+#define WU_INPUT_H
+
+#include "wiredup.h"
+#include <stdio.h>
+
+/* One raw record: a JSONL line or a whole article file. */
+typedef struct {
+	size_t off, len;     /* bytes in the batch arena */
+	size_t id_off, id_len; /* article files: id as JSON text, in the arena */
+	uint32_t file;       /* index into the input's file names */
+	uint64_t line;       /* 1-based line (JSONL) or 0 (article file) */
+	int is_file;         /* article file rather than JSONL line */
+	int oversize;        /* exceeded max bytes: see wu_input_drain() */
+	const char *error;   /* set when the record could not be read at all */
+} wu_raw;
+
+typedef struct {
+	wu_raw *rec;
+	size_t n, cap;
+	wu_str arena;
+} wu_batch;
+
+typedef struct wu_input wu_input;
+
+/* Opens the inputs lazily, in order: "-" is stdin, a directory is walked
+ * (sorted, recursively; one file = one article, id = relative path), any
+ * other path is JSONL, gzip-compressed or not. */
+wu_input *wu_input_new(char **paths, int n_paths, size_t max_bytes);
+void wu_input_free(wu_input *in);
+
+/* Fills b with the next records (at most max_records or about max_bytes
+ * of text). An oversize record is always the last of its batch. Returns the
+ * number of records, 0 at the end. */
+size_t wu_input_next(wu_input *in, wu_batch *b, size_t max_records, size_t max_bytes);
+
+/* After an oversize JSONL record: copies the rest of its line to out (or
+ * discards it when out is NULL). */
+int wu_input_drain(wu_input *in, FILE *out);
+
+const char *wu_input_file_name(const wu_input *in, uint32_t file);
+void wu_batch_free(wu_batch *b);
+
+/* ---- pipeline: input -> parse -> normalize -> shingle -> sketch ---- */
+
+typedef struct wu_run {
+	wu_opt opt;
+	wu_fields fields;
+	int n_threads;
+	int skip_errors;   /* --on-error skip */
+	FILE *rejects;     /* --rejects, or NULL */
+	int progress;      /* a progress line on stderr */
+	size_t max_bytes;  /* --max-article-bytes */
+	/* results */
+	size_t n_read, n_rejected, n_invalid_utf8;
+	double t_read, t_sketch, t_add;
+} wu_run;
+
+/* Reads every input record into the corpus. Returns 0, or -1 after the
+ * first bad record when errors are not skipped (the message is printed). */
+int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus);
+
+/* ---- output ---- */
+
+enum { WU_FMT_JSONL, WU_FMT_TSV, WU_FMT_CSV };
+
+/* One row per article, in corpus (= input) order. 0, or -1 on write error. */
+int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl);
+
+#endif

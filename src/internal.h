@@ -1,0 +1,41 @@
+/* Helpers shared by the library's source files; not part of the API. */
+#ifndef WU_INTERNAL_H
+#define WU_INTERNAL_H
+
+#include "wiredup.h"
+#include <stdarg.h>
+
+/* Grow to hold at least need elements; 0 on success, -1 on OOM. */
+int wu_str_reserve(wu_str *b, size_t need);
+int wu_u64s_reserve(wu_u64s *v, size_t need);
+int wu_u32s_reserve(wu_u32s *v, size_t need);
+int wu_str_append(wu_str *b, const char *s, size_t n);
+int wu_str_putc(wu_str *b, char c);
+
+/* snprintf into err if err is not NULL; always returns -1 for tail calls. */
+int wu_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A 64-bit finalizer (splitmix64): turns structured keys into uniform bits. */
+static inline uint64_t wu_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/* The corpus's arrays, for the clustering stage. */
+const uint32_t *wu__corpus_sig(const wu_corpus *c, size_t i);
+void wu__corpus_meta(const wu_corpus *c, const int32_t **date, const uint32_t **text_len,
+                     const uint32_t **n_shingles);
+const uint64_t *wu__corpus_shingles(const wu_corpus *c, size_t i, size_t *n);
+
+/* Sorts (key, idx) pairs by key then idx, stably, in O(n) passes. */
+typedef struct { uint64_t key; uint32_t idx; } wu_keyidx;
+int wu__sort_keyidx(wu_keyidx *a, size_t n);
+int wu__sort_u64(uint64_t *a, size_t n);
+
+#endif

@@ -1,0 +1,457 @@
+/* A strict RFC 8259 scanner for one JSONL record. It validates the whole
+ * line but only materialises the few top-level members asked for, and it
+ * keeps the id's JSON text exactly as written: general JSON libraries
+ * re-print numbers (json-c turns 123456789012345678901234 into
+ * 18446744073709551615 and -0 into 0), which would break the contract that
+ * ids come back as given. */
+#include "internal.h"
+
+#include <string.h>
+
+#define MAX_DEPTH 256
+
+enum { T_STR, T_NUM, T_OBJ, T_ARR, T_TRUE, T_FALSE, T_NULL };
+static const char *const type_name[] = {"a string", "a number", "an object", "an array",
+                                        "true", "false", "null"};
+
+typedef struct {
+	const char *p, *end, *start;
+	char *err;
+	size_t errlen;
+	int depth;
+} scan;
+
+typedef struct {
+	const char *at; /* first byte of the value */
+	size_t len;
+	int type;
+	int present;
+} span;
+
+static int bad(scan *s, const char *why)
+{
+	return wu_fail(s->err, s->errlen, "not valid JSON at byte %zu: %s",
+	               (size_t)(s->p - s->start) + 1, why);
+}
+
+static void skip_ws(scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int hex4(const char *p, const char *end, unsigned *v)
+{
+	if (end - p < 4)
+		return -1;
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = (c >= '0' && c <= '9') ? (unsigned)(c - '0')
+		           : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
+		           : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10) : 16u;
+		if (d == 16)
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+/* s->p at the opening quote; leaves it past the closing one. */
+static int scan_string(scan *s)
+{
+	s->p++;
+	while (s->p < s->end) {
+		unsigned char c = (unsigned char)*s->p;
+		if (c == '"') {
+			s->p++;
+			return 0;
+		}
+		if (c < 0x20)
+			return bad(s, c ? "control character in string" : "NUL byte in string");
+		if (c != '\\') {
+			s->p++;
+			continue;
+		}
+		if (s->end - s->p < 2)
+			break;
+		char e = s->p[1];
+		unsigned v;
+		if (e == 'u') {
+			if (hex4(s->p + 2, s->end, &v))
+				return bad(s, "bad \\u escape");
+			s->p += 6;
+		} else if (strchr("\"\\/bfnrt", e) && e) {
+			s->p += 2;
+		} else {
+			return bad(s, "bad escape in string");
+		}
+	}
+	return bad(s, "unterminated string");
+}
+
+static int digits(scan *s)
+{
+	const char *q = s->p;
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > q ? 0 : -1;
+}
+
+static int scan_number(scan *s)
+{
+	if (*s->p == '-')
+		s->p++;
+	if (s->p < s->end && *s->p == '0')
+		s->p++;
+	else if (digits(s))
+		return bad(s, "bad number");
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (digits(s))
+			return bad(s, "bad number");
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (digits(s))
+			return bad(s, "bad number");
+	}
+	return 0;
+}
+
+static int scan_value(scan *s, int *type);
+
+static int scan_container(scan *s, int obj)
+{
+	if (++s->depth > MAX_DEPTH)
+		return bad(s, "nesting too deep");
+	char close = obj ? '}' : ']';
+	s->p++;
+	skip_ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		int t;
+		skip_ws(s);
+		if (obj) {
+			if (s->p >= s->end || *s->p != '"')
+				return bad(s, "expected a member name");
+			if (scan_string(s))
+				return -1;
+			skip_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return bad(s, "expected ':'");
+			s->p++;
+			skip_ws(s);
+		}
+		if (scan_value(s, &t))
+			return -1;
+		skip_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			s->depth--;
+			return 0;
+		}
+		return bad(s, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+static int scan_literal(scan *s, const char *lit, int type, int *out)
+{
+	size_t n = strlen(lit);
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n))
+		return bad(s, "unexpected character");
+	s->p += n;
+	*out = type;
+	return 0;
+}
+
+static int scan_value(scan *s, int *type)
+{
+	if (s->p >= s->end)
+		return bad(s, "unexpected end of line");
+	switch (*s->p) {
+	case '"': *type = T_STR; return scan_string(s);
+	case '{': *type = T_OBJ; return scan_container(s, 1);
+	case '[': *type = T_ARR; return scan_container(s, 0);
+	case 't': return scan_literal(s, "true", T_TRUE, type);
+	case 'f': return scan_literal(s, "false", T_FALSE, type);
+	case 'n': return scan_literal(s, "null", T_NULL, type);
+	default:
+		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9')) {
+			*type = T_NUM;
+			return scan_number(s);
+		}
+		return bad(s, *s->p ? "unexpected character" : "NUL byte");
+	}
+}
+
+static void put_utf8(wu_str *o, unsigned c)
+{
+	char b[4];
+	size_t n;
+	if (c < 0x80) {
+		b[0] = (char)c, n = 1;
+	} else if (c < 0x800) {
+		b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+	} else {
+		b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+	}
+	wu_str_append(o, b, n);
+}
+
+/* A \u escape at p (already validated); a lone surrogate becomes U+FFFD. */
+static const char *decode_u(const char *p, const char *end, wu_str *o)
+{
+	unsigned v = 0xFFFD, lo;
+	hex4(p + 2, end, &v);
+	p += 6;
+	if (v >= 0xD800 && v <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+	    !hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+		put_utf8(o, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
+		return p + 6;
+	}
+	put_utf8(o, (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
+	return p;
+}
+
+/* Appends the decoded value of a validated string span (with quotes). */
+static int decode_string(const char *q, size_t len, wu_str *o)
+{
+	const char *p = q + 1, *end = q + len - 1;
+	if (wu_str_reserve(o, o->n + len + 1))
+		return -1;
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		const char *stop = bs ? bs : end;
+		wu_str_append(o, p, (size_t)(stop - p));
+		if (!bs)
+			break;
+		char e = bs[1];
+		if (e == 'u') {
+			p = decode_u(bs, end, o);
+			continue;
+		}
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		wu_str_putc(o, to[strchr(from, e) - from]);
+		p = bs + 2;
+	}
+	return 0;
+}
+
+/* Does the member name span (with quotes) equal name? */
+static int key_is(const char *q, size_t len, const char *name, wu_str *tmp)
+{
+	if (!name)
+		return 0;
+	if (!memchr(q, '\\', len))
+		return len - 2 == strlen(name) && !memcmp(q + 1, name, len - 2);
+	tmp->n = 0;
+	decode_string(q, len, tmp);
+	return tmp->n == strlen(name) && !memcmp(tmp->s, name, tmp->n);
+}
+
+enum { F_ID, F_TEXT, F_TITLE, F_DATE, F_SOURCE, F_N };
+
+static int scan_record(scan *s, const char *const *names, int n_names, span *sp, wu_str *tmp)
+{
+	skip_ws(s);
+	if (s->p >= s->end || *s->p != '{')
+		return s->p >= s->end ? wu_fail(s->err, s->errlen, "empty line")
+		                      : bad(s, "a record must be a JSON object");
+	s->p++;
+	skip_ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		skip_ws(s);
+		if (s->p >= s->end || *s->p != '"')
+			return bad(s, "expected a member name");
+		const char *key = s->p;
+		if (scan_string(s))
+			return -1;
+		size_t klen = (size_t)(s->p - key);
+		skip_ws(s);
+		if (s->p >= s->end || *s->p != ':')
+			return bad(s, "expected ':'");
+		s->p++;
+		skip_ws(s);
+		span v = {s->p, 0, 0, 1};
+		if (scan_value(s, &v.type))
+			return -1;
+		v.len = (size_t)(s->p - v.at);
+		for (int i = 0; i < n_names; i++)
+			if (key_is(key, klen, names[i], tmp))
+				sp[i] = v;
+		skip_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == '}') {
+			s->p++;
+			return 0;
+		}
+		return bad(s, "expected ',' or '}'");
+	}
+}
+
+static int check_type(const span *v, const char *name, int null_ok, char *err, size_t errlen)
+{
+	if (!v->present || v->type == T_STR || (null_ok && v->type == T_NULL))
+		return 0;
+	return wu_fail(err, errlen, "\"%s\" is %s, not a string", name, type_name[v->type]);
+}
+
+static int valid_utf8(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
+		if (k == 9 || i + k >= n + (k == 0))
+			return 0;
+		for (size_t j = 1; j <= k; j++)
+			if ((p[i + j] & 0xC0) != 0x80)
+				return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static int check_fields(const span *sp, const wu_fields *f, char *err, size_t errlen)
+{
+	const span *id = &sp[F_ID], *tx = &sp[F_TEXT];
+	if (!id->present)
+		return wu_fail(err, errlen, "no \"%s\" field", f->id);
+	if (id->type != T_STR && id->type != T_NUM)
+		return wu_fail(err, errlen, "\"%s\" is %s, not a string or number", f->id,
+		               type_name[id->type]);
+	if (!valid_utf8(id->at, id->len))
+		return wu_fail(err, errlen, "\"%s\" is not valid UTF-8", f->id);
+	if (!tx->present)
+		return wu_fail(err, errlen, "no \"%s\" field", f->text);
+	if (check_type(tx, f->text, 0, err, errlen) ||
+	    check_type(&sp[F_TITLE], f->title ? f->title : "", 1, err, errlen) ||
+	    check_type(&sp[F_DATE], f->date ? f->date : "", 1, err, errlen) ||
+	    check_type(&sp[F_SOURCE], f->source ? f->source : "", 1, err, errlen))
+		return -1;
+	return 0;
+}
+
+static int32_t field_date(const span *v, wu_str *buf, char *err, size_t errlen, int *bad_date)
+{
+	*bad_date = 0;
+	if (!v->present || v->type != T_STR)
+		return WU_NO_DATE;
+	size_t at = buf->n;
+	decode_string(v->at, v->len, buf);
+	int32_t d = wu_parse_date(buf->s + at, buf->n - at);
+	if (d == WU_NO_DATE && buf->n > at) {
+		*bad_date = 1;
+		wu_fail(err, errlen, "date \"%.40s\" is not YYYY-MM-DD", buf->s + at);
+	}
+	buf->n = at;
+	return d;
+}
+
+/* Decodes the title (if any), a newline, and the text into buf. */
+static int build_text(const span *sp, wu_str *buf, size_t *off, size_t *len)
+{
+	*off = buf->n;
+	if (sp[F_TITLE].present && sp[F_TITLE].type == T_STR) {
+		if (decode_string(sp[F_TITLE].at, sp[F_TITLE].len, buf) || wu_str_putc(buf, '\n'))
+			return -1;
+	}
+	if (decode_string(sp[F_TEXT].at, sp[F_TEXT].len, buf))
+		return -1;
+	*len = buf->n - *off;
+	return wu_str_putc(buf, '\0');
+}
+
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int wu_json_record(const char *line, size_t len, const wu_fields *f, wu_str *buf,
+                   wu_record *rec, char *err, size_t errlen)
+{
+	scan s = {line, line + len, line, err, errlen, 0};
+	span sp[F_N] = {{0}};
+	const char *names[F_N] = {f->id, f->text, f->title, f->date, f->source};
+	buf->n = 0;
+	if (scan_record(&s, names, F_N, sp, buf))
+		return -1;
+	skip_ws(&s);
+	if (s.p != s.end)
+		return bad(&s, "text after the object");
+	if (check_fields(sp, f, err, errlen))
+		return -1;
+	buf->n = 0;
+	int bad_date;
+	rec->date = field_date(&sp[F_DATE], buf, err, errlen, &bad_date);
+	if (bad_date)
+		return -1;
+	size_t toff, tlen, soff = 0;
+	if (build_text(sp, buf, &toff, &tlen))
+		return wu_fail(err, errlen, "out of memory");
+	if (blank(buf->s + toff, tlen))
+		return wu_fail(err, errlen, "empty text");
+	soff = buf->n;
+	if (sp[F_SOURCE].present && sp[F_SOURCE].type == T_STR)
+		decode_string(sp[F_SOURCE].at, sp[F_SOURCE].len, buf);
+	if (wu_str_putc(buf, '\0'))
+		return wu_fail(err, errlen, "out of memory");
+	rec->id = sp[F_ID].at;
+	rec->id_len = sp[F_ID].len;
+	rec->text = buf->s + toff;
+	rec->text_len = tlen;
+	rec->source = buf->s + soff;
+	return 0;
+}
+
+int wu_json_get(const char *line, size_t len, const char *const *names, int n, wu_str *tmp,
+                const char **val, size_t *val_len, char *err, size_t errlen)
+{
+	scan s = {line, line + len, line, err, errlen, 0};
+	span sp[16] = {{0}};
+	if (n > 16)
+		return wu_fail(err, errlen, "too many fields");
+	if (scan_record(&s, names, n, sp, tmp))
+		return -1;
+	skip_ws(&s);
+	if (s.p != s.end)
+		return bad(&s, "text after the object");
+	for (int i = 0; i < n; i++) {
+		val[i] = sp[i].present ? sp[i].at : NULL;
+		val_len[i] = sp[i].len;
+	}
+	return 0;
+}
+
+int wu_json_unquote(const char *val, size_t len, wu_str *out)
+{
+	out->n = 0;
+	if (len >= 2 && val[0] == '"')
+		return decode_string(val, len, out);
+	return wu_str_append(out, val, len);
+}

@@ -1,0 +1,170 @@
+/* Text normalization: any UTF-8 in, lower-case words joined by single
+ * spaces out. Wire copies differ in typography (curly vs straight quotes,
+ * dashes, non-breaking spaces, ligatures, full-width forms) far more than in
+ * words, so everything that is not a letter, digit or mark becomes a plain
+ * separator and letters are NFKC case-folded.
+ *
+ * Most news text is ASCII, so a chunk of ASCII letters and digits is
+ * lower-cased byte by byte; only chunks holding a non-ASCII byte go through
+ * utf8proc. */
+#include "internal.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+/* Codepoints decoded per utf8proc step. A chunk is split only before a
+ * starter (combining class 0), so composition never straddles two steps. */
+#define STEP 128
+/* utf8proc's longest NFKC + case-fold expansion of one codepoint is 18. */
+#define EXPAND 18
+
+typedef struct {
+	wu_str *out;
+	int need_space; /* a separator was seen since the last word byte */
+} emitter;
+
+static int emit_bytes(emitter *e, const char *s, size_t n)
+{
+	if (e->need_space && e->out->n > 0 && wu_str_putc(e->out, ' '))
+		return -1;
+	e->need_space = 0;
+	return wu_str_append(e->out, s, n);
+}
+
+static int is_word_category(utf8proc_category_t c)
+{
+	switch (c) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Scripts written without spaces: each ideograph or kana is a word of its
+ * own, or a whole paragraph would be one "word". */
+static int is_unspaced_script(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+static int emit_codepoint(emitter *e, utf8proc_int32_t c)
+{
+	if (!is_word_category(utf8proc_category(c))) {
+		e->need_space = 1;
+		return 0;
+	}
+	utf8proc_uint8_t enc[4];
+	utf8proc_ssize_t len = utf8proc_encode_char(c, enc);
+	int alone = is_unspaced_script(c);
+	if (alone)
+		e->need_space = 1;
+	if (emit_bytes(e, (const char *)enc, (size_t)len))
+		return -1;
+	if (alone)
+		e->need_space = 1;
+	return 0;
+}
+
+/* NFKC + case fold of cps[0..n), then emit. */
+static int fold_and_emit(emitter *e, const utf8proc_int32_t *cps, size_t n)
+{
+	utf8proc_int32_t buf[STEP * EXPAND];
+	utf8proc_ssize_t len = 0;
+	const int opts = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE;
+	for (size_t i = 0; i < n; i++) {
+		int last_bound = 0;
+		utf8proc_ssize_t r = utf8proc_decompose_char(
+			cps[i], buf + len, (utf8proc_ssize_t)(STEP * EXPAND) - len, opts, &last_bound);
+		if (r < 0 || len + r > STEP * EXPAND)
+			return -1; /* cannot happen for valid codepoints */
+		len += r;
+	}
+	len = utf8proc_normalize_utf32(buf, len, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	for (utf8proc_ssize_t i = 0; i < len; i++)
+		if (emit_codepoint(e, buf[i]))
+			return -1;
+	return 0;
+}
+
+/* A chunk holding non-ASCII bytes: decode, replace invalid bytes by a
+ * separator, fold in steps that end before a starter. */
+static int slow_chunk(emitter *e, const unsigned char *s, size_t n, size_t *n_invalid)
+{
+	utf8proc_int32_t cps[STEP];
+	size_t k = 0, i = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t r = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (r < 0) {
+			if (n_invalid)
+				(*n_invalid)++;
+			c = ' ';
+			r = 1;
+		}
+		if (k == STEP || (k >= STEP / 2 && utf8proc_get_property(c)->combining_class == 0)) {
+			if (fold_and_emit(e, cps, k))
+				return -1;
+			k = 0;
+		}
+		cps[k++] = c;
+		i += (size_t)r;
+	}
+	return fold_and_emit(e, cps, k);
+}
+
+static int is_ascii_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int fast_chunk(emitter *e, const unsigned char *s, size_t n)
+{
+	if (e->need_space && e->out->n > 0 && wu_str_putc(e->out, ' '))
+		return -1;
+	e->need_space = 0;
+	if (wu_str_reserve(e->out, e->out->n + n + 1))
+		return -1;
+	char *d = e->out->s + e->out->n;
+	for (size_t i = 0; i < n; i++)
+		d[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+	e->out->n += n;
+	e->out->s[e->out->n] = '\0';
+	return 0;
+}
+
+size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	emitter e = {out, 0};
+	out->n = 0;
+	if (wu_str_reserve(out, n + 1))
+		return 0;
+	out->s[0] = '\0';
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] < 0x80 && !is_ascii_word(s[i])) {
+			e.need_space = 1;
+			i++;
+			continue;
+		}
+		size_t j = i;
+		int ascii = 1;
+		while (j < n && (s[j] >= 0x80 || is_ascii_word(s[j]))) {
+			ascii &= s[j] < 0x80;
+			j++;
+		}
+		int rc = ascii ? fast_chunk(&e, s + i, j - i) : slow_chunk(&e, s + i, j - i, n_invalid);
+		if (rc)
+			break;
+		i = j;
+	}
+	return out->n;
+}

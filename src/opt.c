@@ -1,0 +1,54 @@
+/* Options and their documented defaults. */
+#include "internal.h"
+
+#include <math.h>
+
+void wu_opt_init(wu_opt *o)
+{
+	o->shingle_kind = WU_SHINGLE_WORD;
+	o->ngram = 0; /* the kind's default, set by wu_opt_finish() */
+	o->num_perm = 128;
+	o->seed = 1;
+	o->measure = WU_MEASURE_CONTAINMENT;
+	o->threshold = 0.8;
+	o->min_length_ratio = 0.5;
+	o->bands = 0;
+	o->rows = 0;
+	o->verify = WU_VERIFY_SIGNATURE;
+	o->max_bucket = 64;
+}
+
+double wu_opt_lsh_threshold(const wu_opt *o)
+{
+	if (o->measure == WU_MEASURE_JACCARD)
+		return o->threshold;
+	/* |A| = rho |B|, |A n B| = t |A|  =>  J = t rho / (1 + rho - t rho) */
+	double t = o->threshold, rho = o->min_length_ratio;
+	return t * rho / (1.0 + rho - t * rho);
+}
+
+int wu_opt_finish(wu_opt *o, char *err, size_t errlen)
+{
+	if (o->ngram == 0)
+		o->ngram = o->shingle_kind == WU_SHINGLE_CHAR ? 9 : 5;
+	if (o->ngram < 1 || o->ngram > 64)
+		return wu_fail(err, errlen, "ngram must be 1..64, not %d", o->ngram);
+	if (o->num_perm < 8 || o->num_perm > 1024 || o->num_perm % 8)
+		return wu_fail(err, errlen, "num-perm must be a multiple of 8 in 8..1024, not %d",
+		               o->num_perm);
+	if (!(o->threshold > 0.0 && o->threshold <= 1.0))
+		return wu_fail(err, errlen, "threshold must be in (0, 1], not %g", o->threshold);
+	if (!(o->min_length_ratio > 0.0 && o->min_length_ratio <= 1.0))
+		return wu_fail(err, errlen, "min-length-ratio must be in (0, 1], not %g",
+		               o->min_length_ratio);
+	if (o->max_bucket < 1)
+		return wu_fail(err, errlen, "max-bucket must be at least 1, not %d", o->max_bucket);
+	if ((o->bands == 0) != (o->rows == 0))
+		return wu_fail(err, errlen, "give both bands and rows, or neither");
+	if (o->bands == 0)
+		wu_lsh_params(wu_opt_lsh_threshold(o), o->num_perm, &o->bands, &o->rows);
+	if (o->bands < 1 || o->rows < 1 || o->bands * o->rows > o->num_perm)
+		return wu_fail(err, errlen, "bands x rows (%d x %d) must be at most num-perm (%d)",
+		               o->bands, o->rows, o->num_perm);
+	return 0;
+}

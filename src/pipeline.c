@@ -1,0 +1,205 @@
+/* The reading half of `wiredup cluster`: batches of raw records are
+ * parsed, normalized, shingled and sketched in parallel (each record is
+ * independent), then committed to the corpus in input order by one thread,
+ * which is where rejects are reported, so messages and the rejects file
+ * come out in input order whatever the thread count. */
+#include "input.h"
+#include "internal.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_RECORDS 4096
+#define BATCH_BYTES (32u << 20)
+#define REASON 256
+
+typedef struct {
+	wu_str buf, norm;
+	wu_u64s sh;
+} workspace;
+
+typedef struct {
+	const char *id;
+	size_t id_len;
+	int32_t date;
+	uint32_t text_len, n_shingles;
+	size_t n_invalid;
+	uint64_t *shingles; /* exact verification only */
+	char reason[REASON]; /* "" when the record is good */
+} result;
+
+typedef struct {
+	uint32_t file;
+	uint64_t line;
+} where;
+
+static int sketch_record(const wu_run *run, const wu_record *rec, workspace *w, result *res,
+                         uint32_t *sig)
+{
+	size_t inv = 0;
+	wu_normalize(rec->text, rec->text_len, &w->norm, &inv);
+	res->n_invalid = inv;
+	if (w->norm.n == 0)
+		return wu_fail(res->reason, REASON, "text has no letters or digits");
+	wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh);
+	if (w->sh.n == 0)
+		return wu_fail(res->reason, REASON, "out of memory");
+	wu_sketch(w->sh.a, w->sh.n, &run->opt, sig);
+	res->n_shingles = (uint32_t)w->sh.n;
+	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
+	res->date = rec->date;
+	if (run->opt.verify == WU_VERIFY_EXACT) {
+		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
+		if (!res->shingles)
+			return wu_fail(res->reason, REASON, "out of memory");
+		memcpy(res->shingles, w->sh.a, w->sh.n * sizeof *res->shingles);
+	}
+	return 0;
+}
+
+static void process(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
+                    uint32_t *sig)
+{
+	const wu_raw *r = &b->rec[i];
+	const char *data = b->arena.s + r->off;
+	wu_record rec;
+	memset(res, 0, sizeof *res);
+	if (r->error) {
+		wu_fail(res->reason, REASON, "%s", r->error);
+		return;
+	}
+	if (r->oversize) {
+		wu_fail(res->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
+		        run->max_bytes);
+		return;
+	}
+	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, &rec, res->reason, REASON)
+	                    : wu_json_record(data, r->len, &run->fields, &w->buf, &rec, res->reason,
+	                                     REASON);
+	if (rc)
+		return;
+	if (r->is_file) {
+		rec.id = b->arena.s + r->id_off;
+		rec.id_len = r->id_len;
+	}
+	res->id = rec.id;
+	res->id_len = rec.id_len;
+	sketch_record(run, &rec, w, res, sig);
+}
+
+/* Reports a rejected record; -1 when the run must stop. */
+static int reject(wu_run *run, wu_input *in, const wu_batch *b, size_t i, const char *reason)
+{
+	const wu_raw *r = &b->rec[i];
+	const char *name = wu_input_file_name(in, r->file);
+	if (r->line)
+		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)r->line, reason);
+	else
+		fprintf(stderr, "wiredup: %s: %s\n", name, reason);
+	run->n_rejected++;
+	if (!run->skip_errors)
+		return -1;
+	if (run->rejects && !r->error) {
+		if (r->is_file) {
+			fprintf(run->rejects, "%.*s\n", (int)r->id_len, b->arena.s + r->id_off);
+		} else {
+			fwrite(b->arena.s + r->off, 1, r->len, run->rejects);
+			if (r->oversize)
+				wu_input_drain(in, run->rejects);
+			fputc('\n', run->rejects);
+		}
+	}
+	return 0;
+}
+
+static int grow_where(where **w, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 4096;
+	where *p = realloc(*w, nc * sizeof *p);
+	if (!p)
+		return -1;
+	*w = p, *cap = nc;
+	return 0;
+}
+
+/* Adds a batch's good records to the corpus in order; -1 to stop. */
+static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, const uint32_t *sigs,
+                  wu_corpus *c, where **loc, size_t *loc_cap)
+{
+	int k = run->opt.num_perm;
+	for (size_t i = 0; i < b->n; i++) {
+		result *x = &res[i];
+		int stop = 0;
+		run->n_read++;
+		if (x->reason[0]) {
+			stop = reject(run, in, b, i, x->reason);
+		} else {
+			wu_sketched a = {x->id, x->id_len, x->date, x->text_len, x->n_shingles,
+			                 sigs + i * (size_t)k, x->shingles};
+			int64_t first, idx = wu_corpus_add(c, &a, &first);
+			if (idx < 0 && first >= 0) {
+				char why[REASON];
+				const where *f = &(*loc)[first];
+				snprintf(why, sizeof why, "duplicate id %.*s (first at %s:%llu)",
+				         (int)(x->id_len > 80 ? 80 : x->id_len), x->id,
+				         wu_input_file_name(in, f->file), (unsigned long long)f->line);
+				stop = reject(run, in, b, i, why);
+			} else if (idx < 0 || grow_where(loc, loc_cap, (size_t)idx + 1)) {
+				fprintf(stderr, "wiredup: out of memory\n");
+				stop = -1;
+			} else {
+				(*loc)[idx] = (where){b->rec[i].file, b->rec[i].line};
+				run->n_invalid_utf8 += x->n_invalid;
+			}
+		}
+		free(x->shingles);
+		x->shingles = NULL;
+		if (stop) {
+			for (size_t j = i + 1; j < b->n; j++)
+				free(res[j].shingles);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
+{
+	int k = run->opt.num_perm, nt = run->n_threads, rc = 0;
+	wu_batch b = {0};
+	result *res = malloc(BATCH_RECORDS * sizeof *res);
+	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)k * sizeof *sigs);
+	workspace *ws = calloc((size_t)nt, sizeof *ws);
+	where *loc = NULL;
+	size_t loc_cap = 0;
+	if (!res || !sigs || !ws)
+		rc = -1;
+	while (rc == 0) {
+		double t0 = omp_get_wtime();
+		size_t n = wu_input_next(in, &b, BATCH_RECORDS, BATCH_BYTES);
+		double t1 = omp_get_wtime();
+		run->t_read += t1 - t0;
+		if (n == 0)
+			break;
+		long long nn = (long long)n;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+		for (long long i = 0; i < nn; i++)
+			process(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i], sigs + i * (size_t)k);
+		double t2 = omp_get_wtime();
+		run->t_sketch += t2 - t1;
+		rc = commit(run, in, &b, res, sigs, corpus, &loc, &loc_cap);
+		run->t_add += omp_get_wtime() - t2;
+		if (run->progress)
+			fprintf(stderr, "\rwiredup: %zu articles read", run->n_read);
+	}
+	if (run->progress)
+		fprintf(stderr, "\n");
+	for (int t = 0; ws && t < nt; t++)
+		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_u64s_free(&ws[t].sh);
+	free(ws), free(res), free(sigs), free(loc);
+	wu_batch_free(&b);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/* LSD radix sorts: band keys and candidate pairs are uniformly distributed
+ * 64-bit values, where eight byte-passes beat comparison sorts by far, and
+ * being stable they keep equal keys in article order, which the
+ * deterministic output relies on. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RADIX_SORT(T, KEY)                                                   \
+	T *tmp = malloc(n * sizeof *tmp);                                        \
+	if (!tmp)                                                                \
+		return -1;                                                           \
+	T *src = a, *dst = tmp;                                                  \
+	for (int shift = 0; shift < 64; shift += 8) {                            \
+		size_t cnt[257] = {0};                                               \
+		for (size_t i = 0; i < n; i++)                                       \
+			cnt[((KEY(src[i])) >> shift & 0xFF) + 1]++;                      \
+		if (cnt[((KEY(src[0])) >> shift & 0xFF) + 1] == n)                   \
+			continue; /* every key has the same byte here */                 \
+		for (int b = 0; b < 256; b++)                                        \
+			cnt[b + 1] += cnt[b];                                            \
+		for (size_t i = 0; i < n; i++)                                       \
+			dst[cnt[(KEY(src[i])) >> shift & 0xFF]++] = src[i];              \
+		T *t = src;                                                          \
+		src = dst;                                                           \
+		dst = t;                                                             \
+	}                                                                        \
+	if (src != a)                                                            \
+		memcpy(a, src, n * sizeof *a);                                       \
+	free(tmp);                                                               \
+	return 0;
+
+#define KEY_OF_PAIR(x) ((x).key)
+#define KEY_OF_U64(x) (x)
+
+int wu__sort_keyidx(wu_keyidx *a, size_t n)
+{
+	if (n < 2)
+		return 0;
+	RADIX_SORT(wu_keyidx, KEY_OF_PAIR)
+}
+
+int wu__sort_u64(uint64_t *a, size_t n)
+{
+	if (n < 2)
+		return 0;
+	RADIX_SORT(uint64_t, KEY_OF_U64)
+}
