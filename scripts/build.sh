@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds wiredup. Usage: scripts/build.sh [release|asan]  (default release)
+#   release -> build/        (Release, -Werror)
+#   asan    -> build-asan/   (Debug, AddressSanitizer + UndefinedBehaviorSanitizer)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-release}
+case "$kind" in
+  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  asan)    dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DWIREDUP_SANITIZE=ON) ;;
+  *) echo "usage: scripts/build.sh [release|asan]" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" -DWIREDUP_WERROR=ON "${flags[@]}" >/dev/null
+cmake --build "$dir" -j"$(nproc)" >/dev/null
+echo "$dir"
