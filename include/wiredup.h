@@ -97,8 +97,10 @@ size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
 /* Hashes the shingles of normalized text w[0..n) (output of wu_normalize)
  * into out (replaced): word n-grams or character n-grams per opt. A text
  * with fewer than ngram units yields one shingle, the whole text, so short
- * texts stay distinct. The hashes are sorted and unique: out->n is the
- * exact shingle-set size. An empty text yields no shingle. */
+ * texts stay distinct. The hashes are unique, so out->n is the exact
+ * shingle-set size, and sorted in increasing order when opt->verify is
+ * WU_VERIFY_EXACT (set operations need it; sketching does not). An empty
+ * text yields no shingle. */
 size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
 
 /* ------------------------------------------------------------------ */

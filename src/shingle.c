@@ -4,25 +4,57 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
-static int cmp_u64(const void *a, const void *b)
+/* Removes repeated hashes from v->a[0..n) with an open-addressing set
+ * laid out after the values (the caller reserved room for it), keeping
+ * first occurrences in order. A hash set, not a sort: the sketch needs
+ * only the distinct values and their count. */
+static size_t dedupe(wu_u64s *v, size_t n, size_t table_at)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static size_t sort_unique(wu_u64s *v)
-{
-	if (v->n < 2)
-		return v->n;
-	qsort(v->a, v->n, sizeof *v->a, cmp_u64);
-	size_t m = 1;
-	for (size_t i = 1; i < v->n; i++)
-		if (v->a[i] != v->a[m - 1])
-			v->a[m++] = v->a[i];
+	size_t size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	uint64_t *t = v->a + table_at;
+	memset(t, 0, size * sizeof *t);
+	size_t m = 0;
+	int seen_zero = 0; /* 0 marks an empty slot, so it is tracked apart */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = v->a[i];
+		if (x == 0) {
+			if (!seen_zero)
+				v->a[m++] = 0;
+			seen_zero = 1;
+			continue;
+		}
+		size_t h = (size_t)(x >> 7) & (size - 1);
+		while (t[h] && t[h] != x)
+			h = (h + 1) & (size - 1);
+		if (!t[h]) {
+			t[h] = x;
+			v->a[m++] = x;
+		}
+	}
 	v->n = m;
 	return m;
+}
+
+/* Room needed for n values plus dedupe's table. */
+static size_t table_room(size_t n)
+{
+	size_t size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	return size;
+}
+
+static size_t finish_set(wu_u64s *v, size_t n, size_t table_at, const wu_opt *opt)
+{
+	dedupe(v, n, table_at);
+	if (opt->verify == WU_VERIFY_EXACT)
+		wu__sort_u64(v->a, v->n);
+	return v->n;
 }
 
 /* Hashes of the space-separated words of w into out (as a scratch area at
@@ -51,9 +83,10 @@ static uint64_t combine(const uint64_t *h, size_t n)
 
 static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
 {
-	/* At most n/2 + 1 words; word hashes go to the buffer's second half. */
+	/* At most n/2 + 1 words. Layout: shingles, then word hashes, then the
+	 * dedupe table (which may overwrite word hashes once they are used). */
 	size_t maxw = n / 2 + 1;
-	if (wu_u64s_reserve(out, 2 * maxw))
+	if (wu_u64s_reserve(out, maxw + table_room(maxw)))
 		return 0;
 	uint64_t *h = out->a + maxw;
 	size_t nw = word_hashes(w, n, opt->seed, h);
@@ -69,8 +102,7 @@ static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	}
 	for (size_t i = 0; i + g <= nw; i++)
 		out->a[i] = combine(h + i, g);
-	out->n = nw - g + 1;
-	return sort_unique(out);
+	return finish_set(out, nw - g + 1, maxw, opt);
 }
 
 static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
@@ -80,15 +112,14 @@ static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	if (n == 0)
 		return 0;
 	size_t m = n < g ? 1 : n - g + 1;
-	if (wu_u64s_reserve(out, m))
+	if (wu_u64s_reserve(out, m + table_room(m)))
 		return 0;
 	if (n < g)
 		out->a[0] = XXH3_64bits_withSeed(w, n, opt->seed);
 	else
 		for (size_t i = 0; i < m; i++)
 			out->a[i] = XXH3_64bits_withSeed(w + i, g, opt->seed);
-	out->n = m;
-	return sort_unique(out);
+	return finish_set(out, m, m, opt);
 }
 
 size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
