@@ -5,6 +5,7 @@
  *
  *   options      wu_opt, wu_opt_init(), wu_opt_finish()
  *   normalize    wu_normalize()       UTF-8 -> NFKC case-folded words
+ *   boilerplate  wu_boiler_*          lines an outlet pastes on every article
  *   shingle      wu_shingle()         words -> 64-bit shingle hashes
  *   sketch       wu_sketch()          shingles -> MinHash signature
  *   estimate     wu_sig_jaccard(), wu_containment()
@@ -89,6 +90,44 @@ void wu_u64s_free(wu_u64s *v);
  * separates them. Invalid UTF-8 bytes act as separators; their count is
  * added to *n_invalid when it is not NULL. Returns out->n. */
 size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
+
+/* ------------------------------------------------------------------ */
+/* Boilerplate                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Counts of normalized lines per source, from a first pass over the
+ * corpus; lines frequent within their source are boilerplate. Without a
+ * source ("" or NULL), counting is corpus-wide and only lines of at most 12
+ * words qualify, since a story copied by many outlets has frequent
+ * paragraphs too. */
+typedef struct wu_boiler wu_boiler;
+
+wu_boiler *wu_boiler_new(void);
+void wu_boiler_free(wu_boiler *b);
+
+/* Keys of the distinct non-empty normalized lines of text under source,
+ * into keys (replaced). tmp is scratch. Thread-safe. Returns keys->n. */
+size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys);
+
+/* Adds one article's line keys (from wu_line_keys). 0, or -1 on OOM. */
+int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n);
+
+/* Marks a line as boilerplate for every source (e.g. from a file of
+ * known patterns). 0, or -1 on OOM. */
+int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp);
+
+/* Keeps as boilerplate the lines counted in at least min_docs articles. */
+void wu_boiler_finish(wu_boiler *b, int min_docs);
+
+/* Number of boilerplate lines (after wu_boiler_finish). */
+size_t wu_boiler_size(const wu_boiler *b);
+
+/* wu_normalize() of text without its boilerplate lines (b may be NULL:
+ * nothing is removed). An article made of nothing but boilerplate is kept
+ * whole. Adds invalid UTF-8 bytes to *n_invalid, sets *n_removed to the
+ * lines removed (either may be NULL). tmp is scratch. Returns out->n. */
+size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
+                             wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed);
 
 /* ------------------------------------------------------------------ */
 /* Shingle                                                             */

@@ -42,6 +42,15 @@ static const char usage_cluster[] =
 "      --on-error fail|skip   stop at the first bad record (exit 1), or skip\n"
 "                             and count bad records [fail]\n"
 "      --rejects FILE         with skip: write bad records to FILE as read\n"
+"Boilerplate:\n"
+"      --boilerplate-min-docs N\n"
+"                             leave out lines found in at least N articles of\n"
+"                             one source (--source-field, or an article file's\n"
+"                             folder); without a source, short lines (<= 12\n"
+"                             words) in N articles of the corpus; 0 = off.\n"
+"                             Costs a first pass over the input [10]\n"
+"      --boilerplate-file FILE\n"
+"                             lines (one a line) to leave out everywhere\n"
 "Similarity:\n"
 "      --shingle word|char    shingle words or characters [word]\n"
 "      --ngram N              shingle size [5 words, 9 characters]\n"
@@ -68,7 +77,8 @@ static const char usage_cluster[] =
 
 enum {
 	O_ID = 256, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ, O_SHINGLE, O_NGRAM,
-	O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS, O_ROWS, O_VERIFY, O_MAXBUCKET, O_FORMAT
+	O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS, O_ROWS, O_VERIFY, O_MAXBUCKET, O_FORMAT,
+	O_BMIN, O_BFILE
 };
 
 static const struct option cluster_opts[] = {
@@ -79,13 +89,14 @@ static const struct option cluster_opts[] = {
 	{"seed", 1, 0, O_SEED}, {"measure", 1, 0, O_MEASURE}, {"threshold", 1, 0, O_THR},
 	{"min-length-ratio", 1, 0, O_RATIO}, {"bands", 1, 0, O_BANDS}, {"rows", 1, 0, O_ROWS},
 	{"verify", 1, 0, O_VERIFY}, {"max-bucket", 1, 0, O_MAXBUCKET}, {"format", 1, 0, O_FORMAT},
+	{"boilerplate-min-docs", 1, 0, O_BMIN}, {"boilerplate-file", 1, 0, O_BFILE},
 	{"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
 	{0, 0, 0, 0}};
 
 typedef struct {
 	wu_run run;
-	const char *output, *rejects;
-	int format, quiet;
+	const char *output, *rejects, *boiler_file;
+	int format, quiet, boiler_min_docs;
 } cluster_args;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -146,6 +157,7 @@ static int set_numeric(int c, const char *arg, cluster_args *a)
 	case O_ROWS: if (parse_long(arg, 1, 1024, &v)) return -1; o->rows = (int)v; return 0;
 	case O_MAXBUCKET: if (parse_long(arg, 1, 1L << 30, &v)) return -1; o->max_bucket = (int)v; return 0;
 	case 't': if (parse_long(arg, 1, 1024, &v)) return -1; a->run.n_threads = (int)v; return 0;
+	case O_BMIN: if (parse_long(arg, 0, 1L << 30, &v)) return -1; a->boiler_min_docs = (int)v; return 0;
 	case O_THR: if (parse_double(arg, &d)) return -1; o->threshold = d; return 0;
 	case O_RATIO: if (parse_double(arg, &d)) return -1; o->min_length_ratio = d; return 0;
 	}
@@ -167,6 +179,7 @@ static int set_option(int c, const char *arg, cluster_args *a)
 	case O_DATE: a->run.fields.date = arg; return 0;
 	case O_SOURCE: a->run.fields.source = arg; return 0;
 	case O_REJ: a->rejects = arg; return 0;
+	case O_BFILE: a->boiler_file = arg; return 0;
 	case 'o': a->output = arg; return 0;
 	case 'q': a->quiet = 1; return 0;
 	case O_ONERR: return set_choice(&a->run.skip_errors, arg, onerr, "on-error");
@@ -190,6 +203,7 @@ static void defaults(cluster_args *a)
 	a->run.fields.text = "text";
 	a->run.n_threads = omp_get_max_threads();
 	a->run.max_bytes = 16u << 20;
+	a->boiler_min_docs = 10;
 	a->run.progress = isatty(2);
 }
 
@@ -230,10 +244,12 @@ static void summary(const cluster_args *a, const wu_clusters *cl, double t_write
 	        "wiredup: LSH %d bands x %d rows (tuned for Jaccard %.3f), %zu candidate pairs, "
 	        "%zu linked\n",
 	        cl->bands, cl->rows, wu_opt_lsh_threshold(&r->opt), cl->n_candidates, cl->n_linked);
+	if (r->boiler)
+		fprintf(stderr, "wiredup: %zu boilerplate lines left out\n", r->n_boiler_lines);
 	fprintf(stderr,
-	        "wiredup: seconds: read %.3f, sketch %.3f, add %.3f, bucket %.3f, verify %.3f, "
+	        "wiredup: seconds: boilerplate %.3f, read %.3f, sketch %.3f, add %.3f, bucket %.3f, verify %.3f, "
 	        "cluster %.3f, write %.3f, total %.3f (%d threads)\n",
-	        r->t_read, r->t_sketch, r->t_add, cl->seconds_bucket, cl->seconds_verify,
+	        r->t_scan, r->t_read, r->t_sketch, r->t_add, cl->seconds_bucket, cl->seconds_verify,
 	        cl->seconds_union, t_write, t_all, r->n_threads);
 }
 
@@ -268,14 +284,88 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 	return rc;
 }
 
-static int run_cluster(cluster_args *a, char **files, int n_files)
+/* Reads the known-boilerplate file into b; 0 or -1 (message printed). */
+static int load_boiler_file(const char *path, wu_boiler *b)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "wiredup: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	wu_str tmp = {0};
+	int rc = 0;
+	while (rc == 0 && (n = getline(&line, &cap, f)) > 0)
+		rc = wu_boiler_known(b, line, (size_t)n, &tmp);
+	if (ferror(f))
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "wiredup: %s: cannot read\n", path);
+	free(line);
+	wu_str_free(&tmp);
+	fclose(f);
+	return rc;
+}
+
+/* Copies stdin to a temporary file, so a two-pass run can read it twice.
+ * Returns the malloc'd path (already unlinked from view on exit by the
+ * caller), or NULL with a message. */
+static char *spool_stdin(void)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	size_t len = strlen(dir) + 32;
+	char *path = malloc(len);
+	snprintf(path, len, "%s/wiredup-stdin-XXXXXX", dir);
+	int fd = mkstemp(path);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	char buf[1 << 16];
+	size_t n;
+	int rc = out ? 0 : -1;
+	while (rc == 0 && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (ferror(stdin) || (out && fclose(out)))
+		rc = -1;
+	if (rc) {
+		fprintf(stderr, "wiredup: copying stdin to %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			remove(path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* The boilerplate pass, when asked for: 0 or 1 (error, message printed). */
+static int boiler_pass(cluster_args *a, char **paths, char **names, int n)
+{
+	if (a->boiler_min_docs == 0 && !a->boiler_file)
+		return 0;
+	a->run.boiler = wu_boiler_new();
+	if (!a->run.boiler || (a->boiler_file && load_boiler_file(a->boiler_file, a->run.boiler)))
+		return 1;
+	if (a->boiler_min_docs > 0) {
+		wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
+		int rc = !in || wu_pipeline_scan(&a->run, in);
+		wu_input_free(in);
+		if (rc) {
+			fprintf(stderr, "wiredup: out of memory counting boilerplate\n");
+			return 1;
+		}
+		wu_boiler_finish(a->run.boiler, a->boiler_min_docs);
+	}
+	a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
+	return 0;
+}
+
+static int cluster_files(cluster_args *a, char **paths, char **names, int n)
 {
 	double t0 = omp_get_wtime();
-	if (a->rejects && !(a->run.rejects = fopen(a->rejects, "w"))) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
+	if (boiler_pass(a, paths, names, n))
 		return 1;
-	}
-	wu_input *in = wu_input_new(files, n_files, a->run.max_bytes);
+	wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
 	wu_corpus *c = wu_corpus_new(&a->run.opt);
 	wu_clusters cl = {0};
 	int rc = 1;
@@ -291,13 +381,41 @@ static int run_cluster(cluster_args *a, char **files, int n_files)
 				summary(a, &cl, omp_get_wtime() - t1, omp_get_wtime() - t0);
 		}
 	}
+	wu_clusters_free(&cl);
+	wu_corpus_free(c);
+	wu_input_free(in);
+	return rc;
+}
+
+static int run_cluster(cluster_args *a, char **files, int n_files)
+{
+	int two_pass = a->boiler_min_docs > 0, rc = 1;
+	char *spool = NULL;
+	char **paths = malloc((size_t)n_files * sizeof *paths);
+	if (!paths)
+		return 1;
+	for (int i = 0; i < n_files; i++) {
+		paths[i] = files[i];
+		if (two_pass && !strcmp(files[i], "-")) {
+			if (!spool && !(spool = spool_stdin()))
+				goto done;
+			paths[i] = spool;
+		}
+	}
+	if (a->rejects && !(a->run.rejects = fopen(a->rejects, "w"))) {
+		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
+		goto done;
+	}
+	rc = cluster_files(a, paths, files, n_files);
 	if (a->run.rejects && fclose(a->run.rejects)) {
 		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
 		rc = 1;
 	}
-	wu_clusters_free(&cl);
-	wu_corpus_free(c);
-	wu_input_free(in);
+done:
+	if (spool)
+		remove(spool);
+	free(spool), free(paths);
+	wu_boiler_free(a->run.boiler);
 	return rc;
 }
 

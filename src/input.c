@@ -18,7 +18,8 @@
 #define CHUNK (1u << 20)
 
 typedef struct {
-	char *path; /* what the user sees in messages */
+	char *path; /* what is opened */
+	char *name; /* what the user sees in messages */
 	char *id;   /* article files: relative path, the article's id */
 	int is_file;
 } entry;
@@ -38,7 +39,8 @@ struct wu_input {
 	wu_str open_error;
 };
 
-static int add_entry(wu_input *in, const char *path, const char *id, int is_file)
+static int add_entry(wu_input *in, const char *path, const char *name, const char *id,
+                     int is_file)
 {
 	if (in->n_files == in->cap_files) {
 		size_t cap = in->cap_files ? in->cap_files * 2 : 16;
@@ -49,9 +51,10 @@ static int add_entry(wu_input *in, const char *path, const char *id, int is_file
 	}
 	entry *e = &in->files[in->n_files++];
 	e->path = strdup(path);
+	e->name = strdup(name);
 	e->id = id ? strdup(id) : NULL;
 	e->is_file = is_file;
-	return e->path ? 0 : -1;
+	return e->path && e->name ? 0 : -1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -64,7 +67,7 @@ static void walk(wu_input *in, const char *dir, const char *rel)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		add_entry(in, dir, rel, 1); /* reported when read */
+		add_entry(in, dir, dir, rel, 1); /* reported when read */
 		return;
 	}
 	char **names = NULL;
@@ -93,13 +96,13 @@ static void walk(wu_input *in, const char *dir, const char *rel)
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			walk(in, p, r);
 		else
-			add_entry(in, p, r, 1);
+			add_entry(in, p, p, r, 1);
 		free(p), free(r), free(names[i]);
 	}
 	free(names);
 }
 
-wu_input *wu_input_new(char **paths, int n_paths, size_t max_bytes)
+wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes)
 {
 	wu_input *in = calloc(1, sizeof *in);
 	if (!in)
@@ -116,7 +119,7 @@ wu_input *wu_input_new(char **paths, int n_paths, size_t max_bytes)
 			walk(in, dir, "");
 			free(dir);
 		} else {
-			add_entry(in, paths[i], NULL, 0);
+			add_entry(in, paths[i], names ? names[i] : paths[i], NULL, 0);
 		}
 	}
 	return in;
@@ -129,7 +132,7 @@ void wu_input_free(wu_input *in)
 	if (in->gz)
 		gzclose(in->gz);
 	for (size_t i = 0; i < in->n_files; i++)
-		free(in->files[i].path), free(in->files[i].id);
+		free(in->files[i].path), free(in->files[i].name), free(in->files[i].id);
 	free(in->files), free(in->buf);
 	wu_str_free(&in->open_error);
 	free(in);
@@ -137,7 +140,7 @@ void wu_input_free(wu_input *in)
 
 const char *wu_input_file_name(const wu_input *in, uint32_t file)
 {
-	return in->files[file].path;
+	return in->files[file].name;
 }
 
 void wu_batch_free(wu_batch *b)
@@ -265,6 +268,11 @@ static void read_article(wu_input *in, wu_batch *b)
 	r->id_off = b->arena.n;
 	put_json_string(&b->arena, e->id);
 	r->id_len = b->arena.n - r->id_off;
+	const char *slash = strrchr(e->id, '/');
+	r->dir_off = b->arena.n;
+	r->dir_len = slash ? (size_t)(slash - e->id) : 0;
+	wu_str_append(&b->arena, e->id, r->dir_len);
+	wu_str_putc(&b->arena, '\0');
 	gzFile gz = gzopen(e->path, "rb");
 	if (!gz) {
 		char msg[256];

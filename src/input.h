@@ -10,6 +10,7 @@
 typedef struct {
 	size_t off, len;     /* bytes in the batch arena */
 	size_t id_off, id_len; /* article files: id as JSON text, in the arena */
+	size_t dir_off, dir_len; /* article files: folder (relative), the source */
 	uint32_t file;       /* index into the input's file names */
 	uint64_t line;       /* 1-based line (JSONL) or 0 (article file) */
 	int is_file;         /* article file rather than JSONL line */
@@ -27,8 +28,9 @@ typedef struct wu_input wu_input;
 
 /* Opens the inputs lazily, in order: "-" is stdin, a directory is walked
  * (sorted, recursively; one file = one article, id = relative path), any
- * other path is JSONL, gzip-compressed or not. */
-wu_input *wu_input_new(char **paths, int n_paths, size_t max_bytes);
+ * other path is JSONL, gzip-compressed or not. names (or NULL) are what
+ * messages call the paths. */
+wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes);
 void wu_input_free(wu_input *in);
 
 /* Fills b with the next records (at most max_records or about max_bytes
@@ -51,12 +53,17 @@ typedef struct wu_run {
 	int n_threads;
 	int skip_errors;   /* --on-error skip */
 	FILE *rejects;     /* --rejects, or NULL */
+	wu_boiler *boiler; /* boilerplate lines, or NULL */
 	int progress;      /* a progress line on stderr */
 	size_t max_bytes;  /* --max-article-bytes */
 	/* results */
-	size_t n_read, n_rejected, n_invalid_utf8;
-	double t_read, t_sketch, t_add;
+	size_t n_read, n_rejected, n_invalid_utf8, n_boiler_lines;
+	double t_scan, t_read, t_sketch, t_add;
 } wu_run;
+
+/* First pass: counts every record's lines into run->boiler. Bad records
+ * are passed over here (the second pass reports them). 0 or -1 (OOM). */
+int wu_pipeline_scan(wu_run *run, wu_input *in);
 
 /* Reads every input record into the corpus. Returns 0, or -1 after the
  * first bad record when errors are not skipped (the message is printed). */

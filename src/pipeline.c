@@ -15,13 +15,15 @@
 #define REASON 256
 
 typedef struct {
-	wu_str buf, norm;
+	wu_str buf, norm, line;
 	wu_u64s sh;
 } workspace;
 
 typedef struct {
 	const char *id;
 	size_t id_len;
+	uint64_t *keys; /* first pass: the record's line keys */
+	size_t n_keys;
 	int32_t date;
 	uint32_t text_len, n_shingles;
 	size_t n_invalid;
@@ -38,7 +40,8 @@ static int sketch_record(const wu_run *run, const wu_record *rec, workspace *w, 
                          uint32_t *sig)
 {
 	size_t inv = 0;
-	wu_normalize(rec->text, rec->text_len, &w->norm, &inv);
+	wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
+	                      &w->line, &inv, NULL);
 	res->n_invalid = inv;
 	if (w->norm.n == 0)
 		return wu_fail(res->reason, REASON, "text has no letters or digits");
@@ -58,34 +61,53 @@ static int sketch_record(const wu_run *run, const wu_record *rec, workspace *w, 
 	return 0;
 }
 
-static void process(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
-                    uint32_t *sig)
+/* Parses record i of the batch; 0, or -1 with res->reason set. */
+static int parse(const wu_run *run, const wu_batch *b, size_t i, workspace *w, wu_record *rec,
+                 result *res)
 {
 	const wu_raw *r = &b->rec[i];
 	const char *data = b->arena.s + r->off;
-	wu_record rec;
 	memset(res, 0, sizeof *res);
-	if (r->error) {
-		wu_fail(res->reason, REASON, "%s", r->error);
-		return;
-	}
-	if (r->oversize) {
-		wu_fail(res->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
-		        run->max_bytes);
-		return;
-	}
-	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, &rec, res->reason, REASON)
-	                    : wu_json_record(data, r->len, &run->fields, &w->buf, &rec, res->reason,
+	if (r->error)
+		return wu_fail(res->reason, REASON, "%s", r->error);
+	if (r->oversize)
+		return wu_fail(res->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
+		               run->max_bytes);
+	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, rec, res->reason, REASON)
+	                    : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason,
 	                                     REASON);
 	if (rc)
-		return;
+		return -1;
 	if (r->is_file) {
-		rec.id = b->arena.s + r->id_off;
-		rec.id_len = r->id_len;
+		/* An article file's outlet is its folder: the section on its
+		 * date line is a desk, not a site. */
+		rec->id = b->arena.s + r->id_off;
+		rec->id_len = r->id_len;
+		rec->source = b->arena.s + r->dir_off;
 	}
-	res->id = rec.id;
-	res->id_len = rec.id_len;
-	sketch_record(run, &rec, w, res, sig);
+	res->id = rec->id;
+	res->id_len = rec->id_len;
+	return 0;
+}
+
+static void process(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
+                    uint32_t *sig)
+{
+	wu_record rec;
+	if (parse(run, b, i, w, &rec, res) == 0)
+		sketch_record(run, &rec, w, res, sig);
+}
+
+static void scan(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res)
+{
+	wu_record rec;
+	if (parse(run, b, i, w, &rec, res))
+		return;
+	wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
+	res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
+	if (res->keys)
+		memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
+	res->n_keys = res->keys ? w->sh.n : 0;
 }
 
 /* Reports a rejected record; -1 when the run must stop. */
@@ -166,13 +188,55 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, con
 	return 0;
 }
 
+static workspace *workspaces(int n)
+{
+	return calloc((size_t)n, sizeof(workspace));
+}
+
+static void workspaces_free(workspace *ws, int n)
+{
+	for (int t = 0; ws && t < n; t++) {
+		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_str_free(&ws[t].line);
+		wu_u64s_free(&ws[t].sh);
+	}
+	free(ws);
+}
+
+int wu_pipeline_scan(wu_run *run, wu_input *in)
+{
+	int nt = run->n_threads, rc = 0;
+	wu_batch b = {0};
+	result *res = malloc(BATCH_RECORDS * sizeof *res);
+	workspace *ws = workspaces(nt);
+	double t0 = omp_get_wtime();
+	if (!res || !ws)
+		rc = -1;
+	size_t n;
+	while (rc == 0 && (n = wu_input_next(in, &b, BATCH_RECORDS, BATCH_BYTES)) > 0) {
+		long long nn = (long long)n;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+		for (long long i = 0; i < nn; i++)
+			scan(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i]);
+		for (size_t i = 0; i < n; i++) {
+			if (rc == 0 && wu_boiler_count(run->boiler, res[i].keys, res[i].n_keys))
+				rc = -1;
+			free(res[i].keys);
+		}
+	}
+	run->t_scan += omp_get_wtime() - t0;
+	workspaces_free(ws, nt);
+	free(res);
+	wu_batch_free(&b);
+	return rc;
+}
+
 int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
 {
 	int k = run->opt.num_perm, nt = run->n_threads, rc = 0;
 	wu_batch b = {0};
 	result *res = malloc(BATCH_RECORDS * sizeof *res);
 	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)k * sizeof *sigs);
-	workspace *ws = calloc((size_t)nt, sizeof *ws);
+	workspace *ws = workspaces(nt);
 	where *loc = NULL;
 	size_t loc_cap = 0;
 	if (!res || !sigs || !ws)
@@ -197,9 +261,8 @@ int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
 	}
 	if (run->progress)
 		fprintf(stderr, "\n");
-	for (int t = 0; ws && t < nt; t++)
-		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_u64s_free(&ws[t].sh);
-	free(ws), free(res), free(sigs), free(loc);
+	workspaces_free(ws, nt);
+	free(res), free(sigs), free(loc);
 	wu_batch_free(&b);
 	return rc;
 }

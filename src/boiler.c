@@ -1,0 +1,248 @@
+/* Boilerplate: the navigation, captions, "Related Stories" and copyright
+ * lines an outlet pastes onto every article. They make unrelated articles
+ * of one site look alike, so lines seen in many articles of the same source
+ * are left out of the shingles.
+ *
+ * A first pass counts, for every (source, normalized line), the articles
+ * holding it; lines in at least min_docs articles of their source are
+ * boilerplate. Without a source, counting is corpus-wide and only short
+ * lines qualify, because the paragraphs of a story copied by many outlets
+ * are also frequent corpus-wide, and they are the content, not the
+ * boilerplate. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* Without a source, a frequent line counts as boilerplate only up to this
+ * many words: navigation, bylines, headings and credit lines are short,
+ * story paragraphs are not. */
+#define SHORT_LINE_WORDS 12
+
+struct wu_boiler {
+	uint64_t *key;   /* open addressing; 0 = empty */
+	uint32_t *count; /* articles holding the key */
+	size_t n, size;
+	int finished;
+};
+
+wu_boiler *wu_boiler_new(void)
+{
+	return calloc(1, sizeof(wu_boiler));
+}
+
+void wu_boiler_free(wu_boiler *b)
+{
+	if (!b)
+		return;
+	free(b->key), free(b->count), free(b);
+}
+
+static size_t slot(const wu_boiler *b, uint64_t k)
+{
+	size_t h = (size_t)(k >> 11) & (b->size - 1);
+	while (b->key[h] && b->key[h] != k)
+		h = (h + 1) & (b->size - 1);
+	return h;
+}
+
+static int grow(wu_boiler *b)
+{
+	wu_boiler nb = {0};
+	nb.size = b->size ? b->size * 2 : 1u << 16;
+	nb.key = calloc(nb.size, sizeof *nb.key);
+	nb.count = calloc(nb.size, sizeof *nb.count);
+	if (!nb.key || !nb.count) {
+		free(nb.key), free(nb.count);
+		return -1;
+	}
+	for (size_t i = 0; i < b->size; i++) {
+		if (!b->key[i])
+			continue;
+		size_t h = slot(&nb, b->key[i]);
+		nb.key[h] = b->key[i];
+		nb.count[h] = b->count[i];
+	}
+	free(b->key), free(b->count);
+	b->key = nb.key, b->count = nb.count, b->size = nb.size;
+	return 0;
+}
+
+static int add_key(wu_boiler *b, uint64_t k, uint32_t by)
+{
+	if ((b->n + 1) * 2 > b->size && grow(b))
+		return -1;
+	size_t h = slot(b, k);
+	if (!b->key[h]) {
+		b->key[h] = k;
+		b->n++;
+	}
+	b->count[h] = b->count[h] > UINT32_MAX - by ? UINT32_MAX : b->count[h] + by;
+	return 0;
+}
+
+static uint64_t line_key(const char *norm, size_t n, const char *source, int words)
+{
+	/* Keys of short lines and of long lines live apart, so the no-source
+	 * rule can tell them apart after counting. Never 0 (the empty slot). */
+	uint64_t seed = source && *source ? XXH3_64bits(source, strlen(source)) : 0;
+	uint64_t k = XXH3_64bits_withSeed(norm, n, seed);
+	k = (k & ~1ULL) | (uint64_t)(words <= SHORT_LINE_WORDS);
+	return k ? k : 2;
+}
+
+static int count_words(const char *s, size_t n)
+{
+	int w = n > 0;
+	for (size_t i = 0; i < n; i++)
+		w += s[i] == ' ';
+	return w;
+}
+
+/* Calls fn for each non-empty normalized line of text. */
+typedef int (*line_fn)(void *ctx, const char *norm, size_t n, int words);
+
+static int each_line(const char *text, size_t n, wu_str *tmp, size_t *n_invalid, line_fn fn,
+                     void *ctx)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *nl = memchr(text + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - text) : n;
+		wu_normalize(text + i, e - i, tmp, n_invalid);
+		if (tmp->n && fn(ctx, tmp->s, tmp->n, count_words(tmp->s, tmp->n)))
+			return -1;
+		i = e + 1;
+	}
+	return 0;
+}
+
+typedef struct {
+	const char *source;
+	wu_u64s *keys;
+} keys_ctx;
+
+static int push_key(void *ctx, const char *norm, size_t n, int words)
+{
+	keys_ctx *c = ctx;
+	if (wu_u64s_reserve(c->keys, c->keys->n + 1))
+		return -1;
+	c->keys->a[c->keys->n++] = line_key(norm, n, c->source, words);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys)
+{
+	keys_ctx c = {source, keys};
+	keys->n = 0;
+	if (each_line(text, n, tmp, NULL, push_key, &c))
+		return 0;
+	/* An article counts once per line, however often it repeats it. */
+	qsort(keys->a, keys->n, sizeof *keys->a, cmp_u64);
+	size_t m = 0;
+	for (size_t i = 0; i < keys->n; i++)
+		if (m == 0 || keys->a[i] != keys->a[m - 1])
+			keys->a[m++] = keys->a[i];
+	keys->n = m;
+	return m;
+}
+
+int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (add_key(b, keys[i], 1))
+			return -1;
+	return 0;
+}
+
+int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
+{
+	wu_normalize(line, n, tmp, NULL);
+	if (!tmp->n)
+		return 0;
+	/* Known patterns hold for any source: filed under the empty source,
+	 * both as short and as long lines, already over any threshold. */
+	uint64_t k = XXH3_64bits_withSeed(tmp->s, tmp->n, 0) & ~1ULL;
+	return add_key(b, k ? k : 2, UINT32_MAX) || add_key(b, k | 1, UINT32_MAX);
+}
+
+void wu_boiler_finish(wu_boiler *b, int min_docs)
+{
+	for (size_t i = 0; i < b->size; i++)
+		if (b->key[i] && b->count[i] < (uint32_t)min_docs)
+			b->count[i] = 0;
+	b->finished = 1;
+}
+
+size_t wu_boiler_size(const wu_boiler *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->size; i++)
+		n += b->key[i] && b->count[i];
+	return n;
+}
+
+static int is_boiler(const wu_boiler *b, const char *norm, size_t n, const char *source, int words)
+{
+	if (!b || !b->size)
+		return 0;
+	int has_source = source && *source;
+	uint64_t k = line_key(norm, n, source, words);
+	if (!has_source && words > SHORT_LINE_WORDS)
+		k = 0; /* corpus-wide counting only trusts short lines */
+	uint64_t known = line_key(norm, n, NULL, words);
+	size_t h;
+	if (k && b->count[h = slot(b, k)] && b->key[h] == k)
+		return 1;
+	h = slot(b, known);
+	return b->key[h] == known && b->count[h] == UINT32_MAX;
+}
+
+typedef struct {
+	const wu_boiler *b;
+	const char *source;
+	wu_str *out;
+	size_t removed;
+} filter_ctx;
+
+static int keep_line(void *ctx, const char *norm, size_t n, int words)
+{
+	filter_ctx *c = ctx;
+	if (is_boiler(c->b, norm, n, c->source, words)) {
+		c->removed++;
+		return 0;
+	}
+	if (c->out->n && wu_str_putc(c->out, ' '))
+		return -1;
+	return wu_str_append(c->out, norm, n);
+}
+
+size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
+                             wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed)
+{
+	filter_ctx c = {b, source, out, 0};
+	out->n = 0;
+	if (wu_str_reserve(out, n + 1))
+		return 0;
+	out->s[0] = '\0';
+	size_t inv = 0;
+	each_line(text, n, tmp, &inv, keep_line, &c);
+	if (out->n == 0 && c.removed) {
+		/* Nothing but boilerplate: keep it all, or identical articles
+		 * (all of whose lines are frequent) would have no text at all. */
+		c.removed = 0;
+		wu_normalize(text, n, out, NULL);
+	}
+	if (n_invalid)
+		*n_invalid += inv;
+	if (n_removed)
+		*n_removed = c.removed;
+	return out->n;
+}
