@@ -90,7 +90,7 @@ static int candidates(const wu_corpus *c, const wu_opt *o, int n_threads, pairs 
 	out->a = fail ? NULL : malloc((total ? total : 1) * sizeof *out->a);
 	out->n = 0;
 	for (int b = 0; per && b < o->bands; b++) {
-		if (out->a)
+		if (out->a && per[b].n)
 			memcpy(out->a + out->n, per[b].a, per[b].n * sizeof *out->a);
 		out->n += out->a ? per[b].n : 0;
 		free(per[b].a);
@@ -252,6 +252,31 @@ static int is_number(const char *s, size_t n)
 	return n > 0 && s[0] != '"';
 }
 
+static int is_integer(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
+			return 0;
+	return 1;
+}
+
+/* Integers of any length, exactly: by sign, then digit count, then digits
+ * (JSON integers have no leading zeros). */
+static int integer_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int neg_a = *a == '-', neg_b = *b == '-';
+	int zero_a = na == (size_t)neg_a + 1 && a[neg_a] == '0';
+	int zero_b = nb == (size_t)neg_b + 1 && b[neg_b] == '0';
+	if (zero_a) neg_a = 0; /* -0 == 0 */
+	if (zero_b) neg_b = 0;
+	if (neg_a != neg_b)
+		return neg_a ? -1 : 1;
+	a += neg_a, na -= (size_t)neg_a, b += neg_b, nb -= (size_t)neg_b;
+	int mag = na != nb ? (na < nb ? -1 : 1) : memcmp(a, b, na);
+	mag = mag < 0 ? -1 : mag > 0;
+	return neg_a ? -mag : mag;
+}
+
 /* Ids are stored back to back, not NUL-terminated: parse a copy. */
 static double id_value(const char *s, size_t n)
 {
@@ -268,7 +293,11 @@ int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb)
 	int an = is_number(a, na), bn = is_number(b, nb);
 	if (an != bn)
 		return an ? -1 : 1;
-	if (an) {
+	if (an && is_integer(a, na) && is_integer(b, nb)) {
+		int r = integer_cmp(a, na, b, nb);
+		if (r)
+			return r;
+	} else if (an) {
 		double x = id_value(a, na), y = id_value(b, nb);
 		if (x != y)
 			return x < y ? -1 : 1;

@@ -33,7 +33,8 @@ void wu__corpus_meta(const wu_corpus *c, const int32_t **date, const uint32_t **
                      const uint32_t **n_shingles);
 const uint64_t *wu__corpus_shingles(const wu_corpus *c, size_t i, size_t *n);
 
-/* Sorts (key, idx) pairs by key then idx, stably, in O(n) passes. */
+/* Sorts (key, idx) pairs by key, stably (equal keys keep their input
+ * order), in O(n) passes. */
 typedef struct { uint64_t key; uint32_t idx; } wu_keyidx;
 int wu__sort_keyidx(wu_keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);

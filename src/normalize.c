@@ -6,17 +6,12 @@
  *
  * Most news text is ASCII, so a chunk of ASCII letters and digits is
  * lower-cased byte by byte; only chunks holding a non-ASCII byte go through
- * utf8proc. */
+ * utf8proc (which allocates, a price paid only for non-ASCII words). */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-/* Codepoints decoded per utf8proc step. A chunk is split only before a
- * starter (combining class 0), so composition never straddles two steps. */
-#define STEP 128
-/* utf8proc's longest NFKC + case-fold expansion of one codepoint is 18. */
-#define EXPAND 18
 
 typedef struct {
 	wu_str *out;
@@ -73,51 +68,44 @@ static int emit_codepoint(emitter *e, utf8proc_int32_t c)
 	return 0;
 }
 
-/* NFKC + case fold of cps[0..n), then emit. */
-static int fold_and_emit(emitter *e, const utf8proc_int32_t *cps, size_t n)
-{
-	utf8proc_int32_t buf[STEP * EXPAND];
-	utf8proc_ssize_t len = 0;
-	const int opts = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE;
-	for (size_t i = 0; i < n; i++) {
-		int last_bound = 0;
-		utf8proc_ssize_t r = utf8proc_decompose_char(
-			cps[i], buf + len, (utf8proc_ssize_t)(STEP * EXPAND) - len, opts, &last_bound);
-		if (r < 0 || len + r > STEP * EXPAND)
-			return -1; /* cannot happen for valid codepoints */
-		len += r;
-	}
-	len = utf8proc_normalize_utf32(buf, len, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-	for (utf8proc_ssize_t i = 0; i < len; i++)
-		if (emit_codepoint(e, buf[i]))
-			return -1;
-	return 0;
-}
-
-/* A chunk holding non-ASCII bytes: decode, replace invalid bytes by a
- * separator, fold in steps that end before a starter. */
+/* A chunk holding non-ASCII bytes: invalid bytes become spaces, then
+ * utf8proc maps the whole chunk at once (NFKC with case folding), so
+ * combining marks are put in canonical order and Hangul jamo compose. */
 static int slow_chunk(emitter *e, const unsigned char *s, size_t n, size_t *n_invalid)
 {
-	utf8proc_int32_t cps[STEP];
-	size_t k = 0, i = 0;
-	while (i < n) {
+	wu_str valid = {0};
+	if (wu_str_reserve(&valid, n + 1))
+		return -1;
+	for (size_t i = 0; i < n;) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t r = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &c);
 		if (r < 0) {
 			if (n_invalid)
 				(*n_invalid)++;
-			c = ' ';
-			r = 1;
+			valid.s[valid.n++] = ' ';
+			i++;
+			continue;
 		}
-		if (k == STEP || (k >= STEP / 2 && utf8proc_get_property(c)->combining_class == 0)) {
-			if (fold_and_emit(e, cps, k))
-				return -1;
-			k = 0;
-		}
-		cps[k++] = c;
+		memcpy(valid.s + valid.n, s + i, (size_t)r);
+		valid.n += (size_t)r;
 		i += (size_t)r;
 	}
-	return fold_and_emit(e, cps, k);
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)valid.s, (utf8proc_ssize_t)valid.n,
+	                                    &mapped, UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+	                                    UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	wu_str_free(&valid);
+	int rc = len < 0 ? -1 : 0;
+	for (utf8proc_ssize_t i = 0; rc == 0 && i < len;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t r = utf8proc_iterate(mapped + i, len - i, &c);
+		if (r < 0)
+			break;
+		rc = emit_codepoint(e, c);
+		i += r;
+	}
+	free(mapped);
+	return rc;
 }
 
 static int is_ascii_word(unsigned char c)

@@ -47,7 +47,8 @@ int wu_opt_finish(wu_opt *o, char *err, size_t errlen)
 		return wu_fail(err, errlen, "give both bands and rows, or neither");
 	if (o->bands == 0)
 		wu_lsh_params(wu_opt_lsh_threshold(o), o->num_perm, &o->bands, &o->rows);
-	if (o->bands < 1 || o->rows < 1 || o->bands * o->rows > o->num_perm)
+	if (o->bands < 1 || o->rows < 1 || o->bands > o->num_perm || o->rows > o->num_perm ||
+	    o->bands * o->rows > o->num_perm)
 		return wu_fail(err, errlen, "bands x rows (%d x %d) must be at most num-perm (%d)",
 		               o->bands, o->rows, o->num_perm);
 	return 0;

@@ -105,21 +105,38 @@ static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	return finish_set(out, nw - g + 1, maxw, opt);
 }
 
+/* Bytes of the UTF-8 character starting at p. */
+static size_t char_len(const char *p, const char *end)
+{
+	size_t k = 1;
+	while (p + k < end && ((unsigned char)p[k] & 0xC0) == 0x80)
+		k++;
+	return k;
+}
+
+/* Character (codepoint) n-grams: a window of g characters slides one
+ * character at a time. */
 static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
 {
 	size_t g = (size_t)opt->ngram;
+	const char *end = w + n, *p = w, *q = w;
 	out->n = 0;
 	if (n == 0)
 		return 0;
-	size_t m = n < g ? 1 : n - g + 1;
-	if (wu_u64s_reserve(out, m + table_room(m)))
+	size_t have = 0;
+	while (q < end && have < g)
+		q += char_len(q, end), have++;
+	size_t m = 0;
+	if (wu_u64s_reserve(out, n + table_room(n)))
 		return 0;
-	if (n < g)
-		out->a[0] = XXH3_64bits_withSeed(w, n, opt->seed);
-	else
-		for (size_t i = 0; i < m; i++)
-			out->a[i] = XXH3_64bits_withSeed(w + i, g, opt->seed);
-	return finish_set(out, m, m, opt);
+	for (;;) {
+		out->a[m++] = XXH3_64bits_withSeed(p, (size_t)(q - p), opt->seed);
+		if (q >= end)
+			break;
+		p += char_len(p, end);
+		q += char_len(q, end);
+	}
+	return finish_set(out, m, n, opt);
 }
 
 size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)

@@ -1,0 +1,288 @@
+/* Unit tests for wu_shingle(): exact shingle-set sizes (the containment
+ * measure divides by them), unique output (sorted for exact verification),
+ * and short texts that stay distinct instead of all hashing to the empty
+ * set. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wiredup.h"
+
+static wu_opt word_opt(void)
+{
+	wu_opt o;
+	wu_opt_init(&o);
+	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	assert_int_equal(o.ngram, 5);
+	return o;
+}
+
+static wu_opt char_opt(int ngram)
+{
+	wu_opt o;
+	wu_opt_init(&o);
+	o.shingle_kind = WU_SHINGLE_CHAR;
+	o.ngram = ngram;
+	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	return o;
+}
+
+static size_t shingle(const char *w, const wu_opt *o, wu_u64s *out)
+{
+	size_t n = wu_shingle(w, strlen(w), o, out);
+	assert_int_equal(n, out->n);
+	return n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Unique always (out->n is the exact set size); sorted only promised for
+ * WU_VERIFY_EXACT, where the exact set operations need it. */
+static void assert_unique(const wu_u64s *v)
+{
+	uint64_t *c = malloc((v->n ? v->n : 1) * sizeof *c);
+	assert_non_null(c);
+	if (v->n)
+		memcpy(c, v->a, v->n * sizeof *c);
+	qsort(c, v->n, sizeof *c, cmp_u64);
+	for (size_t i = 1; i < v->n; i++)
+		assert_true(c[i - 1] < c[i]);
+	free(c);
+}
+
+static void assert_sorted_unique(const wu_u64s *v)
+{
+	for (size_t i = 1; i < v->n; i++)
+		assert_true(v->a[i - 1] < v->a[i]);
+}
+
+/* |A n B| of two sorted unique sets. */
+static size_t common(const wu_u64s *a, const wu_u64s *b)
+{
+	size_t i = 0, j = 0, c = 0;
+	while (i < a->n && j < b->n) {
+		if (a->a[i] < b->a[j])
+			i++;
+		else if (a->a[i] > b->a[j])
+			j++;
+		else
+			c++, i++, j++;
+	}
+	return c;
+}
+
+static void test_word_count(void **state)
+{
+	(void)state;
+	wu_opt o = word_opt();
+	wu_u64s v = {0};
+	/* 10 distinct words: 10 - 5 + 1 = 6 distinct 5-grams. */
+	assert_int_equal(shingle("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", &o, &v), 6);
+	assert_unique(&v);
+	/* Exactly ngram words: one shingle. */
+	assert_int_equal(shingle("one two three four five", &o, &v), 1);
+	/* Repeats collapse: "a b a b a" and "b a b a b" only. */
+	assert_int_equal(shingle("a b a b a b a b a b", &o, &v), 2);
+	/* The same word 50 times: one distinct 5-gram. */
+	char rep[200] = "";
+	for (int i = 0; i < 50; i++)
+		strcat(rep, i ? " x" : "x");
+	assert_int_equal(shingle(rep, &o, &v), 1);
+	wu_u64s_free(&v);
+}
+
+static void test_sorted_unique_long(void **state)
+{
+	(void)state;
+	wu_opt o = word_opt();
+	wu_u64s v = {0};
+	/* 2000 words from a vocabulary of 7: many repeated 5-grams. */
+	char *text = malloc(2000 * 3);
+	size_t n = 0;
+	uint64_t x = 7;
+	for (int i = 0; i < 2000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (i)
+			text[n++] = ' ';
+		text[n++] = (char)('a' + (x >> 33) % 7);
+	}
+	text[n] = '\0';
+	size_t m = shingle(text, &o, &v);
+	assert_true(m > 1 && m <= 1996);
+	assert_true(m <= 7 * 7 * 7 * 7 * 7);
+	assert_unique(&v);
+
+	/* With exact verification the same set comes back sorted. */
+	wu_opt ex = word_opt();
+	ex.verify = WU_VERIFY_EXACT;
+	wu_u64s s = {0};
+	assert_int_equal(shingle(text, &ex, &s), m);
+	assert_sorted_unique(&s);
+	qsort(v.a, v.n, sizeof *v.a, cmp_u64);
+	assert_memory_equal(v.a, s.a, m * sizeof *v.a);
+
+	wu_opt cex = char_opt(4);
+	cex.verify = WU_VERIFY_EXACT;
+	assert_true(shingle(text, &cex, &s) > 1);
+	assert_sorted_unique(&s);
+	free(text);
+	wu_u64s_free(&v);
+	wu_u64s_free(&s);
+}
+
+static void test_short_texts_distinct(void **state)
+{
+	(void)state;
+	wu_opt o = word_opt();
+	wu_u64s a = {0}, b = {0}, c = {0};
+	/* Fewer words than ngram: exactly one shingle, the whole text. Other
+	 * tools give such texts no shingle at all, so every short text
+	 * "matches" every other one. */
+	assert_int_equal(shingle("breaking news", &o, &a), 1);
+	assert_int_equal(shingle("breaking story", &o, &b), 1);
+	assert_true(a.a[0] != b.a[0]);
+	assert_int_equal(shingle("x", &o, &c), 1);
+	assert_true(c.a[0] != a.a[0] && c.a[0] != b.a[0]);
+	/* Same short text, same shingle. */
+	assert_int_equal(shingle("breaking news", &o, &c), 1);
+	assert_true(c.a[0] == a.a[0]);
+	/* A 4-word text is not the same set as its 5-word extension. */
+	assert_int_equal(shingle("one two three four", &o, &a), 1);
+	assert_int_equal(shingle("one two three four five", &o, &b), 1);
+	assert_true(a.a[0] != b.a[0]);
+	wu_u64s_free(&a);
+	wu_u64s_free(&b);
+	wu_u64s_free(&c);
+}
+
+static void test_empty(void **state)
+{
+	(void)state;
+	wu_opt w = word_opt(), ch = char_opt(0);
+	wu_u64s v = {0};
+	/* A previous result must not leak into the next call. */
+	assert_int_equal(shingle("a b c d e f", &w, &v), 2);
+	assert_int_equal(wu_shingle("", 0, &w, &v), 0);
+	assert_int_equal(v.n, 0);
+	assert_int_equal(shingle("abcdefghijk", &ch, &v), 3);
+	assert_int_equal(wu_shingle("", 0, &ch, &v), 0);
+	assert_int_equal(v.n, 0);
+	wu_u64s_free(&v);
+}
+
+static void test_char_shingles(void **state)
+{
+	(void)state;
+	wu_opt o = char_opt(0);
+	assert_int_equal(o.ngram, 9); /* the char kind's default */
+	wu_u64s v = {0}, v2 = {0};
+	assert_int_equal(shingle("abcdefghijkl", &o, &v), 4);
+	assert_unique(&v);
+	assert_int_equal(shingle("abc", &o, &v), 1);      /* short: whole text */
+	assert_int_equal(shingle("abd", &o, &v2), 1);
+	assert_true(v.a[0] != v2.a[0]);
+
+	wu_opt o3 = char_opt(3);
+	/* abc bca cab repeat: 3 distinct of 10 windows. */
+	assert_int_equal(shingle("abcabcabcabc", &o3, &v), 3);
+	/* Spaces are characters too: "a b" != "ab ". */
+	assert_int_equal(shingle("a b", &o3, &v), 1);
+	assert_int_equal(shingle("ab ", &o3, &v2), 1);
+	assert_true(v.a[0] != v2.a[0]);
+	/* Shared substrings share shingles: "xabcy" and "zabcw" share "abc". */
+	assert_int_equal(shingle("xabcy", &o3, &v), 3);
+	assert_int_equal(shingle("zabcw", &o3, &v2), 3);
+	assert_int_equal(common(&v, &v2), 1);
+	wu_u64s_free(&v);
+	wu_u64s_free(&v2);
+}
+
+static void test_seed_changes_hashes(void **state)
+{
+	(void)state;
+	wu_opt o1 = word_opt(), o2 = word_opt();
+	o2.seed = 2;
+	wu_u64s a = {0}, b = {0};
+	const char *t = "the quick brown fox jumps over the lazy dog again";
+	assert_int_equal(shingle(t, &o1, &a), 6);
+	assert_int_equal(shingle(t, &o2, &b), 6);
+	assert_int_equal(common(&a, &b), 0);
+	/* Same seed: the same set, call after call. */
+	assert_int_equal(shingle(t, &o2, &a), 6);
+	assert_memory_equal(a.a, b.a, 6 * sizeof *a.a);
+
+	wu_opt c1 = char_opt(4), c2 = char_opt(4);
+	c2.seed = 99;
+	assert_int_equal(shingle("abcdefgh", &c1, &a), 5);
+	assert_int_equal(shingle("abcdefgh", &c2, &b), 5);
+	assert_int_equal(common(&a, &b), 0);
+	wu_u64s_free(&a);
+	wu_u64s_free(&b);
+}
+
+static void test_word_order_matters(void **state)
+{
+	(void)state;
+	wu_opt o = word_opt();
+	wu_u64s a = {0}, b = {0};
+	assert_int_equal(shingle("a b c d e", &o, &a), 1);
+	assert_int_equal(shingle("e d c b a", &o, &b), 1);
+	assert_true(a.a[0] != b.a[0]);
+	assert_int_equal(shingle("b a c d e", &o, &b), 1); /* one swap */
+	assert_true(a.a[0] != b.a[0]);
+	assert_int_equal(shingle("man bites dog", &o, &a), 1);
+	assert_int_equal(shingle("dog bites man", &o, &b), 1);
+	assert_true(a.a[0] != b.a[0]);
+	/* A 5-gram hashes the same wherever it occurs: "x a b c d e" and
+	 * "a b c d e y" share exactly "a b c d e". */
+	assert_int_equal(shingle("x a b c d e", &o, &a), 2);
+	assert_int_equal(shingle("a b c d e y", &o, &b), 2);
+	assert_int_equal(common(&a, &b), 1);
+	/* Word boundaries matter: "ab c d e f" is not "a bc d e f". */
+	assert_int_equal(shingle("ab c d e f", &o, &a), 1);
+	assert_int_equal(shingle("a bc d e f", &o, &b), 1);
+	assert_true(a.a[0] != b.a[0]);
+	wu_u64s_free(&a);
+	wu_u64s_free(&b);
+}
+
+/* Regression (fixed): wu_opt documents ngram as "characters (default 9)", but char
+ * shingles are byte windows: the 12-character Greek text below is 24 bytes
+ * and yields 16 shingles, not 12 - 9 + 1 = 4 (and windows start inside
+ * characters), so a non-ASCII text gets ~half-length "character" n-grams. */
+static void test_bug_char_shingles_count_bytes(void **state)
+{
+	(void)state;
+	wu_opt o = char_opt(9);
+	wu_u64s v = {0};
+	const char *greek = "\u03B1\u03B2\u03B3\u03B4\u03B5\u03B6\u03B7\u03B8\u03B9\u03BA\u03BB\u03BC";
+	assert_int_equal(strlen(greek), 24);
+	size_t n = shingle(greek, &o, &v);
+	wu_u64s_free(&v);
+	assert_int_equal(n, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_word_count),
+		cmocka_unit_test(test_sorted_unique_long),
+		cmocka_unit_test(test_short_texts_distinct),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_char_shingles),
+		cmocka_unit_test(test_seed_changes_hashes),
+		cmocka_unit_test(test_word_order_matters),
+		/* Known library bug last. */
+		cmocka_unit_test(test_bug_char_shingles_count_bytes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
