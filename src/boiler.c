@@ -145,7 +145,8 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
 	if (each_line(text, n, tmp, NULL, push_key, &c))
 		return 0;
 	/* An article counts once per line, however often it repeats it. */
-	qsort(keys->a, keys->n, sizeof *keys->a, cmp_u64);
+	if (keys->n > 1)
+		qsort(keys->a, keys->n, sizeof *keys->a, cmp_u64);
 	size_t m = 0;
 	for (size_t i = 0; i < keys->n; i++)
 		if (m == 0 || keys->a[i] != keys->a[m - 1])

@@ -105,7 +105,7 @@ static void scan(const wu_run *run, const wu_batch *b, size_t i, workspace *w, r
 		return;
 	wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
 	res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
-	if (res->keys)
+	if (res->keys && w->sh.n)
 		memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
 	res->n_keys = res->keys ? w->sh.n : 0;
 }
