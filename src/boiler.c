@@ -21,10 +21,7 @@
 #define SHORT_LINE_WORDS 12
 
 struct wu_boiler {
-	uint64_t *key;   /* open addressing; 0 = empty */
-	uint32_t *count; /* articles holding the key */
-	size_t n, size;
-	int finished;
+	wu__counter lines; /* articles holding each line key */
 };
 
 wu_boiler *wu_boiler_new(void)
@@ -36,50 +33,8 @@ void wu_boiler_free(wu_boiler *b)
 {
 	if (!b)
 		return;
-	free(b->key), free(b->count), free(b);
-}
-
-static size_t slot(const wu_boiler *b, uint64_t k)
-{
-	size_t h = (size_t)(k >> 11) & (b->size - 1);
-	while (b->key[h] && b->key[h] != k)
-		h = (h + 1) & (b->size - 1);
-	return h;
-}
-
-static int grow(wu_boiler *b)
-{
-	wu_boiler nb = {0};
-	nb.size = b->size ? b->size * 2 : 1u << 16;
-	nb.key = calloc(nb.size, sizeof *nb.key);
-	nb.count = calloc(nb.size, sizeof *nb.count);
-	if (!nb.key || !nb.count) {
-		free(nb.key), free(nb.count);
-		return -1;
-	}
-	for (size_t i = 0; i < b->size; i++) {
-		if (!b->key[i])
-			continue;
-		size_t h = slot(&nb, b->key[i]);
-		nb.key[h] = b->key[i];
-		nb.count[h] = b->count[i];
-	}
-	free(b->key), free(b->count);
-	b->key = nb.key, b->count = nb.count, b->size = nb.size;
-	return 0;
-}
-
-static int add_key(wu_boiler *b, uint64_t k, uint32_t by)
-{
-	if ((b->n + 1) * 2 > b->size && grow(b))
-		return -1;
-	size_t h = slot(b, k);
-	if (!b->key[h]) {
-		b->key[h] = k;
-		b->n++;
-	}
-	b->count[h] = b->count[h] > UINT32_MAX - by ? UINT32_MAX : b->count[h] + by;
-	return 0;
+	wu__counter_free(&b->lines);
+	free(b);
 }
 
 static uint64_t line_key(const char *norm, size_t n, const char *source, int words)
@@ -158,7 +113,7 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
 int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (add_key(b, keys[i], 1))
+		if (wu__counter_add(&b->lines, keys[i], 1))
 			return -1;
 	return 0;
 }
@@ -171,39 +126,36 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 	/* Known patterns hold for any source: filed under the empty source,
 	 * both as short and as long lines, already over any threshold. */
 	uint64_t k = XXH3_64bits_withSeed(tmp->s, tmp->n, 0) & ~1ULL;
-	return add_key(b, k ? k : 2, UINT32_MAX) || add_key(b, k | 1, UINT32_MAX);
+	return wu__counter_add(&b->lines, k ? k : 2, UINT32_MAX) ||
+	       wu__counter_add(&b->lines, k | 1, UINT32_MAX);
 }
 
 void wu_boiler_finish(wu_boiler *b, int min_docs)
 {
-	for (size_t i = 0; i < b->size; i++)
-		if (b->key[i] && b->count[i] < (uint32_t)min_docs)
-			b->count[i] = 0;
-	b->finished = 1;
+	for (size_t i = 0; i < b->lines.size; i++)
+		if (b->lines.count[i] < (uint32_t)min_docs)
+			b->lines.count[i] = 0;
 }
 
 size_t wu_boiler_size(const wu_boiler *b)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < b->size; i++)
-		n += b->key[i] && b->count[i];
+	for (size_t i = 0; i < b->lines.size; i++)
+		n += b->lines.count[i] != 0;
 	return n;
 }
 
 static int is_boiler(const wu_boiler *b, const char *norm, size_t n, const char *source, int words)
 {
-	if (!b || !b->size)
+	if (!b)
 		return 0;
 	int has_source = source && *source;
 	uint64_t k = line_key(norm, n, source, words);
 	if (!has_source && words > SHORT_LINE_WORDS)
 		k = 0; /* corpus-wide counting only trusts short lines */
 	uint64_t known = line_key(norm, n, NULL, words);
-	size_t h;
-	if (k && b->count[h = slot(b, k)] && b->key[h] == k)
-		return 1;
-	h = slot(b, known);
-	return b->key[h] == known && b->count[h] == UINT32_MAX;
+	return (k && wu__counter_get(&b->lines, k)) ||
+	       wu__counter_get(&b->lines, known) == UINT32_MAX;
 }
 
 typedef struct {

@@ -151,7 +151,7 @@ static uint32_t find(uint32_t *parent, uint32_t x)
 
 /* Is article a a better representative than b? Earliest date (undated
  * last), then longest text, then smallest id. */
-static int better(const wu_corpus *c, uint32_t a, uint32_t b)
+int wu__better(const wu_corpus *c, uint32_t a, uint32_t b)
 {
 	const int32_t *date;
 	const uint32_t *tl, *ns;
@@ -176,7 +176,7 @@ static void choose_reps(const wu_corpus *c, const wu_opt *o, uint32_t *parent, w
 		best[i] = UINT32_MAX; /* parent is no longer needed: reuse it */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t r = rep[i];
-		if (best[r] == UINT32_MAX || better(c, (uint32_t)i, best[r]))
+		if (best[r] == UINT32_MAX || wu__better(c, (uint32_t)i, best[r]))
 			best[r] = (uint32_t)i;
 	}
 	out->n_clusters = 0;

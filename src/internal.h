@@ -39,4 +39,17 @@ typedef struct { uint64_t key; uint32_t idx; } wu_keyidx;
 int wu__sort_keyidx(wu_keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);
 
+/* 64-bit key -> saturating count; key 0 is not allowed. */
+typedef struct {
+	uint64_t *key;
+	uint32_t *count;
+	size_t n, size;
+} wu__counter;
+int wu__counter_add(wu__counter *c, uint64_t k, uint32_t by);
+uint32_t wu__counter_get(const wu__counter *c, uint64_t k);
+void wu__counter_free(wu__counter *c);
+
+/* The representative rule: is article a a better representative than b? */
+int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
+
 #endif
