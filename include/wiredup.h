@@ -13,6 +13,7 @@
  *   records      wu_json_record(), wu_parse_date(), wu_article_file()
  *   corpus       wu_corpus_*          sketched articles in flat arrays
  *   cluster      wu_cluster()         LSH + verify + union-find
+ *   stories      wu_story_terms(), wu_df_*, wu_story_profile(), wu_stories()
  *   eval         wu_eval()            ARI, B-cubed, pairwise scores
  *
  * Nothing here keeps global mutable state; every function that may run on
@@ -53,6 +54,10 @@ typedef struct wu_opt {
 	int verify;         /* WU_VERIFY_SIGNATURE (default) or WU_VERIFY_EXACT */
 	int max_bucket;     /* LSH buckets larger than this are linked to their first
 	                       max_bucket members only, to stay sub-quadratic (default 64) */
+	int stories;        /* also group clusters into same-event stories (default 0) */
+	double story_threshold; /* average-link similarity to join stories (default 0.15) */
+	int story_terms;    /* profile size (default 64) */
+	int window_days;    /* stories never span more days than this; 0 = no limit (default 7) */
 } wu_opt;
 
 /* Sets every field to its documented default. */
@@ -75,6 +80,16 @@ double wu_opt_lsh_threshold(const wu_opt *opt);
 typedef struct { char *s; size_t n, cap; } wu_str;
 typedef struct { uint64_t *a; size_t n, cap; } wu_u64s;
 typedef struct { uint32_t *a; size_t n, cap; } wu_u32s;
+
+/* A weighted term of a story profile (a word or a pair of adjacent words). */
+typedef struct wu_term { uint64_t key; float weight; } wu_term;
+typedef struct { wu_term *a; size_t n, cap; } wu_terms;
+int wu_terms_reserve(wu_terms *t, size_t need);
+void wu_terms_free(wu_terms *t);
+
+/* Scratch space for functions that need several buffers. */
+typedef struct { wu_str s1, s2; wu_u64s u1; } wu_scratch;
+void wu_scratch_free(wu_scratch *s);
 
 void wu_str_free(wu_str *b);
 void wu_u64s_free(wu_u64s *v);
@@ -128,6 +143,10 @@ size_t wu_boiler_size(const wu_boiler *b);
  * lines removed (either may be NULL). tmp is scratch. Returns out->n. */
 size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
                              wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed);
+
+/* Is this raw line boilerplate under source? (b NULL: no.) tmp is scratch. */
+int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
+                       wu_str *tmp);
 
 /* ------------------------------------------------------------------ */
 /* Shingle                                                             */
@@ -244,6 +263,8 @@ typedef struct wu_sketched {
 	uint32_t n_shingles;
 	const uint32_t *sig;      /* num_perm values */
 	const uint64_t *shingles; /* kept only when opt->verify is exact */
+	const wu_term *profile;   /* story profile, only when opt->stories */
+	uint32_t n_profile;
 } wu_sketched;
 
 wu_corpus *wu_corpus_new(const wu_opt *opt);
@@ -283,6 +304,43 @@ void wu_clusters_free(wu_clusters *cl);
 /* Orders two ids as the representative rule does: numbers before strings,
  * numbers by value, strings by bytes. */
 int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
+
+/* ------------------------------------------------------------------ */
+/* Stories: same-event clustering across outlets                       */
+/* ------------------------------------------------------------------ */
+
+
+/* The distinct story terms of text, boilerplate lines (per b, may be NULL)
+ * left out: words of 2+ characters that are not stop words, and pairs of
+ * adjacent such words, weighted 1 + ln(tf), x1.5 for a name (capitalised
+ * mid-sentence in most occurrences), x2 for a number (not a year).
+ * Thread-safe with one ws per thread. Returns out->n. */
+size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
+                      wu_scratch *ws, wu_terms *out);
+
+/* Document frequencies of story terms over a corpus (a first pass). */
+typedef struct wu_df wu_df;
+wu_df *wu_df_new(void);
+void wu_df_free(wu_df *d);
+int wu_df_add(wu_df *d, const wu_terms *t); /* one article's terms; -1 on OOM */
+
+/* Turns terms into a profile in place: weights times ln(N/df), terms in
+ * fewer than 2 articles (or, from 20 articles on, in more than half) left
+ * out, the m heaviest kept, L2-normalised, sorted by key. Read-only on d,
+ * so thread-safe. Returns t->n. */
+size_t wu_story_profile(const wu_df *d, int m, wu_terms *t);
+
+/* Groups near-duplicate clusters (dup, from wu_cluster) into stories:
+ * candidate pairs share one of each other's 16 heaviest profile terms
+ * (posting lists longer than opt->max_bucket are linked to their first
+ * members only), then greedy average linkage merges the pair of stories
+ * whose mean profiles have the highest dot product while it is at least
+ * opt->story_threshold, never letting a story's dated articles span more
+ * than opt->window_days (0: no limit). Every near-duplicate cluster lies
+ * inside one story. story_rep[i] receives the index of article i's story
+ * representative (same rule as clusters). Returns 0, or -1 on OOM. */
+int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *opt, int n_threads,
+               uint32_t *story_rep, size_t *n_stories);
 
 /* ------------------------------------------------------------------ */
 /* Eval                                                                */

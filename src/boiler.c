@@ -199,3 +199,12 @@ size_t wu_normalize_filtered(const char *text, size_t n, const char *source, con
 		*n_removed = c.removed;
 	return out->n;
 }
+
+int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
+                       wu_str *tmp)
+{
+	if (!b)
+		return 0;
+	wu_normalize(line, n, tmp, NULL);
+	return tmp->n && is_boiler(b, tmp->s, tmp->n, source, count_words(tmp->s, tmp->n));
+}

@@ -67,6 +67,13 @@ static const char usage_cluster[] =
 "                             exact shingle sets (keeps them in memory) [signature]\n"
 "      --max-bucket N         link members of larger LSH buckets to their first\n"
 "                             N members only [64]\n"
+"Stories (same event, across outlets):\n"
+"      --stories              add \"story\": the id of the story's representative.\n"
+"                             Stories group clusters by TF-IDF profiles of names,\n"
+"                             numbers and words, with average linkage\n"
+"      --story-threshold T    join stories whose mean profiles have cosine >= T [0.15]\n"
+"      --window-days D        a story never spans more than D days between its\n"
+"                             dated articles; 0 = no limit [7]\n"
 "Output:\n"
 "  -o, --output FILE          write here (atomically: temporary name, then\n"
 "                             rename) instead of stdout\n"
@@ -78,7 +85,7 @@ static const char usage_cluster[] =
 enum {
 	O_ID = 256, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ, O_SHINGLE, O_NGRAM,
 	O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS, O_ROWS, O_VERIFY, O_MAXBUCKET, O_FORMAT,
-	O_BMIN, O_BFILE
+	O_BMIN, O_BFILE, O_STORIES, O_STHR, O_WINDOW
 };
 
 static const struct option cluster_opts[] = {
@@ -90,7 +97,8 @@ static const struct option cluster_opts[] = {
 	{"min-length-ratio", 1, 0, O_RATIO}, {"bands", 1, 0, O_BANDS}, {"rows", 1, 0, O_ROWS},
 	{"verify", 1, 0, O_VERIFY}, {"max-bucket", 1, 0, O_MAXBUCKET}, {"format", 1, 0, O_FORMAT},
 	{"boilerplate-min-docs", 1, 0, O_BMIN}, {"boilerplate-file", 1, 0, O_BFILE},
-	{"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
+	{"stories", 0, 0, O_STORIES}, {"story-threshold", 1, 0, O_STHR},
+	{"window-days", 1, 0, O_WINDOW}, {"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
 	{0, 0, 0, 0}};
 
 typedef struct {
@@ -160,6 +168,8 @@ static int set_numeric(int c, const char *arg, cluster_args *a)
 	case O_BMIN: if (parse_long(arg, 0, 1L << 30, &v)) return -1; a->boiler_min_docs = (int)v; return 0;
 	case O_THR: if (parse_double(arg, &d)) return -1; o->threshold = d; return 0;
 	case O_RATIO: if (parse_double(arg, &d)) return -1; o->min_length_ratio = d; return 0;
+	case O_STHR: if (parse_double(arg, &d)) return -1; o->story_threshold = d; return 0;
+	case O_WINDOW: if (parse_long(arg, 0, 1L << 30, &v)) return -1; o->window_days = (int)v; return 0;
 	}
 	return -1;
 }
@@ -182,6 +192,7 @@ static int set_option(int c, const char *arg, cluster_args *a)
 	case O_BFILE: a->boiler_file = arg; return 0;
 	case 'o': a->output = arg; return 0;
 	case 'q': a->quiet = 1; return 0;
+	case O_STORIES: o->stories = 1; return 0;
 	case O_ONERR: return set_choice(&a->run.skip_errors, arg, onerr, "on-error");
 	case O_SHINGLE: return set_choice(&o->shingle_kind, arg, shingles, "shingle");
 	case O_MEASURE: return set_choice(&o->measure, arg, measures, "measure");
@@ -233,7 +244,8 @@ static int parse_cluster(int argc, char **argv, cluster_args *a)
 	return 0;
 }
 
-static void summary(const cluster_args *a, const wu_clusters *cl, double t_write, double t_all)
+static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stories,
+                    double t_stories, double t_write, double t_all)
 {
 	const wu_run *r = &a->run;
 	fprintf(stderr,
@@ -246,6 +258,8 @@ static void summary(const cluster_args *a, const wu_clusters *cl, double t_write
 	        cl->bands, cl->rows, wu_opt_lsh_threshold(&r->opt), cl->n_candidates, cl->n_linked);
 	if (r->boiler)
 		fprintf(stderr, "wiredup: %zu boilerplate lines left out\n", r->n_boiler_lines);
+	if (r->opt.stories)
+		fprintf(stderr, "wiredup: %zu stories (%.3f s)\n", n_stories, t_stories);
 	fprintf(stderr,
 	        "wiredup: seconds: boilerplate %.3f, read %.3f, sketch %.3f, add %.3f, bucket %.3f, verify %.3f, "
 	        "cluster %.3f, write %.3f, total %.3f (%d threads)\n",
@@ -255,10 +269,11 @@ static void summary(const cluster_args *a, const wu_clusters *cl, double t_write
 
 /* Writes the results to a temporary file beside `path`, then renames it,
  * so a file under the final name is always complete. */
-static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clusters *cl)
+static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clusters *cl,
+                        const uint32_t *story_rep)
 {
 	if (!a->output || !strcmp(a->output, "-")) {
-		int rc = wu_write_results(stdout, a->format, c, cl);
+		int rc = wu_write_results(stdout, a->format, c, cl, story_rep);
 		if (fflush(stdout) || rc) {
 			fprintf(stderr, "wiredup: writing output: %s\n", strerror(errno));
 			return -1;
@@ -269,7 +284,7 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 	char *tmp = malloc(len);
 	snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
 	FILE *f = fopen(tmp, "w");
-	int rc = f ? wu_write_results(f, a->format, c, cl) : -1;
+	int rc = f ? wu_write_results(f, a->format, c, cl, story_rep) : -1;
 	if (f && (fflush(f) || fsync(fileno(f))))
 		rc = -1;
 	if (f && fclose(f))
@@ -339,49 +354,63 @@ static char *spool_stdin(void)
 }
 
 /* The boilerplate pass, when asked for: 0 or 1 (error, message printed). */
-static int boiler_pass(cluster_args *a, char **paths, char **names, int n)
+static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 {
-	if (a->boiler_min_docs == 0 && !a->boiler_file)
-		return 0;
-	a->run.boiler = wu_boiler_new();
-	if (!a->run.boiler || (a->boiler_file && load_boiler_file(a->boiler_file, a->run.boiler)))
+	if (a->run.opt.stories && !(a->run.df = wu_df_new()))
 		return 1;
-	if (a->boiler_min_docs > 0) {
+	if (a->boiler_min_docs > 0 || a->boiler_file) {
+		a->run.boiler = wu_boiler_new();
+		if (!a->run.boiler || (a->boiler_file && load_boiler_file(a->boiler_file, a->run.boiler)))
+			return 1;
+	}
+	a->run.count_lines = a->boiler_min_docs > 0;
+	if (a->run.count_lines || a->run.df) {
 		wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
 		int rc = !in || wu_pipeline_scan(&a->run, in);
 		wu_input_free(in);
 		if (rc) {
-			fprintf(stderr, "wiredup: out of memory counting boilerplate\n");
+			fprintf(stderr, "wiredup: out of memory in the first pass\n");
 			return 1;
 		}
-		wu_boiler_finish(a->run.boiler, a->boiler_min_docs);
 	}
-	a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
+	if (a->run.count_lines)
+		wu_boiler_finish(a->run.boiler, a->boiler_min_docs);
+	if (a->run.boiler)
+		a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
 	return 0;
 }
 
 static int cluster_files(cluster_args *a, char **paths, char **names, int n)
 {
 	double t0 = omp_get_wtime();
-	if (boiler_pass(a, paths, names, n))
+	if (stats_pass(a, paths, names, n))
 		return 1;
 	wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
 	wu_corpus *c = wu_corpus_new(&a->run.opt);
 	wu_clusters cl = {0};
+	uint32_t *story_rep = NULL;
 	int rc = 1;
 	if (!in || !c)
 		fprintf(stderr, "wiredup: out of memory\n");
 	else if (wu_pipeline(&a->run, in, c) == 0) {
-		if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl))
+		size_t n_stories = 0;
+		double ts = omp_get_wtime(), t1 = ts;
+		if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl) ||
+		    (a->run.opt.stories &&
+		     (!(story_rep = malloc((cl.n ? cl.n : 1) * sizeof *story_rep)) ||
+		      (ts = omp_get_wtime(),
+		       wu_stories(c, &cl, &a->run.opt, a->run.n_threads, story_rep, &n_stories)))))
 			fprintf(stderr, "wiredup: out of memory while clustering\n");
 		else {
-			double t1 = omp_get_wtime();
-			rc = write_output(a, c, &cl) ? 1 : 0;
+			t1 = omp_get_wtime();
+			rc = write_output(a, c, &cl, story_rep) ? 1 : 0;
 			if (!a->quiet)
-				summary(a, &cl, omp_get_wtime() - t1, omp_get_wtime() - t0);
+				summary(a, &cl, n_stories, a->run.opt.stories ? t1 - ts : 0,
+				        omp_get_wtime() - t1, omp_get_wtime() - t0);
 		}
 	}
 	wu_clusters_free(&cl);
+	free(story_rep);
 	wu_corpus_free(c);
 	wu_input_free(in);
 	return rc;
@@ -389,7 +418,7 @@ static int cluster_files(cluster_args *a, char **paths, char **names, int n)
 
 static int run_cluster(cluster_args *a, char **files, int n_files)
 {
-	int two_pass = a->boiler_min_docs > 0, rc = 1;
+	int two_pass = a->boiler_min_docs > 0 || a->run.opt.stories, rc = 1;
 	char *spool = NULL;
 	char **paths = malloc((size_t)n_files * sizeof *paths);
 	if (!paths)
@@ -416,6 +445,7 @@ done:
 		remove(spool);
 	free(spool), free(paths);
 	wu_boiler_free(a->run.boiler);
+	wu_df_free(a->run.df);
 	return rc;
 }
 

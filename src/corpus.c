@@ -17,6 +17,9 @@ struct wu_corpus {
 	uint32_t *sig;      /* n * k */
 	wu_u64s shingles;   /* exact verification only */
 	uint64_t *sh_off;   /* n + 1 offsets into shingles */
+	int keep_profiles;
+	wu_terms profiles;  /* story profiles back to back (stories only) */
+	uint64_t *pr_off;   /* n + 1 offsets into profiles */
 	uint32_t *slots;    /* id hash table: article index + 1, 0 = empty */
 	size_t n_slots;
 };
@@ -28,6 +31,7 @@ wu_corpus *wu_corpus_new(const wu_opt *opt)
 		return NULL;
 	c->k = opt->num_perm;
 	c->keep_shingles = opt->verify == WU_VERIFY_EXACT;
+	c->keep_profiles = opt->stories;
 	return c;
 }
 
@@ -39,6 +43,8 @@ void wu_corpus_free(wu_corpus *c)
 	wu_u64s_free(&c->shingles);
 	free(c->id_off), free(c->date), free(c->text_len), free(c->n_shingles);
 	free(c->sig), free(c->sh_off), free(c->slots);
+	wu_terms_free(&c->profiles);
+	free(c->pr_off);
 	free(c);
 }
 
@@ -56,6 +62,7 @@ static int grow_arrays(wu_corpus *c)
 	GROW(n_shingles, cap)
 	GROW(sig, cap * (size_t)c->k)
 	GROW(sh_off, cap + 1)
+	GROW(pr_off, cap + 1)
 #undef GROW
 	c->cap = cap;
 	return 0;
@@ -118,15 +125,25 @@ int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
 		return -1;
 	size_t i = c->n;
 	if (i == 0)
-		c->id_off[0] = c->sh_off[0] = 0;
+		c->id_off[0] = c->sh_off[0] = c->pr_off[0] = 0;
 	if (wu_str_append(&c->ids, a->id, a->id_len))
 		return -1;
 	if (c->keep_shingles) {
 		if (wu_u64s_reserve(&c->shingles, c->shingles.n + a->n_shingles))
 			return -1;
-		memcpy(c->shingles.a + c->shingles.n, a->shingles, a->n_shingles * sizeof(uint64_t));
+		if (a->n_shingles)
+			memcpy(c->shingles.a + c->shingles.n, a->shingles,
+			       a->n_shingles * sizeof(uint64_t));
 		c->shingles.n += a->n_shingles;
 	}
+	if (c->keep_profiles) {
+		if (wu_terms_reserve(&c->profiles, c->profiles.n + a->n_profile))
+			return -1;
+		if (a->n_profile)
+			memcpy(c->profiles.a + c->profiles.n, a->profile, a->n_profile * sizeof(wu_term));
+		c->profiles.n += a->n_profile;
+	}
+	c->pr_off[i + 1] = c->profiles.n;
 	c->id_off[i + 1] = c->ids.n;
 	c->sh_off[i + 1] = c->shingles.n;
 	c->date[i] = a->date;
@@ -167,4 +184,10 @@ const uint64_t *wu__corpus_shingles(const wu_corpus *c, size_t i, size_t *n)
 {
 	*n = (size_t)(c->sh_off[i + 1] - c->sh_off[i]);
 	return c->shingles.a + c->sh_off[i];
+}
+
+const wu_term *wu__corpus_profile(const wu_corpus *c, size_t i, size_t *n)
+{
+	*n = (size_t)(c->pr_off[i + 1] - c->pr_off[i]);
+	return c->profiles.a + c->pr_off[i];
 }

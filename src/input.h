@@ -54,6 +54,8 @@ typedef struct wu_run {
 	int skip_errors;   /* --on-error skip */
 	FILE *rejects;     /* --rejects, or NULL */
 	wu_boiler *boiler; /* boilerplate lines, or NULL */
+	wu_df *df;         /* story term frequencies (stories only), or NULL */
+	int count_lines;   /* the first pass counts boilerplate lines */
 	int progress;      /* a progress line on stderr */
 	size_t max_bytes;  /* --max-article-bytes */
 	/* results */
@@ -61,7 +63,8 @@ typedef struct wu_run {
 	double t_scan, t_read, t_sketch, t_add;
 } wu_run;
 
-/* First pass: counts every record's lines into run->boiler. Bad records
+/* First pass: counts every record's lines into run->boiler (when
+ * count_lines) and its story terms into run->df (when not NULL). Bad records
  * are passed over here (the second pass reports them). 0 or -1 (OOM). */
 int wu_pipeline_scan(wu_run *run, wu_input *in);
 
@@ -74,6 +77,7 @@ int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus);
 enum { WU_FMT_JSONL, WU_FMT_TSV, WU_FMT_CSV };
 
 /* One row per article, in corpus (= input) order. 0, or -1 on write error. */
-int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl);
+int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl,
+                     const uint32_t *story_rep);
 
 #endif

@@ -32,6 +32,7 @@ const uint32_t *wu__corpus_sig(const wu_corpus *c, size_t i);
 void wu__corpus_meta(const wu_corpus *c, const int32_t **date, const uint32_t **text_len,
                      const uint32_t **n_shingles);
 const uint64_t *wu__corpus_shingles(const wu_corpus *c, size_t i, size_t *n);
+const wu_term *wu__corpus_profile(const wu_corpus *c, size_t i, size_t *n);
 
 /* Sorts (key, idx) pairs by key, stably (equal keys keep their input
  * order), in O(n) passes. */

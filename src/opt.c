@@ -16,6 +16,10 @@ void wu_opt_init(wu_opt *o)
 	o->rows = 0;
 	o->verify = WU_VERIFY_SIGNATURE;
 	o->max_bucket = 64;
+	o->stories = 0;
+	o->story_threshold = 0.15;
+	o->story_terms = 64;
+	o->window_days = 7;
 }
 
 double wu_opt_lsh_threshold(const wu_opt *o)
@@ -41,6 +45,13 @@ int wu_opt_finish(wu_opt *o, char *err, size_t errlen)
 	if (!(o->min_length_ratio > 0.0 && o->min_length_ratio <= 1.0))
 		return wu_fail(err, errlen, "min-length-ratio must be in (0, 1], not %g",
 		               o->min_length_ratio);
+	if (!(o->story_threshold > 0.0 && o->story_threshold <= 1.0))
+		return wu_fail(err, errlen, "story-threshold must be in (0, 1], not %g",
+		               o->story_threshold);
+	if (o->story_terms < 1 || o->story_terms > 4096)
+		return wu_fail(err, errlen, "story-terms must be 1..4096, not %d", o->story_terms);
+	if (o->window_days < 0)
+		return wu_fail(err, errlen, "window-days must be >= 0, not %d", o->window_days);
 	if (o->max_bucket < 1)
 		return wu_fail(err, errlen, "max-bucket must be at least 1, not %d", o->max_bucket);
 	if ((o->bands == 0) != (o->rows == 0))

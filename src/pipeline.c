@@ -17,6 +17,8 @@
 typedef struct {
 	wu_str buf, norm, line;
 	wu_u64s sh;
+	wu_scratch scratch;
+	wu_terms terms;
 } workspace;
 
 typedef struct {
@@ -24,6 +26,8 @@ typedef struct {
 	size_t id_len;
 	uint64_t *keys; /* first pass: the record's line keys */
 	size_t n_keys;
+	wu_term *terms; /* first pass: story terms; second: the profile */
+	size_t n_terms;
 	int32_t date;
 	uint32_t text_len, n_shingles;
 	size_t n_invalid;
@@ -35,6 +39,17 @@ typedef struct {
 	uint32_t file;
 	uint64_t line;
 } where;
+
+static int copy_terms(const wu_terms *t, result *res)
+{
+	res->terms = malloc((t->n ? t->n : 1) * sizeof *res->terms);
+	if (!res->terms)
+		return -1;
+	if (t->n)
+		memcpy(res->terms, t->a, t->n * sizeof *res->terms);
+	res->n_terms = t->n;
+	return 0;
+}
 
 static int sketch_record(const wu_run *run, const wu_record *rec, workspace *w, result *res,
                          uint32_t *sig)
@@ -52,6 +67,12 @@ static int sketch_record(const wu_run *run, const wu_record *rec, workspace *w, 
 	res->n_shingles = (uint32_t)w->sh.n;
 	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
 	res->date = rec->date;
+	if (run->df) {
+		wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch, &w->terms);
+		wu_story_profile(run->df, run->opt.story_terms, &w->terms);
+		if (copy_terms(&w->terms, res))
+			return wu_fail(res->reason, REASON, "out of memory");
+	}
 	if (run->opt.verify == WU_VERIFY_EXACT) {
 		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
 		if (!res->shingles)
@@ -103,11 +124,19 @@ static void scan(const wu_run *run, const wu_batch *b, size_t i, workspace *w, r
 	wu_record rec;
 	if (parse(run, b, i, w, &rec, res))
 		return;
-	wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
-	res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
-	if (res->keys && w->sh.n)
-		memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
-	res->n_keys = res->keys ? w->sh.n : 0;
+	if (run->count_lines) {
+		wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
+		res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
+		if (res->keys && w->sh.n)
+			memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
+		res->n_keys = res->keys ? w->sh.n : 0;
+	}
+	if (run->df) {
+		/* Boilerplate is not known yet: its terms count here, which
+		 * only lowers their weight; pass two leaves them out anyway. */
+		wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch, &w->terms);
+		copy_terms(&w->terms, res);
+	}
 }
 
 /* Reports a rejected record; -1 when the run must stop. */
@@ -160,7 +189,8 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, con
 			stop = reject(run, in, b, i, x->reason);
 		} else {
 			wu_sketched a = {x->id, x->id_len, x->date, x->text_len, x->n_shingles,
-			                 sigs + i * (size_t)k, x->shingles};
+			                 sigs + i * (size_t)k, x->shingles, x->terms,
+			                 (uint32_t)x->n_terms};
 			int64_t first, idx = wu_corpus_add(c, &a, &first);
 			if (idx < 0 && first >= 0) {
 				char why[REASON];
@@ -177,11 +207,11 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, con
 				run->n_invalid_utf8 += x->n_invalid;
 			}
 		}
-		free(x->shingles);
-		x->shingles = NULL;
+		free(x->shingles), free(x->terms);
+		x->shingles = NULL, x->terms = NULL;
 		if (stop) {
 			for (size_t j = i + 1; j < b->n; j++)
-				free(res[j].shingles);
+				free(res[j].shingles), free(res[j].terms);
 			return -1;
 		}
 	}
@@ -198,6 +228,8 @@ static void workspaces_free(workspace *ws, int n)
 	for (int t = 0; ws && t < n; t++) {
 		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_str_free(&ws[t].line);
 		wu_u64s_free(&ws[t].sh);
+		wu_scratch_free(&ws[t].scratch);
+		wu_terms_free(&ws[t].terms);
 	}
 	free(ws);
 }
@@ -218,9 +250,13 @@ int wu_pipeline_scan(wu_run *run, wu_input *in)
 		for (long long i = 0; i < nn; i++)
 			scan(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i]);
 		for (size_t i = 0; i < n; i++) {
-			if (rc == 0 && wu_boiler_count(run->boiler, res[i].keys, res[i].n_keys))
+			wu_terms t = {res[i].terms, res[i].n_terms, res[i].n_terms};
+			if (rc == 0 && run->count_lines &&
+			    wu_boiler_count(run->boiler, res[i].keys, res[i].n_keys))
 				rc = -1;
-			free(res[i].keys);
+			if (rc == 0 && run->df && res[i].terms && wu_df_add(run->df, &t))
+				rc = -1;
+			free(res[i].keys), free(res[i].terms);
 		}
 	}
 	run->t_scan += omp_get_wtime() - t0;

@@ -116,7 +116,7 @@ static int64_t add_article(wu_corpus *c, const wu_opt *o, const char *id, const 
 	wu_normalize(text, strlen(text), &g_norm, NULL);
 	wu_shingle(g_norm.s, g_norm.n, o, &g_sh);
 	wu_sketch(g_sh.a, g_sh.n, o, sig);
-	wu_sketched a = {id, strlen(id), date, (uint32_t)strlen(text), (uint32_t)g_sh.n, sig, g_sh.a};
+	wu_sketched a = {id, strlen(id), date, (uint32_t)strlen(text), (uint32_t)g_sh.n, sig, g_sh.a, NULL, 0};
 	int64_t first = 123;
 	int64_t i = wu_corpus_add(c, &a, &first);
 	assert_true(i >= 0);
@@ -211,7 +211,7 @@ static void test_corpus_add_size_id(void **state)
 	/* Duplicate id: -1, and first names the earlier article. */
 	uint32_t sig[128] = {0};
 	const uint64_t no_shingles[1] = {0};
-	wu_sketched dup = {"\"doc-b\"", 7, 0, 3, 0, sig, no_shingles};
+	wu_sketched dup = {"\"doc-b\"", 7, 0, 3, 0, sig, no_shingles, NULL, 0};
 	int64_t first = -7;
 	assert_int_equal(wu_corpus_add(c, &dup, &first), -1);
 	assert_int_equal(first, 1);
@@ -242,7 +242,7 @@ static void test_corpus_many_ids(void **state)
 	char id[32];
 	for (int i = 0; i < N; i++) {
 		int len = snprintf(id, sizeof id, i % 2 ? "%d" : "\"s%d\"", i);
-		wu_sketched a = {id, (size_t)len, i, 10, 1, sig, NULL};
+		wu_sketched a = {id, (size_t)len, i, 10, 1, sig, NULL, NULL, 0};
 		int64_t first;
 		assert_int_equal(wu_corpus_add(c, &a, &first), i);
 	}
@@ -253,7 +253,7 @@ static void test_corpus_many_ids(void **state)
 		const char *got = wu_corpus_id(c, (size_t)i, &got_len);
 		assert_int_equal(got_len, (size_t)len);
 		assert_memory_equal(got, id, got_len);
-		wu_sketched a = {id, (size_t)len, 0, 10, 1, sig, NULL};
+		wu_sketched a = {id, (size_t)len, 0, 10, 1, sig, NULL, NULL, 0};
 		int64_t first = -1;
 		assert_int_equal(wu_corpus_add(c, &a, &first), -1);
 		assert_int_equal(first, i);
