@@ -58,6 +58,7 @@ typedef struct wu_opt {
 	double story_threshold; /* average-link similarity to join stories (default 0.15) */
 	int story_terms;    /* profile size (default 64) */
 	int window_days;    /* stories never span more days than this; 0 = no limit (default 7) */
+	int story_single_link; /* join on any one similar pair instead (for comparison; default 0) */
 } wu_opt;
 
 /* Sets every field to its documented default. */

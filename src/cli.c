@@ -74,6 +74,9 @@ static const char usage_cluster[] =
 "      --story-threshold T    join stories whose mean profiles have cosine >= T [0.15]\n"
 "      --window-days D        a story never spans more than D days between its\n"
 "                             dated articles; 0 = no limit [7]\n"
+"      --story-linkage average|single\n"
+"                             single joins on any one similar pair (chains;\n"
+"                             for comparison only) [average]\n"
 "Output:\n"
 "  -o, --output FILE          write here (atomically: temporary name, then\n"
 "                             rename) instead of stdout\n"
@@ -85,7 +88,7 @@ static const char usage_cluster[] =
 enum {
 	O_ID = 256, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ, O_SHINGLE, O_NGRAM,
 	O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS, O_ROWS, O_VERIFY, O_MAXBUCKET, O_FORMAT,
-	O_BMIN, O_BFILE, O_STORIES, O_STHR, O_WINDOW
+	O_BMIN, O_BFILE, O_STORIES, O_STHR, O_WINDOW, O_LINK
 };
 
 static const struct option cluster_opts[] = {
@@ -98,7 +101,7 @@ static const struct option cluster_opts[] = {
 	{"verify", 1, 0, O_VERIFY}, {"max-bucket", 1, 0, O_MAXBUCKET}, {"format", 1, 0, O_FORMAT},
 	{"boilerplate-min-docs", 1, 0, O_BMIN}, {"boilerplate-file", 1, 0, O_BFILE},
 	{"stories", 0, 0, O_STORIES}, {"story-threshold", 1, 0, O_STHR},
-	{"window-days", 1, 0, O_WINDOW}, {"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
+	{"window-days", 1, 0, O_WINDOW}, {"story-linkage", 1, 0, O_LINK}, {"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
 	{0, 0, 0, 0}};
 
 typedef struct {
@@ -181,6 +184,7 @@ static int set_option(int c, const char *arg, cluster_args *a)
 	static const char *const verifies[] = {"signature", "exact", NULL};
 	static const char *const formats[] = {"jsonl", "tsv", "csv", NULL};
 	static const char *const onerr[] = {"fail", "skip", NULL};
+	static const char *const linkages[] = {"average", "single", NULL};
 	wu_opt *o = &a->run.opt;
 	switch (c) {
 	case O_ID: a->run.fields.id = arg; return 0;
@@ -198,6 +202,7 @@ static int set_option(int c, const char *arg, cluster_args *a)
 	case O_MEASURE: return set_choice(&o->measure, arg, measures, "measure");
 	case O_VERIFY: return set_choice(&o->verify, arg, verifies, "verify");
 	case O_FORMAT: return set_choice(&a->format, arg, formats, "format");
+	case O_LINK: return set_choice(&o->story_single_link, arg, linkages, "story-linkage");
 	}
 	if (set_numeric(c, arg, a)) {
 		fprintf(stderr, "wiredup: bad value '%s' for an option\n", arg);

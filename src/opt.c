@@ -20,6 +20,7 @@ void wu_opt_init(wu_opt *o)
 	o->story_threshold = 0.15;
 	o->story_terms = 64;
 	o->window_days = 7;
+	o->story_single_link = 0;
 }
 
 double wu_opt_lsh_threshold(const wu_opt *o)

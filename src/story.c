@@ -288,7 +288,8 @@ static int merge_loop(story *st, uint32_t *parent, heap *h, const wu_opt *o)
 		uint32_t a = find(parent, e.a), b = find(parent, e.b);
 		if (a == b || too_long(&st[a], &st[b], o->window_days))
 			continue;
-		if (st[a].version != e.va || st[b].version != e.vb || a != e.a || b != e.b) {
+		int stale = st[a].version != e.va || st[b].version != e.vb || a != e.a || b != e.b;
+		if (stale && !o->story_single_link) {
 			edge f = {similarity(&st[a], &st[b]), a < b ? a : b, a < b ? b : a, 0, 0};
 			f.va = st[f.a].version, f.vb = st[f.b].version;
 			if (f.sim >= t && heap_push(h, f))
