@@ -48,8 +48,8 @@ typedef struct wu_opt {
 	int num_perm;       /* signature length k (default 128, 8..1024, a multiple of 8) */
 	uint64_t seed;      /* hash seed (default 1); part of the signature's identity */
 	int measure;        /* WU_MEASURE_CONTAINMENT (default) or WU_MEASURE_JACCARD */
-	double threshold;   /* similarity at or above which two articles are copies (default 0.8) */
-	double min_length_ratio; /* containment only: smaller/larger shingle count at least this (default 0.5) */
+	double threshold;   /* similarity at or above which two articles are copies (default 0.5) */
+	double min_length_ratio; /* containment only: smaller/larger shingle count at least this (default 0.4) */
 	int bands, rows;    /* LSH banding; 0 = chosen from the threshold (default) */
 	int verify;         /* WU_VERIFY_SIGNATURE (default) or WU_VERIFY_EXACT */
 	int max_bucket;     /* LSH buckets larger than this are linked to their first

@@ -10,8 +10,8 @@ void wu_opt_init(wu_opt *o)
 	o->num_perm = 128;
 	o->seed = 1;
 	o->measure = WU_MEASURE_CONTAINMENT;
-	o->threshold = 0.8;
-	o->min_length_ratio = 0.5;
+	o->threshold = 0.5;
+	o->min_length_ratio = 0.4;
 	o->bands = 0;
 	o->rows = 0;
 	o->verify = WU_VERIFY_SIGNATURE;

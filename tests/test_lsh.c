@@ -122,15 +122,15 @@ static void test_s_curve_around_threshold(void **state)
 	assert_true(wu_lsh_prob(t + 0.2, b, r) > 0.95);
 	assert_true(wu_lsh_prob(t - 0.2, b, r) < 0.1);
 
-	/* The same for the default options (containment 0.8 at length ratio
-	 * 0.5, i.e. Jaccard 0.4 / 1.1), and for Jaccard 0.8. */
+	/* The same for the default options (containment 0.5 at length ratio
+	 * 0.4, i.e. Jaccard 0.2 / 1.2), and for Jaccard 0.8. */
 	wu_opt o;
 	wu_opt_init(&o);
 	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
 	double tj = wu_opt_lsh_threshold(&o);
-	assert_true(fabs(tj - 0.4 / 1.1) < 1e-12);
+	assert_true(fabs(tj - 0.2 / 1.2) < 1e-12);
 	assert_true(wu_lsh_prob(tj + 0.2, o.bands, o.rows) > 0.95);
-	assert_true(wu_lsh_prob(tj - 0.2, o.bands, o.rows) < 0.1);
+	assert_true(wu_lsh_prob(tj / 4, o.bands, o.rows) < 0.1);
 
 	wu_lsh_params(0.8, 128, &b, &r);
 	assert_true(wu_lsh_prob(0.95, b, r) > 0.99);
@@ -163,7 +163,8 @@ static void test_opt_defaults(void **state)
 	assert_int_equal(o.num_perm, 128);
 	assert_true(o.seed == 1);
 	assert_int_equal(o.measure, WU_MEASURE_CONTAINMENT);
-	assert_true(o.threshold == 0.8);
+	assert_true(o.threshold == 0.5);
+	assert_true(o.min_length_ratio == 0.4);
 	assert_int_equal(o.max_bucket, 64);
 	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
 	assert_int_equal(o.ngram, 5);
