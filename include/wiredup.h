@@ -44,7 +44,7 @@ enum wu_verify { WU_VERIFY_SIGNATURE = 0, WU_VERIFY_EXACT = 1 };
 
 typedef struct wu_opt {
 	int shingle_kind;   /* WU_SHINGLE_WORD (default) or WU_SHINGLE_CHAR */
-	int ngram;          /* words (default 5) or characters (default 9) a shingle */
+	int ngram;          /* words (default 5) or characters (default 12) a shingle */
 	int num_perm;       /* signature length k (default 128, 8..1024, a multiple of 8) */
 	uint64_t seed;      /* hash seed (default 1); part of the signature's identity */
 	int measure;        /* WU_MEASURE_CONTAINMENT (default) or WU_MEASURE_JACCARD */

@@ -53,7 +53,9 @@ static const char usage_cluster[] =
 "                             lines (one a line) to leave out everywhere\n"
 "Similarity:\n"
 "      --shingle word|char    shingle words or characters [word]\n"
-"      --ngram N              shingle size [5 words, 9 characters]\n"
+"      --ngram N              shingle size [5 words, 12 characters]\n"
+"      --noisy                preset for OCR'd or noisy text: character 12-grams\n"
+"                             (a typo breaks one 12-gram, not five 5-word shingles)\n"
 "      --num-perm K           MinHash signature length [128]\n"
 "      --seed S               hash seed [1]\n"
 "      --measure containment|jaccard\n"
@@ -88,7 +90,7 @@ static const char usage_cluster[] =
 enum {
 	O_ID = 256, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ, O_SHINGLE, O_NGRAM,
 	O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS, O_ROWS, O_VERIFY, O_MAXBUCKET, O_FORMAT,
-	O_BMIN, O_BFILE, O_STORIES, O_STHR, O_WINDOW, O_LINK
+	O_BMIN, O_BFILE, O_STORIES, O_STHR, O_WINDOW, O_LINK, O_NOISY
 };
 
 static const struct option cluster_opts[] = {
@@ -100,7 +102,7 @@ static const struct option cluster_opts[] = {
 	{"min-length-ratio", 1, 0, O_RATIO}, {"bands", 1, 0, O_BANDS}, {"rows", 1, 0, O_ROWS},
 	{"verify", 1, 0, O_VERIFY}, {"max-bucket", 1, 0, O_MAXBUCKET}, {"format", 1, 0, O_FORMAT},
 	{"boilerplate-min-docs", 1, 0, O_BMIN}, {"boilerplate-file", 1, 0, O_BFILE},
-	{"stories", 0, 0, O_STORIES}, {"story-threshold", 1, 0, O_STHR},
+	{"noisy", 0, 0, O_NOISY}, {"stories", 0, 0, O_STORIES}, {"story-threshold", 1, 0, O_STHR},
 	{"window-days", 1, 0, O_WINDOW}, {"story-linkage", 1, 0, O_LINK}, {"output", 1, 0, 'o'}, {"threads", 1, 0, 't'}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},
 	{0, 0, 0, 0}};
 
@@ -197,6 +199,7 @@ static int set_option(int c, const char *arg, cluster_args *a)
 	case 'o': a->output = arg; return 0;
 	case 'q': a->quiet = 1; return 0;
 	case O_STORIES: o->stories = 1; return 0;
+	case O_NOISY: o->shingle_kind = WU_SHINGLE_CHAR; return 0;
 	case O_ONERR: return set_choice(&a->run.skip_errors, arg, onerr, "on-error");
 	case O_SHINGLE: return set_choice(&o->shingle_kind, arg, shingles, "shingle");
 	case O_MEASURE: return set_choice(&o->measure, arg, measures, "measure");

@@ -35,7 +35,7 @@ double wu_opt_lsh_threshold(const wu_opt *o)
 int wu_opt_finish(wu_opt *o, char *err, size_t errlen)
 {
 	if (o->ngram == 0)
-		o->ngram = o->shingle_kind == WU_SHINGLE_CHAR ? 9 : 5;
+		o->ngram = o->shingle_kind == WU_SHINGLE_CHAR ? 12 : 5;
 	if (o->ngram < 1 || o->ngram > 64)
 		return wu_fail(err, errlen, "ngram must be 1..64, not %d", o->ngram);
 	if (o->num_perm < 8 || o->num_perm > 1024 || o->num_perm % 8)

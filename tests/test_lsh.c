@@ -180,7 +180,7 @@ static void test_opt_defaults(void **state)
 	o.measure = WU_MEASURE_JACCARD;
 	o.threshold = 0.7;
 	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
-	assert_int_equal(o.ngram, 9);
+	assert_int_equal(o.ngram, 12);
 	assert_true(wu_opt_lsh_threshold(&o) == 0.7);
 	wu_lsh_params(0.7, 128, &b, &r);
 	assert_int_equal(o.bands, b);
