@@ -167,7 +167,7 @@ static void test_short_texts_distinct(void **state)
 static void test_empty(void **state)
 {
 	(void)state;
-	wu_opt w = word_opt(), ch = char_opt(0);
+	wu_opt w = word_opt(), ch = char_opt(9);
 	wu_u64s v = {0};
 	/* A previous result must not leak into the next call. */
 	assert_int_equal(shingle("a b c d e f", &w, &v), 2);
