@@ -108,51 +108,68 @@ static int slow_chunk(emitter *e, const unsigned char *s, size_t n, size_t *n_in
 	return rc;
 }
 
-static int is_ascii_word(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+/* Byte classes: 0 separator, 1 non-ASCII (slow path), else the byte's
+ * lower-case form. Constant data, generated once. */
+static const unsigned char byte_class[256] = {
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	 48,  49,  50,  51,  52,  53,  54,  55,  56,  57,   0,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+	  1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,
+};
 
-static int fast_chunk(emitter *e, const unsigned char *s, size_t n)
+/* Re-does the chunk s[ws..) holding a non-ASCII byte through utf8proc,
+ * replacing what the fast path wrote from out offset wo. Returns the end of
+ * the chunk. */
+static size_t redo_chunk(const unsigned char *s, size_t n, size_t ws,
+                         size_t wo, wu_str *out, size_t *n_invalid)
 {
-	if (e->need_space && e->out->n > 0 && wu_str_putc(e->out, ' '))
-		return -1;
-	e->need_space = 0;
-	if (wu_str_reserve(e->out, e->out->n + n + 1))
-		return -1;
-	char *d = e->out->s + e->out->n;
-	for (size_t i = 0; i < n; i++)
-		d[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
-	e->out->n += n;
-	e->out->s[e->out->n] = '\0';
-	return 0;
+	size_t j = ws;
+	while (j < n && byte_class[s[j]] != 0)
+		j++;
+	out->n = wo;
+	emitter e = {out, wo > 0};
+	slow_chunk(&e, s + ws, j - ws, n_invalid);
+	return j;
 }
 
 size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	emitter e = {out, 0};
 	out->n = 0;
-	if (wu_str_reserve(out, n + 1))
+	if (wu_str_reserve(out, n + 2))
 		return 0;
-	out->s[0] = '\0';
 	size_t i = 0;
 	while (i < n) {
-		if (s[i] < 0x80 && !is_ascii_word(s[i])) {
-			e.need_space = 1;
+		while (i < n && byte_class[s[i]] == 0)
 			i++;
-			continue;
-		}
-		size_t j = i;
-		int ascii = 1;
-		while (j < n && (s[j] >= 0x80 || is_ascii_word(s[j]))) {
-			ascii &= s[j] < 0x80;
-			j++;
-		}
-		int rc = ascii ? fast_chunk(&e, s + i, j - i) : slow_chunk(&e, s + i, j - i, n_invalid);
-		if (rc)
+		if (i >= n)
 			break;
-		i = j;
+		size_t ws = i, wo = out->n, o = out->n;
+		char *d = out->s;
+		if (o > 0)
+			d[o++] = ' ';
+		unsigned char c;
+		while (i < n && (c = byte_class[s[i]]) >= 2)
+			d[o++] = (char)c, i++;
+		out->n = o;
+		if (i < n && byte_class[s[i]] == 1) {
+			i = redo_chunk(s, n, ws, wo, out, n_invalid);
+			if (wu_str_reserve(out, out->n + (n - i) + 2))
+				break;
+		}
 	}
+	out->s[out->n] = '\0';
 	return out->n;
 }
