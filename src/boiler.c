@@ -132,9 +132,22 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 
 void wu_boiler_finish(wu_boiler *b, int min_docs)
 {
-	for (size_t i = 0; i < b->lines.size; i++)
-		if (b->lines.count[i] < (uint32_t)min_docs)
-			b->lines.count[i] = 0;
+	/* Keep only the boilerplate keys: a table of hundreds of lines stays
+	 * in cache for the lookups of every line of the second pass, a table of
+	 * every line of the corpus would not. */
+	wu__counter kept = {0};
+	for (size_t i = 0; i < b->lines.size; i++) {
+		if (b->lines.key[i] && b->lines.count[i] >= (uint32_t)min_docs &&
+		    wu__counter_add(&kept, b->lines.key[i], b->lines.count[i])) {
+			wu__counter_free(&kept); /* out of memory: keep the full table */
+			for (size_t j = 0; j < b->lines.size; j++)
+				if (b->lines.count[j] < (uint32_t)min_docs)
+					b->lines.count[j] = 0;
+			return;
+		}
+	}
+	wu__counter_free(&b->lines);
+	b->lines = kept;
 }
 
 size_t wu_boiler_size(const wu_boiler *b)

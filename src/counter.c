@@ -23,7 +23,7 @@ static size_t slot(const wu__counter *c, uint64_t k)
 static int grow(wu__counter *c)
 {
 	wu__counter nc = {0};
-	nc.size = c->size ? c->size * 2 : 1u << 16;
+	nc.size = c->size ? c->size * 2 : 1u << 10;
 	nc.key = calloc(nc.size, sizeof *nc.key);
 	nc.count = calloc(nc.size, sizeof *nc.count);
 	if (!nc.key || !nc.count) {
