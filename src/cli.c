@@ -2,6 +2,7 @@
 #include "input.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <omp.h>
 #include <stdio.h>
@@ -10,6 +11,38 @@
 #include <unistd.h>
 
 int wu_cli_eval(int argc, char **argv);
+int wu_cli_index(int argc, char **argv);
+int wu_cli_dedup(int argc, char **argv);
+
+/* The signal that asked us to stop (0: none). The program's only global:
+ * a handler can reach nothing else. The library never sees it. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* A full disk or a file-size limit must be an error we report and
+	 * clean up after, not a silent kill. */
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Exit status for a stop by signal: 128 + its number, as shells do. */
+static int stopped(size_t n_read)
+{
+	fprintf(stderr, "wiredup: %s after %zu articles read; no output written\n",
+	        stop_signal == SIGINT ? "interrupted" : "terminated", n_read);
+	return 128 + (int)stop_signal;
+}
 
 static const char usage_main[] =
 "Usage: wiredup COMMAND [OPTIONS] [FILE...]\n"
@@ -18,6 +51,8 @@ static const char usage_main[] =
 "Commands:\n"
 "  cluster   assign every article to a near-duplicate cluster\n"
 "  eval      score a clustering against gold labels\n"
+"  index     create, fill, inspect and expire a persistent index (LMDB)\n"
+"  dedup     answer new / duplicate for each article against an index\n"
 "\n"
 "  -h, --help       show this help (wiredup COMMAND --help for a command)\n"
 "  -V, --version    show the version\n"
@@ -224,6 +259,7 @@ static void defaults(cluster_args *a)
 	a->run.max_bytes = 16u << 20;
 	a->boiler_min_docs = 10;
 	a->run.progress = isatty(2);
+	a->run.stop = &stop_signal;
 }
 
 /* 0 ok, 1 done (help), 2 usage error. */
@@ -284,7 +320,7 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 		int rc = wu_write_results(stdout, a->format, c, cl, story_rep);
 		if (fflush(stdout) || rc) {
 			fprintf(stderr, "wiredup: writing output: %s\n", strerror(errno));
-			return -1;
+			return 1;
 		}
 		return 0;
 	}
@@ -297,6 +333,11 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 		rc = -1;
 	if (f && fclose(f))
 		rc = -1;
+	if (rc == 0 && stop_signal) {
+		remove(tmp);
+		free(tmp);
+		return stopped(cl->n);
+	}
 	if (rc == 0 && rename(tmp, a->output))
 		rc = -1;
 	if (rc) {
@@ -304,7 +345,7 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 		remove(tmp);
 	}
 	free(tmp);
-	return rc;
+	return rc ? 1 : 0;
 }
 
 /* Reads the known-boilerplate file into b; 0 or -1 (message printed). */
@@ -374,8 +415,10 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 	a->run.count_lines = a->boiler_min_docs > 0;
 	if (a->run.count_lines || a->run.df) {
 		wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
-		int rc = !in || wu_pipeline_scan(&a->run, in);
+		int rc = in ? wu_pipeline_scan(&a->run, in) : -1;
 		wu_input_free(in);
+		if (rc == WU_STOPPED)
+			return stopped(0);
 		if (rc) {
 			fprintf(stderr, "wiredup: out of memory in the first pass\n");
 			return 1;
@@ -388,37 +431,55 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 	return 0;
 }
 
+/* Clusters the corpus (and its stories) and writes the output; an exit
+ * status. */
+static int cluster_corpus(cluster_args *a, const wu_corpus *c, double t0)
+{
+	wu_clusters cl = {0};
+	uint32_t *story_rep = NULL;
+	size_t n_stories = 0;
+	int rc = 1;
+	double ts = 0, tw;
+	if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl))
+		goto oom;
+	if (a->run.opt.stories) {
+		ts = omp_get_wtime();
+		story_rep = malloc((cl.n ? cl.n : 1) * sizeof *story_rep);
+		if (!story_rep || wu_stories(c, &cl, &a->run.opt, a->run.n_threads, story_rep, &n_stories))
+			goto oom;
+		ts = omp_get_wtime() - ts;
+	}
+	if (stop_signal) {
+		rc = stopped(a->run.n_read);
+		goto done;
+	}
+	tw = omp_get_wtime();
+	rc = write_output(a, c, &cl, story_rep);
+	if (!a->quiet)
+		summary(a, &cl, n_stories, ts, omp_get_wtime() - tw, omp_get_wtime() - t0);
+	goto done;
+oom:
+	fprintf(stderr, "wiredup: out of memory while clustering\n");
+done:
+	wu_clusters_free(&cl);
+	free(story_rep);
+	return rc;
+}
+
 static int cluster_files(cluster_args *a, char **paths, char **names, int n)
 {
 	double t0 = omp_get_wtime();
-	if (stats_pass(a, paths, names, n))
-		return 1;
+	int rc = stats_pass(a, paths, names, n);
+	if (rc)
+		return rc;
 	wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
 	wu_corpus *c = wu_corpus_new(&a->run.opt);
-	wu_clusters cl = {0};
-	uint32_t *story_rep = NULL;
-	int rc = 1;
+	int prc = in && c ? wu_pipeline(&a->run, in, c) : -1;
 	if (!in || !c)
 		fprintf(stderr, "wiredup: out of memory\n");
-	else if (wu_pipeline(&a->run, in, c) == 0) {
-		size_t n_stories = 0;
-		double ts = omp_get_wtime(), t1 = ts;
-		if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl) ||
-		    (a->run.opt.stories &&
-		     (!(story_rep = malloc((cl.n ? cl.n : 1) * sizeof *story_rep)) ||
-		      (ts = omp_get_wtime(),
-		       wu_stories(c, &cl, &a->run.opt, a->run.n_threads, story_rep, &n_stories)))))
-			fprintf(stderr, "wiredup: out of memory while clustering\n");
-		else {
-			t1 = omp_get_wtime();
-			rc = write_output(a, c, &cl, story_rep) ? 1 : 0;
-			if (!a->quiet)
-				summary(a, &cl, n_stories, a->run.opt.stories ? t1 - ts : 0,
-				        omp_get_wtime() - t1, omp_get_wtime() - t0);
-		}
-	}
-	wu_clusters_free(&cl);
-	free(story_rep);
+	rc = !in || !c || prc == -1 ? 1
+	   : prc == WU_STOPPED ? stopped(a->run.n_read)
+	   : cluster_corpus(a, c, t0);
 	wu_corpus_free(c);
 	wu_input_free(in);
 	return rc;
@@ -481,10 +542,15 @@ int main(int argc, char **argv)
 		printf("wiredup %s\n", WU_VERSION);
 		return 0;
 	}
+	install_signals();
 	if (!strcmp(cmd, "cluster"))
 		return cmd_cluster(argc - 1, argv + 1);
 	if (!strcmp(cmd, "eval"))
 		return wu_cli_eval(argc - 1, argv + 1);
+	if (!strcmp(cmd, "index"))
+		return wu_cli_index(argc - 1, argv + 1);
+	if (!strcmp(cmd, "dedup"))
+		return wu_cli_dedup(argc - 1, argv + 1);
 	fprintf(stderr, "wiredup: unknown command '%s'\n%s", cmd, usage_main);
 	return 2;
 }

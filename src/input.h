@@ -4,6 +4,7 @@
 #define WU_INPUT_H
 
 #include "wiredup.h"
+#include <signal.h>
 #include <stdio.h>
 
 /* One raw record: a JSONL line or a whole article file. */
@@ -57,6 +58,7 @@ typedef struct wu_run {
 	wu_df *df;         /* story term frequencies (stories only), or NULL */
 	int count_lines;   /* the first pass counts boilerplate lines */
 	int progress;      /* a progress line on stderr */
+	volatile sig_atomic_t *stop; /* set by a signal handler: stop between batches */
 	size_t max_bytes;  /* --max-article-bytes */
 	/* results */
 	size_t n_read, n_rejected, n_invalid_utf8, n_boiler_lines;
@@ -68,8 +70,10 @@ typedef struct wu_run {
  * are passed over here (the second pass reports them). 0 or -1 (OOM). */
 int wu_pipeline_scan(wu_run *run, wu_input *in);
 
-/* Reads every input record into the corpus. Returns 0, or -1 after the
- * first bad record when errors are not skipped (the message is printed). */
+/* Reads every input record into the corpus. Returns 0, -1 after the
+ * first bad record when errors are not skipped (the message is printed), or
+ * WU_STOPPED when *run->stop was set. */
+#define WU_STOPPED (-2)
 int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus);
 
 /* ---- output ---- */

@@ -218,6 +218,12 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, con
 	return 0;
 }
 
+/* A signal asked us to stop: checked per record, so a batch ends fast. */
+static int stopping(const wu_run *run)
+{
+	return run->stop && *run->stop;
+}
+
 static workspace *workspaces(int n)
 {
 	return calloc((size_t)n, sizeof(workspace));
@@ -245,10 +251,17 @@ int wu_pipeline_scan(wu_run *run, wu_input *in)
 		rc = -1;
 	size_t n;
 	while (rc == 0 && (n = wu_input_next(in, &b, BATCH_RECORDS, BATCH_BYTES)) > 0) {
+		if (stopping(run)) {
+			rc = WU_STOPPED;
+			break;
+		}
 		long long nn = (long long)n;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
 		for (long long i = 0; i < nn; i++)
-			scan(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i]);
+			if (!stopping(run))
+				scan(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i]);
+			else
+				memset(&res[i], 0, sizeof res[i]);
 		for (size_t i = 0; i < n; i++) {
 			wu_terms t = {res[i].terms, res[i].n_terms, res[i].n_terms};
 			if (rc == 0 && run->count_lines &&
@@ -284,10 +297,24 @@ int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
 		run->t_read += t1 - t0;
 		if (n == 0)
 			break;
+		if (stopping(run)) {
+			rc = WU_STOPPED;
+			break;
+		}
 		long long nn = (long long)n;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
 		for (long long i = 0; i < nn; i++)
-			process(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i], sigs + i * (size_t)k);
+			if (!stopping(run))
+				process(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i],
+				        sigs + i * (size_t)k);
+			else
+				memset(&res[i], 0, sizeof res[i]);
+		if (stopping(run)) {
+			for (size_t i = 0; i < n; i++)
+				free(res[i].shingles), free(res[i].terms);
+			rc = WU_STOPPED;
+			break;
+		}
 		double t2 = omp_get_wtime();
 		run->t_sketch += t2 - t1;
 		rc = commit(run, in, &b, res, sigs, corpus, &loc, &loc_cap);
