@@ -2,7 +2,7 @@
 # Installs the Debian packages wiredup needs to build and test (as root).
 # Only what is missing is installed, so a second run costs nothing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev
+pkgs=(build-essential cmake pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev
       libcmocka-dev python3 time)
 missing=()
 for p in "${pkgs[@]}"; do

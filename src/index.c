@@ -1,0 +1,2 @@
+/* placeholder until the index lands */
+#include "internal.h"
