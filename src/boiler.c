@@ -13,6 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* Inlined: most hashed keys are a few bytes, where a library call costs
+ * as much as the hash. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* Without a source, a frequent line counts as boilerplate only up to this

@@ -5,6 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* Inlined: most hashed keys are a few bytes, where a library call costs
+ * as much as the hash. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* Removes repeated hashes from v->a[0..n) with an open-addressing set

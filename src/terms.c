@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+/* Inlined: most hashed keys are a few bytes, where a library call costs
+ * as much as the hash. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define F_CAP 1ULL /* the occurrence was capitalised mid-sentence */
