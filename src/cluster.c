@@ -96,13 +96,8 @@ static int candidates(const wu_corpus *c, const wu_opt *o, int n_threads, pairs 
 		free(per[b].a);
 	}
 	free(per);
-	if (!out->a || wu__sort_u64(out->a, out->n))
+	if (!out->a || wu__sort_unique_u64(out->a, &out->n))
 		return -1;
-	size_t m = 0;
-	for (size_t i = 0; i < out->n; i++)
-		if (m == 0 || out->a[i] != out->a[m - 1])
-			out->a[m++] = out->a[i];
-	out->n = m;
 	return 0;
 }
 

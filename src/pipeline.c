@@ -207,13 +207,8 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, con
 				run->n_invalid_utf8 += x->n_invalid;
 			}
 		}
-		free(x->shingles), free(x->terms);
-		x->shingles = NULL, x->terms = NULL;
-		if (stop) {
-			for (size_t j = i + 1; j < b->n; j++)
-				free(res[j].shingles), free(res[j].terms);
+		if (stop)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -240,54 +235,33 @@ static void workspaces_free(workspace *ws, int n)
 	free(ws);
 }
 
-int wu_pipeline_scan(wu_run *run, wu_input *in)
+/* What a pass does: per record (in parallel), then per batch (in order). */
+typedef struct pass {
+	void (*record)(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
+	               uint32_t *sig);
+	int (*batch)(struct pass *p, wu_run *run, wu_input *in, const wu_batch *b, result *res,
+	             const uint32_t *sigs);
+	wu_corpus *corpus; /* the sketch pass */
+	where *loc;
+	size_t loc_cap;
+} pass;
+
+static void free_results(result *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(res[i].keys), free(res[i].shingles), free(res[i].terms);
+		res[i].keys = NULL, res[i].shingles = NULL, res[i].terms = NULL;
+	}
+}
+
+/* Reads batches and runs a pass over them; 0, -1 or WU_STOPPED. */
+static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 {
 	int nt = run->n_threads, rc = 0;
 	wu_batch b = {0};
-	result *res = malloc(BATCH_RECORDS * sizeof *res);
+	result *res = calloc(BATCH_RECORDS, sizeof *res);
+	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)(k ? k : 1) * sizeof *sigs);
 	workspace *ws = workspaces(nt);
-	double t0 = omp_get_wtime();
-	if (!res || !ws)
-		rc = -1;
-	size_t n;
-	while (rc == 0 && (n = wu_input_next(in, &b, BATCH_RECORDS, BATCH_BYTES)) > 0) {
-		if (stopping(run)) {
-			rc = WU_STOPPED;
-			break;
-		}
-		long long nn = (long long)n;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
-		for (long long i = 0; i < nn; i++)
-			if (!stopping(run))
-				scan(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i]);
-			else
-				memset(&res[i], 0, sizeof res[i]);
-		for (size_t i = 0; i < n; i++) {
-			wu_terms t = {res[i].terms, res[i].n_terms, res[i].n_terms};
-			if (rc == 0 && run->count_lines &&
-			    wu_boiler_count(run->boiler, res[i].keys, res[i].n_keys))
-				rc = -1;
-			if (rc == 0 && run->df && res[i].terms && wu_df_add(run->df, &t))
-				rc = -1;
-			free(res[i].keys), free(res[i].terms);
-		}
-	}
-	run->t_scan += omp_get_wtime() - t0;
-	workspaces_free(ws, nt);
-	free(res);
-	wu_batch_free(&b);
-	return rc;
-}
-
-int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
-{
-	int k = run->opt.num_perm, nt = run->n_threads, rc = 0;
-	wu_batch b = {0};
-	result *res = malloc(BATCH_RECORDS * sizeof *res);
-	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)k * sizeof *sigs);
-	workspace *ws = workspaces(nt);
-	where *loc = NULL;
-	size_t loc_cap = 0;
 	if (!res || !sigs || !ws)
 		rc = -1;
 	while (rc == 0) {
@@ -297,35 +271,73 @@ int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
 		run->t_read += t1 - t0;
 		if (n == 0)
 			break;
-		if (stopping(run)) {
-			rc = WU_STOPPED;
-			break;
-		}
 		long long nn = (long long)n;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
 		for (long long i = 0; i < nn; i++)
 			if (!stopping(run))
-				process(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i],
-				        sigs + i * (size_t)k);
-			else
-				memset(&res[i], 0, sizeof res[i]);
-		if (stopping(run)) {
-			for (size_t i = 0; i < n; i++)
-				free(res[i].shingles), free(res[i].terms);
-			rc = WU_STOPPED;
-			break;
-		}
-		double t2 = omp_get_wtime();
-		run->t_sketch += t2 - t1;
-		rc = commit(run, in, &b, res, sigs, corpus, &loc, &loc_cap);
-		run->t_add += omp_get_wtime() - t2;
+				p->record(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i],
+				          sigs + i * (size_t)k);
+		run->t_sketch += omp_get_wtime() - t1;
+		rc = stopping(run) ? WU_STOPPED : p->batch(p, run, in, &b, res, sigs);
+		free_results(res, n);
 		if (run->progress)
-			fprintf(stderr, "\rwiredup: %zu articles read", run->n_read);
+			fprintf(stderr, "\rwiredup: %zu records read", run->n_read);
 	}
 	if (run->progress)
 		fprintf(stderr, "\n");
 	workspaces_free(ws, nt);
-	free(res), free(sigs), free(loc);
+	free(res), free(sigs);
 	wu_batch_free(&b);
+	return rc;
+}
+
+static void scan_record(const wu_run *run, const wu_batch *b, size_t i, workspace *w,
+                        result *res, uint32_t *sig)
+{
+	(void)sig;
+	scan(run, b, i, w, res);
+}
+
+static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, result *res,
+                       const uint32_t *sigs)
+{
+	(void)p, (void)in, (void)sigs;
+	for (size_t i = 0; i < b->n; i++) {
+		wu_terms t = {res[i].terms, res[i].n_terms, res[i].n_terms};
+		if (run->count_lines && wu_boiler_count(run->boiler, res[i].keys, res[i].n_keys))
+			return -1;
+		if (run->df && res[i].terms && wu_df_add(run->df, &t))
+			return -1;
+	}
+	return 0;
+}
+
+int wu_pipeline_scan(wu_run *run, wu_input *in)
+{
+	pass p = {scan_record, count_batch, NULL, NULL, 0};
+	double t_read = run->t_read, t_sketch = run->t_sketch, t0 = omp_get_wtime();
+	int progress = run->progress, rc;
+	run->progress = 0;
+	rc = each_batch(run, in, &p, 0);
+	run->progress = progress;
+	run->t_read = t_read, run->t_sketch = t_sketch; /* this pass has a clock of its own */
+	run->t_scan += omp_get_wtime() - t0;
+	return rc;
+}
+
+static int commit_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, result *res,
+                        const uint32_t *sigs)
+{
+	double t0 = omp_get_wtime();
+	int rc = commit(run, in, b, res, sigs, p->corpus, &p->loc, &p->loc_cap);
+	run->t_add += omp_get_wtime() - t0;
+	return rc;
+}
+
+int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
+{
+	pass p = {process, commit_batch, corpus, NULL, 0};
+	int rc = each_batch(run, in, &p, run->opt.num_perm);
+	free(p.loc);
 	return rc;
 }

@@ -47,3 +47,15 @@ int wu__sort_u64(uint64_t *a, size_t n)
 		return 0;
 	RADIX_SORT(uint64_t, KEY_OF_U64)
 }
+
+int wu__sort_unique_u64(uint64_t *a, size_t *n)
+{
+	if (wu__sort_u64(a, *n))
+		return -1;
+	size_t m = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (m == 0 || a[i] != a[m - 1])
+			a[m++] = a[i];
+	*n = m;
+	return 0;
+}

@@ -259,13 +259,8 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
 		}
 	}
 	free(post);
-	if (rc || wu__sort_u64(pairs->a, pairs->n))
+	if (rc || wu__sort_unique_u64(pairs->a, &pairs->n))
 		return -1;
-	size_t k = 0;
-	for (size_t i = 0; i < pairs->n; i++)
-		if (k == 0 || pairs->a[i] != pairs->a[k - 1])
-			pairs->a[k++] = pairs->a[i];
-	pairs->n = k;
 	return 0;
 }
 
