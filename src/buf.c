@@ -70,7 +70,7 @@ int wu_fail(char *err, size_t errlen, const char *fmt, ...)
 	if (err && errlen) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
+		vsnprintf(err, errlen, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is right above */
 		va_end(ap);
 	}
 	return -1;

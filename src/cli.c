@@ -326,6 +326,10 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 	}
 	size_t len = strlen(a->output) + 32;
 	char *tmp = malloc(len);
+	if (!tmp) {
+		fprintf(stderr, "wiredup: out of memory\n");
+		return 1;
+	}
 	snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
 	FILE *f = fopen(tmp, "w");
 	int rc = f ? wu_write_results(f, a->format, c, cl, story_rep) : -1;
@@ -378,9 +382,15 @@ static int load_boiler_file(const char *path, wu_boiler *b)
  * caller), or NULL with a message. */
 static char *spool_stdin(void)
 {
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
 	size_t len = strlen(dir) + 32;
 	char *path = malloc(len);
+	if (!path) {
+		fprintf(stderr, "wiredup: out of memory\n");
+		return NULL;
+	}
 	snprintf(path, len, "%s/wiredup-stdin-XXXXXX", dir);
 	int fd = mkstemp(path);
 	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;

@@ -35,17 +35,19 @@ typedef struct {
 
 static int strmap_grow(strmap *m)
 {
-	size_t ns = m->n_slots ? m->n_slots * 2 : 1024;
+	size_t ns = m->n_slots ? m->n_slots * 2 : 1024, cap = ns / 2;
 	uint32_t *s = calloc(ns, sizeof *s);
-	size_t cap = ns / 2;
-	size_t *o = realloc(m->off, cap * sizeof *o), *l = o ? realloc(m->len, cap * sizeof *l) : NULL;
+	size_t *o = realloc(m->off, cap * sizeof *o);
+	if (o)
+		m->off = o;
+	size_t *l = realloc(m->len, cap * sizeof *l);
+	if (l)
+		m->len = l;
 	if (!s || !o || !l) {
 		free(s);
-		if (o)
-			m->off = o;
 		return -1;
 	}
-	m->off = o, m->len = l, m->cap = cap;
+	m->cap = cap;
 	for (size_t i = 0; i < m->n; i++) {
 		size_t h = XXH3_64bits(m->text.s + o[i], l[i]) & (ns - 1);
 		while (s[h])
@@ -65,7 +67,7 @@ static long strmap_get(strmap *m, const char *k, size_t len, int add)
 	size_t h = XXH3_64bits(k, len) & (m->n_slots - 1);
 	for (; m->slot[h]; h = (h + 1) & (m->n_slots - 1)) {
 		size_t i = m->slot[h] - 1;
-		if (m->len[i] == len && !memcmp(m->text.s + m->off[i], k, len))
+		if (m->len[i] == len && (len == 0 || (m->text.s && memcmp(m->text.s + m->off[i], k, len) == 0)))
 			return (long)i;
 	}
 	if (!add)
@@ -133,7 +135,7 @@ static int read_labels(const char *path, const char *id_field, const char *field
 				d->gold.a[d->gold.n++] = (uint32_t)lab;
 				d->pred.a[d->pred.n++] = UINT32_MAX;
 			}
-		} else {
+		} else if (d->pred.a) {
 			d->pred.a[id] = (uint32_t)lab;
 		}
 	}

@@ -37,9 +37,11 @@ static int grow(wu__counter *c)
 		nc.key[h] = c->key[i];
 		nc.count[h] = c->count[i];
 	}
-	nc.n = c->n;
-	wu__counter_free(c);
-	*c = nc;
+	free(c->key);
+	free(c->count);
+	c->key = nc.key;
+	c->count = nc.count;
+	c->size = nc.size;
 	return 0;
 }
 

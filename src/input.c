@@ -86,7 +86,8 @@ static void walk(wu_input *in, const char *dir, const char *rel)
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		size_t lp = strlen(dir) + strlen(names[i]) + 2, lr = strlen(rel) + strlen(names[i]) + 2;
 		char *p = malloc(lp), *r = malloc(lr);
@@ -111,7 +112,7 @@ wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes
 	in->buf = malloc(CHUNK);
 	for (int i = 0; i < n_paths; i++) {
 		struct stat st;
-		if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			char *dir = strdup(paths[i]);
 			size_t l = strlen(dir);
 			while (l > 1 && dir[l - 1] == '/')

@@ -182,7 +182,7 @@ static int scan_container(scan *s, int obj)
 static int scan_literal(scan *s, const char *lit, int type, int *out)
 {
 	size_t n = strlen(lit);
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n))
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
 		return bad(s, "unexpected character");
 	s->p += n;
 	*out = type;

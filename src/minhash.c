@@ -40,7 +40,7 @@ void wu_sketch(const uint64_t *sh, size_t n, const wu_opt *opt, uint32_t *sig)
 	if (n == 0)
 		return;
 	uint8_t filled[1024];
-	memset(filled, 0, k);
+	memset(filled, 0, sizeof filled);
 	uint64_t salt = wu_mix64(opt->seed + 0x2545f4914f6cdd1dULL);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t h = wu_mix64(sh[i] ^ salt);

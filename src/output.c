@@ -6,7 +6,8 @@
 /* A plain-text field: string ids decoded, then escaped for the format. */
 static void put_plain(FILE *f, int format, const char *id, size_t len, wu_str *tmp)
 {
-	wu_json_unquote(id, len, tmp);
+	if (wu_json_unquote(id, len, tmp) || !tmp->s)
+		return;
 	if (format == WU_FMT_CSV) {
 		int quote = strpbrk(tmp->s ? tmp->s : "", ",\"\r\n") != NULL;
 		if (!quote) {

@@ -114,14 +114,14 @@ static int parse(const wu_run *run, const wu_batch *b, size_t i, workspace *w, w
 static void process(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
                     uint32_t *sig)
 {
-	wu_record rec;
+	wu_record rec = {0};
 	if (parse(run, b, i, w, &rec, res) == 0)
 		sketch_record(run, &rec, w, res, sig);
 }
 
 static void scan(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res)
 {
-	wu_record rec;
+	wu_record rec = {0};
 	if (parse(run, b, i, w, &rec, res))
 		return;
 	if (run->count_lines) {

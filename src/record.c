@@ -47,7 +47,7 @@ static size_t date_line(const char *s, size_t n, int32_t *date, const char **sec
 {
 	const char *nl = memchr(s, '\n', n);
 	size_t len = nl ? (size_t)(nl - s) : n;
-	if (len < 15 || memcmp(s, "date ", 5))
+	if (len < 15 || memcmp(s, "date ", 5) != 0)
 		return 0;
 	int32_t d = wu_parse_date(s + 5, 10);
 	if (d == WU_NO_DATE || (len > 15 && s[15] != ' ' && s[15] != '\r'))

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* T is a type, which cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define RADIX_SORT(T, KEY)                                                   \
 	T *tmp = malloc(n * sizeof *tmp);                                        \
 	if (!tmp)                                                                \
@@ -15,7 +17,7 @@
 	for (int shift = 0; shift < 64; shift += 8) {                            \
 		size_t cnt[257] = {0};                                               \
 		for (size_t i = 0; i < n; i++)                                       \
-			cnt[((KEY(src[i])) >> shift & 0xFF) + 1]++;                      \
+			cnt[(KEY(src[i]) >> shift & 0xFF) + 1]++;                        \
 		if (cnt[((KEY(src[0])) >> shift & 0xFF) + 1] == n)                   \
 			continue; /* every key has the same byte here */                 \
 		for (int b = 0; b < 256; b++)                                        \
@@ -30,6 +32,8 @@
 		memcpy(a, src, n * sizeof *a);                                       \
 	free(tmp);                                                               \
 	return 0;
+
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 #define KEY_OF_PAIR(x) ((x).key)
 #define KEY_OF_U64(x) (x)

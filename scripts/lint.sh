@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Static checks, all errors: the build with clang as well as gcc
+# (-Wall -Wextra -Werror), clang-tidy with the checked-in .clang-tidy, and
+# cppcheck.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+missing=()
+for p in clang libomp-dev clang-tidy cppcheck; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "== clang build (-Werror)"
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release -DWIREDUP_WERROR=ON \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake --build build-clang -j"$(nproc)" >/dev/null
+echo "== clang-tidy"
+clang-tidy -p build-clang --quiet src/*.c 2>&1 | grep -E "^[^ ].*(warning|error):" && exit 1
+echo "== cppcheck"
+cppcheck --quiet --enable=warning,portability,performance --std=c11 --inline-suppr \
+  --error-exitcode=1 -Iinclude -Isrc src/
+echo "lint.sh: clean"
