@@ -40,14 +40,28 @@ void wu_boiler_free(wu_boiler *b)
 	free(b);
 }
 
+#define K_SHORT 1ULL    /* the line has at most SHORT_LINE_WORDS words */
+#define K_NOSOURCE 2ULL /* counted corpus-wide (or a known pattern) */
+
 static uint64_t line_key(const char *norm, size_t n, const char *source, int words)
 {
-	/* Keys of short lines and of long lines live apart, so the no-source
-	 * rule can tell them apart after counting. Never 0 (the empty slot). */
-	uint64_t seed = source && *source ? XXH3_64bits(source, strlen(source)) : 0;
-	uint64_t k = XXH3_64bits_withSeed(norm, n, seed);
-	k = (k & ~1ULL) | (uint64_t)(words <= SHORT_LINE_WORDS);
-	return k ? k : 2;
+	/* The low bits say how the key was counted, so the no-source rule can
+	 * be applied after counting. Never 0 (the empty slot): bits 2+ hash. */
+	int has_source = source && *source;
+	uint64_t seed = has_source ? XXH3_64bits(source, strlen(source)) : 0;
+	uint64_t k = XXH3_64bits_withSeed(norm, n, seed) & ~3ULL;
+	k = k ? k : 4;
+	return k | (words <= SHORT_LINE_WORDS ? K_SHORT : 0) | (has_source ? 0 : K_NOSOURCE);
+}
+
+/* Does a key counted min_docs times (or known) make its line boilerplate? */
+static int effective(uint64_t k, uint32_t count, int min_docs)
+{
+	if (count == UINT32_MAX)
+		return 1; /* a known pattern */
+	if ((k & K_NOSOURCE) && !(k & K_SHORT))
+		return 0; /* corpus-wide counting only trusts short lines */
+	return count >= (uint32_t)min_docs;
 }
 
 static int count_words(const char *s, size_t n)
@@ -126,11 +140,10 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 	wu_normalize(line, n, tmp, NULL);
 	if (!tmp->n)
 		return 0;
-	/* Known patterns hold for any source: filed under the empty source,
-	 * both as short and as long lines, already over any threshold. */
-	uint64_t k = XXH3_64bits_withSeed(tmp->s, tmp->n, 0) & ~1ULL;
-	return wu__counter_add(&b->lines, k ? k : 2, UINT32_MAX) ||
-	       wu__counter_add(&b->lines, k | 1, UINT32_MAX);
+	/* Known patterns hold for any source: filed as a no-source key,
+	 * already over any threshold. */
+	uint64_t k = line_key(tmp->s, tmp->n, NULL, count_words(tmp->s, tmp->n));
+	return wu__counter_add(&b->lines, k, UINT32_MAX);
 }
 
 void wu_boiler_finish(wu_boiler *b, int min_docs)
@@ -140,11 +153,11 @@ void wu_boiler_finish(wu_boiler *b, int min_docs)
 	 * every line of the corpus would not. */
 	wu__counter kept = {0};
 	for (size_t i = 0; i < b->lines.size; i++) {
-		if (b->lines.key[i] && b->lines.count[i] >= (uint32_t)min_docs &&
+		if (b->lines.key[i] && effective(b->lines.key[i], b->lines.count[i], min_docs) &&
 		    wu__counter_add(&kept, b->lines.key[i], b->lines.count[i])) {
 			wu__counter_free(&kept); /* out of memory: keep the full table */
 			for (size_t j = 0; j < b->lines.size; j++)
-				if (b->lines.count[j] < (uint32_t)min_docs)
+				if (!effective(b->lines.key[j], b->lines.count[j], min_docs))
 					b->lines.count[j] = 0;
 			return;
 		}
@@ -161,17 +174,14 @@ size_t wu_boiler_size(const wu_boiler *b)
 	return n;
 }
 
+/* After wu_boiler_finish only effective keys are left with a count. */
 static int is_boiler(const wu_boiler *b, const char *norm, size_t n, const char *source, int words)
 {
 	if (!b)
 		return 0;
-	int has_source = source && *source;
 	uint64_t k = line_key(norm, n, source, words);
-	if (!has_source && words > SHORT_LINE_WORDS)
-		k = 0; /* corpus-wide counting only trusts short lines */
 	uint64_t known = line_key(norm, n, NULL, words);
-	return (k && wu__counter_get(&b->lines, k)) ||
-	       wu__counter_get(&b->lines, known) == UINT32_MAX;
+	return wu__counter_get(&b->lines, k) || wu__counter_get(&b->lines, known) == UINT32_MAX;
 }
 
 typedef struct {

@@ -205,6 +205,12 @@ static story *initial_stories(const wu_corpus *c, const wu_clusters *dup, const 
 	return st;
 }
 
+static int cmp_idx(const void *p, const void *q)
+{
+	const wu_keyidx *a = p, *b = q;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
 /* Candidate story pairs: units sharing one of an article's heaviest terms. */
 static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_posting,
                            wu_u64s *pairs)
@@ -238,15 +244,12 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
 	for (size_t s = 0, e; rc == 0 && s < m; s = e) {
 		for (e = s; e < m && post[e].key == post[s].key; e++)
 			;
-		/* Units of this term, distinct, in order of first posting. */
+		/* Units of this term, distinct, in unit (= input) order. */
+		qsort(post + s, e - s, sizeof *post, cmp_idx);
 		size_t d = s;
-		for (size_t j = s; j < e; j++) {
-			size_t q = s;
-			while (q < d && post[q].idx != post[j].idx)
-				q++;
-			if (q == d && d - s < (size_t)max_posting * 4)
+		for (size_t j = s; j < e; j++)
+			if (d == s || post[d - 1].idx != post[j].idx)
 				post[d++] = post[j];
-		}
 		for (size_t j = s + 1; j < d && rc == 0; j++) {
 			size_t lim = j - s < (size_t)max_posting ? j - s : (size_t)max_posting;
 			for (size_t a = 0; a < lim && rc == 0; a++) {

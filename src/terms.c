@@ -66,12 +66,11 @@ static int numeric_flag(const char *w, size_t n)
 {
 	/* A year says little about which event (every story this week has
 	 * the same one); other numbers (tolls, magnitudes, scores) say much. */
-	if (n == 4 && (w[0] == '1' || w[0] == '2') && (w[1] == '9' || w[1] == '0'))
-		return 0;
+	int digits = 0;
 	for (size_t i = 0; i < n; i++)
-		if (w[i] >= '0' && w[i] <= '9')
-			return 1;
-	return 0;
+		digits += w[i] >= '0' && w[i] <= '9';
+	int year = n == 4 && digits == 4 && ((w[0] == '1' && w[1] == '9') || (w[0] == '2' && w[1] == '0'));
+	return digits > 0 && !year;
 }
 
 /* Token stream state: the previous kept word, for word pairs. */
@@ -88,9 +87,18 @@ static int push(stream *st, uint64_t v)
 	return 0;
 }
 
+/* Characters (not bytes) in a UTF-8 word. */
+static size_t n_chars(const char *w, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)w[i] & 0xC0) != 0x80;
+	return c;
+}
+
 static int word(stream *st, const char *w, size_t n, int cap)
 {
-	if (n < 2 || is_stop(w, n)) {
+	if (n_chars(w, n) < 2 || is_stop(w, n)) {
 		st->prev = 0; /* a pair never spans a stop word */
 		return 0;
 	}
@@ -273,7 +281,8 @@ size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
 		double df = (double)wu__counter_get(&d->count, t->a[i].key);
 		/* A term in one article matches nothing; one in most says
 		 * nothing (the rule waits for a corpus big enough to tell). */
-		if (df < 2 || (n_docs >= 20 && df * 2 > n_docs))
+		/* A term in every article (idf 0) carries no weight at all. */
+		if (df < 2 || df >= n_docs || (n_docs >= 20 && df * 2 > n_docs))
 			continue;
 		t->a[k] = t->a[i];
 		t->a[k++].weight *= (float)log(n_docs / df);
@@ -286,6 +295,8 @@ size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
 	for (size_t i = 0; i < t->n; i++)
 		norm += (double)t->a[i].weight * t->a[i].weight;
 	norm = sqrt(norm);
+	if (!(norm > 0))
+		t->n = 0;
 	for (size_t i = 0; i < t->n; i++)
 		t->a[i].weight = (float)(t->a[i].weight / norm);
 	qsort(t->a, t->n, sizeof *t->a, cmp_key);
