@@ -168,8 +168,10 @@ size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
 
 /* Writes the MinHash signature sig[0..opt->num_perm) of the shingle set
  * sh[0..n): one-permutation hashing with optimal densification
- * (Shrivastava 2017), O(n + k). Equal values at a position estimate the
- * Jaccard similarity. n == 0 gives a signature that matches nothing. */
+ * (Shrivastava 2017), O(n + k) for n >= k; a text of fewer shingles than k
+ * pays about k^2/n probes to fill its empty bins (16,384 at most at the
+ * default k = 128). Equal values at a position estimate the Jaccard
+ * similarity. n == 0 gives a signature that matches nothing. */
 void wu_sketch(const uint64_t *sh, size_t n, const wu_opt *opt, uint32_t *sig);
 
 /* Fraction of equal positions of two signatures of length k. */

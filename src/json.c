@@ -76,6 +76,8 @@ static int scan_string(scan *s)
 		uint64_t w8;
 		while (s->end - s->p >= 8 && (memcpy(&w8, s->p, 8), !special8(w8)))
 			s->p += 8;
+		if (s->p >= s->end)
+			break;
 		unsigned char c = (unsigned char)*s->p;
 		if (c == '"') {
 			s->p++;
@@ -263,6 +265,7 @@ static int decode_string(const char *q, size_t len, wu_str *o)
 		wu_str_putc(o, to[strchr(from, e) - from]);
 		p = bs + 2;
 	}
+	o->s[o->n] = '\0'; /* also for an empty string, where nothing was appended */
 	return 0;
 }
 
@@ -332,15 +335,25 @@ static int check_type(const span *v, const char *name, int null_ok, char *err, s
 	return wu_fail(err, errlen, "\"%s\" is %s, not a string", name, type_name[v->type]);
 }
 
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF, since an id is written back into JSON output as it is. */
 static int valid_utf8(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		unsigned c = p[i];
-		size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-		if (k == 9 || i + k >= n + (k == 0))
+		size_t k = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+		         : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+		if (k == 9 || n - i <= k)
+			return k == 0;
+		unsigned lo = 0x80, hi = 0xBF; /* the second byte's range */
+		if (c == 0xE0) lo = 0xA0;
+		if (c == 0xED) hi = 0x9F;
+		if (c == 0xF0) lo = 0x90;
+		if (c == 0xF4) hi = 0x8F;
+		if (k && (p[i + 1] < lo || p[i + 1] > hi))
 			return 0;
-		for (size_t j = 1; j <= k; j++)
+		for (size_t j = 2; j <= k; j++)
 			if ((p[i + j] & 0xC0) != 0x80)
 				return 0;
 		i += k + 1;

@@ -288,6 +288,8 @@ size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
 		t->a[k++].weight *= (float)log(n_docs / df);
 	}
 	t->n = k;
+	if (t->n == 0)
+		return 0;
 	qsort(t->a, t->n, sizeof *t->a, cmp_weight);
 	if (t->n > (size_t)m)
 		t->n = (size_t)m;
