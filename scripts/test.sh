@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Release and an ASan+UBSan Debug build,
-# and runs every test (unit and end-to-end) on both.
+# Installs what is missing, builds Release and an ASan+UBSan Debug build and
+# runs every test (unit and end-to-end) on both; then the static checks and
+# a fuzzing smoke run (regression inputs + 30 s a target; FUZZ_SECONDS to
+# change, 0 to replay the regressions only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -9,4 +11,8 @@ for kind in release asan; do
   echo "== ctest ($kind, $dir)"
   (cd "$dir" && ctest --output-on-failure -j"$(nproc)")
 done
+echo "== static checks"
+scripts/lint.sh
+echo "== fuzzing smoke"
+scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 echo "test.sh: all tests passed"
