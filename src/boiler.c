@@ -24,7 +24,8 @@
 #define SHORT_LINE_WORDS 12
 
 struct wu_boiler {
-	wu__counter lines; /* articles holding each line key */
+	wu__counter lines; /* known patterns, then the boilerplate keys */
+	wu_u64s seen;      /* every article's line keys, counted at the end */
 };
 
 wu_boiler *wu_boiler_new(void)
@@ -37,6 +38,7 @@ void wu_boiler_free(wu_boiler *b)
 	if (!b)
 		return;
 	wu__counter_free(&b->lines);
+	wu_u64s_free(&b->seen);
 	free(b);
 }
 
@@ -127,11 +129,16 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
 	return m;
 }
 
+/* Keys are appended, not counted: millions of mostly unique lines make a
+ * hash table one cache miss per line, while sorting them all once at the
+ * end streams through memory. */
 int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (wu__counter_add(&b->lines, keys[i], 1))
-			return -1;
+	if (n && wu_u64s_reserve(&b->seen, b->seen.n + n))
+		return -1;
+	if (n)
+		memcpy(b->seen.a + b->seen.n, keys, n * sizeof *keys);
+	b->seen.n += n;
 	return 0;
 }
 
@@ -148,9 +155,18 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 
 void wu_boiler_finish(wu_boiler *b, int min_docs)
 {
-	/* Keep only the boilerplate keys: a table of hundreds of lines stays
-	 * in cache for the lookups of every line of the second pass, a table of
-	 * every line of the corpus would not. */
+	wu__sort_u64(b->seen.a, b->seen.n);
+	for (size_t i = 0, j; i < b->seen.n; i = j) {
+		for (j = i + 1; j < b->seen.n && b->seen.a[j] == b->seen.a[i]; j++)
+			;
+		uint32_t count = j - i > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)(j - i);
+		uint32_t had = wu__counter_get(&b->lines, b->seen.a[i]);
+		if (had != UINT32_MAX)
+			wu__counter_add(&b->lines, b->seen.a[i], count);
+	}
+	wu_u64s_free(&b->seen);
+	/* Only boilerplate keys stay: a table of hundreds of lines stays in
+	 * cache for the lookups of every line of the second pass. */
 	wu__counter kept = {0};
 	for (size_t i = 0; i < b->lines.size; i++) {
 		if (b->lines.key[i] && effective(b->lines.key[i], b->lines.count[i], min_docs) &&
@@ -171,6 +187,11 @@ size_t wu_boiler_size(const wu_boiler *b)
 	size_t n = 0;
 	for (size_t i = 0; i < b->lines.size; i++)
 		n += b->lines.count[i] != 0;
+	/* Before wu_boiler_finish: the distinct lines counted so far too. */
+	wu__sort_u64(b->seen.a, b->seen.n);
+	for (size_t i = 0; i < b->seen.n; i++)
+		n += (i == 0 || b->seen.a[i] != b->seen.a[i - 1]) &&
+		     !wu__counter_get(&b->lines, b->seen.a[i]);
 	return n;
 }
 
