@@ -14,6 +14,7 @@
  *   corpus       wu_corpus_*          sketched articles in flat arrays
  *   cluster      wu_cluster()         LSH + verify + union-find
  *   stories      wu_story_terms(), wu_df_*, wu_story_profile(), wu_stories()
+ *   index        wu_index_*           a persistent index for feed dedup (LMDB)
  *   eval         wu_eval()            ARI, B-cubed, pairwise scores
  *
  * Nothing here keeps global mutable state; every function that may run on
@@ -344,6 +345,168 @@ size_t wu_story_profile(const wu_df *d, int m, wu_terms *t);
  * representative (same rule as clusters). Returns 0, or -1 on OOM. */
 int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *opt, int n_threads,
                uint32_t *story_rep, size_t *n_stories);
+
+/* ------------------------------------------------------------------ */
+/* Index: a persistent, crash-safe store of sketched articles (LMDB)   */
+/* ------------------------------------------------------------------ */
+
+/* Candidate and verification rules, shared by wu_cluster() and the index
+ * so that both call the same pairs copies. */
+
+/* The LSH key of band `band` (0 .. opt->bands - 1) of a signature: XXH3 of
+ * the band's opt->rows values, seeded with opt->seed + band. Two articles
+ * are candidates when they share the key of some band. */
+uint64_t wu_band_key(const uint32_t *sig, int band, const wu_opt *opt);
+
+/* The similarity of two articles under opt->measure, from their Jaccard
+ * similarity j (a signature estimate or exact) and exact shingle counts:
+ * j itself, or wu_containment(). 0 when either has no shingle. */
+double wu_pair_similarity(double j, size_t na, size_t nb, const wu_opt *opt);
+
+/* Are two articles with this similarity and these shingle counts copies?
+ * similarity >= opt->threshold and, for containment, the smaller count at
+ * least opt->min_length_ratio times the larger. */
+int wu_pair_passes(double similarity, size_t na, size_t nb, const wu_opt *opt);
+
+/* An index is a directory holding an LMDB environment: every article's id,
+ * date, source, shingle count and signature, its LSH band entries, and the
+ * parameters it was built with (fixed at creation). Writes go in batches,
+ * each one LMDB transaction: a process killed at any moment leaves the
+ * index as of its last commit. One writer at a time (a lock file in the
+ * directory); readers never block and never wait. A handle is for one
+ * thread at a time. */
+#define WU_INDEX_FORMAT 1
+
+typedef struct wu_index wu_index;
+
+typedef struct wu_index_opt {
+	int writable;      /* open for writing: takes the writer lock (default 0) */
+	int wait;          /* writable: wait for another writer to finish instead
+	                      of failing (default 0) */
+	int no_sync;       /* commits are not flushed to disk: still safe when the
+	                      process is killed, not on a power cut (default 0) */
+	uint64_t map_size; /* the most bytes the index may grow to; 0: as stored
+	                      (wu_index_create: 64 GiB) */
+	int gen_bits;      /* wu_index_create only: a sealed generation holds
+	                      2^gen_bits articles (6..16); larger ones mean fewer
+	                      lookups a query and more rewriting a commit; 0:
+	                      chosen from the bands (2^15 at 41 bands) */
+} wu_index_opt;
+
+/* Sets every field to its documented default. */
+void wu_index_opt_init(wu_index_opt *io);
+
+/* Creates an index at path (which must not exist) with the parameters of
+ * opt (finished by wu_opt_finish(); only the similarity fields matter) and
+ * opens it per io (io may be NULL: read-only). The directory appears whole
+ * or not at all. Returns the handle, or NULL with a reason in err. */
+wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_opt *io,
+                          char *err, size_t errlen);
+
+/* Opens an existing index (io may be NULL: read-only). Refuses, with a
+ * reason in err, what is not an index of this format version, a truncated
+ * or damaged file, and (writable, without io->wait) an index another
+ * process is writing: "index is being written by another process". */
+wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, size_t errlen);
+
+/* Closes the index; a batch not yet committed is dropped. NULL is fine. */
+void wu_index_close(wu_index *ix);
+
+/* The parameters the index was built with: sketch articles with these. */
+const wu_opt *wu_index_params(const wu_index *ix);
+
+/* Parameters, as bits of `which` in wu_index_check(). */
+enum {
+	WU_PARAM_SHINGLE = 1 << 0, WU_PARAM_NGRAM = 1 << 1, WU_PARAM_NUM_PERM = 1 << 2,
+	WU_PARAM_SEED = 1 << 3, WU_PARAM_MEASURE = 1 << 4, WU_PARAM_THRESHOLD = 1 << 5,
+	WU_PARAM_RATIO = 1 << 6, WU_PARAM_BANDS = 1 << 7, WU_PARAM_ROWS = 1 << 8,
+	WU_PARAM_ALL = (1 << 9) - 1
+};
+
+/* Compares the parameters named by `which` in opt with the index's.
+ * Returns 0 when they agree, or -1 with err naming the first that does
+ * not and both values, e.g. "num-perm 64 conflicts with the index's 128". */
+int wu_index_check(const wu_index *ix, const wu_opt *opt, unsigned which, char *err,
+                   size_t errlen);
+
+/* An article to add or look up, sketched with wu_index_params(). */
+typedef struct wu_index_article {
+	const char *id;      /* JSON text of the id, exactly as given (<= 65535 bytes) */
+	size_t id_len;
+	int32_t date;        /* days since 1970-01-01, or WU_NO_DATE */
+	const char *source;  /* outlet, or NULL (kept up to 65535 bytes) */
+	size_t source_len;
+	uint32_t n_shingles; /* exact shingle-set size */
+	const uint32_t *sig; /* num_perm values */
+} wu_index_article;
+
+/* Adds an article to the current batch (a writable index starts one when
+ * none is open). It is visible to this handle's queries at once, to other
+ * processes after wu_index_commit(). Returns 1 when added, 0 when its id is
+ * already in the index (nothing changes), or -1 with a reason in err (then
+ * the whole batch is dropped, e.g. when the map size is reached). */
+int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen);
+
+/* Articles added (or expired) since the last commit. */
+size_t wu_index_pending(const wu_index *ix);
+
+/* Makes the current batch durable, all of it or (on failure) none of it;
+ * with a window set (wu_index_set_window), first expires what has left it.
+ * No batch open: nothing to do. Returns 0, or -1 with a reason in err. */
+int wu_index_commit(wu_index *ix, char *err, size_t errlen);
+
+/* Drops the current batch. */
+void wu_index_abort(wu_index *ix);
+
+/* The best stored match of an article. */
+typedef struct wu_index_match {
+	int found;         /* a stored article passes wu_pair_passes(), or has the same id */
+	int same_id;       /* the match is the stored article with the same id (then
+	                      found is 1 whatever the similarity) */
+	double similarity; /* to the match under the index's measure; 0 when none */
+	uint64_t article;  /* the match's internal number */
+	int32_t date;      /* the match's date */
+	wu_str id;         /* the match's id (JSON text); the caller frees it */
+} wu_index_match;
+
+/* Looks an article up: its stored namesake if its id is in the index, else
+ * the candidates sharing one of its band keys (the first opt->max_bucket of
+ * each band's bucket, earliest added first), verified from the signatures;
+ * the most similar passing one wins, the earliest added on a tie. Sees the
+ * current batch's additions. With a window, stored articles dated more than
+ * the window's days before the newest date (this article's included) are
+ * not matched. Returns 0 (m->found says whether there is a match), or -1
+ * with a reason in err. */
+int wu_index_query(wu_index *ix, const wu_index_article *a, wu_index_match *m, char *err,
+                   size_t errlen);
+
+/* Keeps the index to `days` days (0: no limit, the default): queries ignore
+ * older articles and every commit expires them (see wu_index_expire). */
+void wu_index_set_window(wu_index *ix, int days);
+
+/* Removes, in the current batch, up to max articles (0: no limit) dated
+ * before `before` (days since 1970-01-01), oldest first, with their band
+ * entries and id; undated articles never expire. *n_removed (may be NULL)
+ * gets how many went. Returns 0, or -1 with a reason in err. */
+int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
+                    size_t errlen);
+
+typedef struct wu_index_stats {
+	wu_opt opt;             /* the parameters */
+	int format;             /* WU_INDEX_FORMAT of the file */
+	int normalize_version;  /* WU_NORMALIZE_VERSION it was built with */
+	uint64_t n_articles, n_undated;
+	int32_t first_date, last_date; /* WU_NO_DATE when no article is dated */
+	uint64_t file_bytes;    /* size of the data file on disk */
+	uint64_t used_bytes;    /* of which in use (the rest is free pages that
+	                           later commits reuse) */
+	uint64_t map_size;      /* the most it may grow to */
+	uint64_t n_segments;    /* sealed generations (a query reads each) */
+} wu_index_stats;
+
+/* The index's parameters, contents and size (the current batch included).
+ * Returns 0, or -1 with a reason in err. */
+int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* Eval                                                                */

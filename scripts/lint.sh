@@ -14,7 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 echo "== clang build (-Werror)"
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release -DWIREDUP_WERROR=ON \
-  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+  -DWIREDUP_MPI=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 cmake --build build-clang -j"$(nproc)" >/dev/null
 echo "== clang-tidy"
 clang-tidy -p build-clang --quiet src/*.c 2>&1 | grep -E "^[^ ].*(warning|error):" && exit 1

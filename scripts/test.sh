@@ -11,6 +11,9 @@ for kind in release asan; do
   echo "== ctest ($kind, $dir)"
   (cd "$dir" && ctest --output-on-failure -j"$(nproc)")
 done
+echo "== MPI: wiredup-mpi output byte-identical to wiredup on 1, 2, 4 ranks"
+dir=$(scripts/build.sh mpi)
+(cd "$dir" && ctest --output-on-failure -R e2e_mpi)
 echo "== static checks"
 scripts/lint.sh
 echo "== fuzzing smoke"

@@ -49,9 +49,8 @@ static int band_candidates(const wu_corpus *c, const wu_opt *o, int band, wu_key
                            pairs *out)
 {
 	size_t n = wu_corpus_size(c);
-	size_t off = (size_t)band * (size_t)o->rows, len = (size_t)o->rows * sizeof(uint32_t);
 	for (size_t i = 0; i < n; i++) {
-		keys[i].key = XXH3_64bits_withSeed(wu__corpus_sig(c, i) + off, len, o->seed + (uint64_t)band);
+		keys[i].key = wu_band_key(wu__corpus_sig(c, i), band, o);
 		keys[i].idx = (uint32_t)i;
 	}
 	if (wu__sort_keyidx(keys, n))
@@ -108,7 +107,7 @@ static double similarity(const wu_corpus *c, const wu_opt *o, size_t i, size_t j
 	const uint32_t *tl, *ns;
 	wu__corpus_meta(c, &date, &tl, &ns);
 	if (ns[i] == 0 || ns[j] == 0)
-		return 0.0;
+		return 0.0; /* as wu_pair_similarity() would, without the work */
 	double jac;
 	if (o->verify == WU_VERIFY_EXACT) {
 		size_t na, nb;
@@ -117,22 +116,43 @@ static double similarity(const wu_corpus *c, const wu_opt *o, size_t i, size_t j
 	} else {
 		jac = wu_sig_jaccard(wu__corpus_sig(c, i), wu__corpus_sig(c, j), o->num_perm);
 	}
-	if (o->measure == WU_MEASURE_JACCARD)
-		return jac;
-	return wu_containment(jac, ns[i], ns[j]);
+	return wu_pair_similarity(jac, ns[i], ns[j], o);
 }
 
 static int passes(const wu_corpus *c, const wu_opt *o, size_t i, size_t j)
 {
+	const int32_t *date;
+	const uint32_t *tl, *ns;
+	wu__corpus_meta(c, &date, &tl, &ns);
+	/* The length test alone first (1.0 meets any threshold): it is cheap. */
+	if (!wu_pair_passes(1.0, ns[i], ns[j], o))
+		return 0;
+	return wu_pair_passes(similarity(c, o, i, j), ns[i], ns[j], o);
+}
+
+uint64_t wu_band_key(const uint32_t *sig, int band, const wu_opt *o)
+{
+	size_t off = (size_t)band * (size_t)o->rows, len = (size_t)o->rows * sizeof(uint32_t);
+	return XXH3_64bits_withSeed(sig + off, len, o->seed + (uint64_t)band);
+}
+
+double wu_pair_similarity(double j, size_t na, size_t nb, const wu_opt *o)
+{
+	if (na == 0 || nb == 0)
+		return 0.0;
+	if (o->measure == WU_MEASURE_JACCARD)
+		return j;
+	return wu_containment(j, na, nb);
+}
+
+int wu_pair_passes(double sim, size_t na, size_t nb, const wu_opt *o)
+{
 	if (o->measure == WU_MEASURE_CONTAINMENT) {
-		const int32_t *date;
-		const uint32_t *tl, *ns;
-		wu__corpus_meta(c, &date, &tl, &ns);
-		uint32_t lo = ns[i] < ns[j] ? ns[i] : ns[j], hi = ns[i] ^ ns[j] ^ lo;
+		size_t lo = na < nb ? na : nb, hi = na < nb ? nb : na;
 		if ((double)lo < o->min_length_ratio * (double)hi)
 			return 0;
 	}
-	return similarity(c, o, i, j) >= o->threshold;
+	return sim >= o->threshold;
 }
 
 static uint32_t find(uint32_t *parent, uint32_t x)
