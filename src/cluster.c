@@ -229,8 +229,16 @@ int wu_cluster(const wu_corpus *c, const wu_opt *o, int n_threads, wu_clusters *
 		goto done;
 	long long np = (long long)cand.n;
 #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 4096)
-	for (long long p = 0; p < np; p++)
+	for (long long p = 0; p < np; p++) {
+		/* Pairs are sorted by their first article, so the second one's
+		 * signature is a random read: ask for it a few pairs ahead. */
+		if (p + 8 < np) {
+			const char *sig = (const char *)wu__corpus_sig(c, cand.a[p + 8] & 0xFFFFFFFFu);
+			for (int line = 0; line < o->num_perm * 4; line += 64)
+				__builtin_prefetch(sig + line);
+		}
 		ok[p] = (unsigned char)passes(c, o, cand.a[p] >> 32, cand.a[p] & 0xFFFFFFFFu);
+	}
 	double t2 = omp_get_wtime();
 	for (size_t i = 0; i < n; i++)
 		parent[i] = (uint32_t)i;
