@@ -106,11 +106,6 @@ static int push_key(void *ctx, const char *norm, size_t n, int words)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
 
 size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys)
 {
@@ -119,14 +114,9 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
 	if (each_line(text, n, tmp, NULL, push_key, &c))
 		return 0;
 	/* An article counts once per line, however often it repeats it. */
-	if (keys->n > 1)
-		qsort(keys->a, keys->n, sizeof *keys->a, cmp_u64);
-	size_t m = 0;
-	for (size_t i = 0; i < keys->n; i++)
-		if (m == 0 || keys->a[i] != keys->a[m - 1])
-			keys->a[m++] = keys->a[i];
-	keys->n = m;
-	return m;
+	if (wu__sort_unique_u64(keys->a, &keys->n))
+		keys->n = 0;
+	return keys->n;
 }
 
 /* Keys are appended, not counted: millions of mostly unique lines make a

@@ -33,15 +33,31 @@
 	free(tmp);                                                               \
 	return 0;
 
-/* NOLINTEND(bugprone-macro-parentheses) */
 
 #define KEY_OF_PAIR(x) ((x).key)
 #define KEY_OF_U64(x) (x)
+
+/* Below this many items, insertion sort beats eight counting passes. */
+#define SMALL 48
+
+#define INSERTION_SORT(T, KEY)                                               \
+	for (size_t i = 1; i < n; i++) {                                         \
+		T x = a[i];                                                          \
+		size_t j = i;                                                        \
+		for (; j > 0 && KEY(a[j - 1]) > KEY(x); j--)                         \
+			a[j] = a[j - 1];                                                 \
+		a[j] = x;                                                            \
+	}                                                                        \
+	return 0;
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 int wu__sort_keyidx(wu_keyidx *a, size_t n)
 {
 	if (n < 2)
 		return 0;
+	if (n < SMALL) {
+		INSERTION_SORT(wu_keyidx, KEY_OF_PAIR)
+	}
 	RADIX_SORT(wu_keyidx, KEY_OF_PAIR)
 }
 
@@ -49,6 +65,9 @@ int wu__sort_u64(uint64_t *a, size_t n)
 {
 	if (n < 2)
 		return 0;
+	if (n < SMALL) {
+		INSERTION_SORT(uint64_t, KEY_OF_U64)
+	}
 	RADIX_SORT(uint64_t, KEY_OF_U64)
 }
 
