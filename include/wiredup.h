@@ -370,11 +370,17 @@ int wu_pair_passes(double similarity, size_t na, size_t nb, const wu_opt *opt);
 
 /* An index is a directory holding an LMDB environment: every article's id,
  * date, source, shingle count and signature, its LSH band entries, and the
- * parameters it was built with (fixed at creation). Writes go in batches,
- * each one LMDB transaction: a process killed at any moment leaves the
- * index as of its last commit. One writer at a time (a lock file in the
- * directory); readers never block and never wait. A handle is for one
- * thread at a time. */
+ * parameters it was built with (fixed at creation). Articles are numbered
+ * as added and cut into generations; a complete generation's band entries
+ * are sealed into one packed, sorted segment (about 8 bytes an entry), so
+ * the index stays near 1 KB an article at 128 permutations and a commit
+ * rewrites no more than the open generation; a query reads every segment.
+ * Writes go in batches, each one LMDB transaction: a process killed at any
+ * moment leaves the index as of its last commit. One writer at a time (a
+ * lock file in the directory); readers never block and never wait. A
+ * handle is for one thread at a time. LMDB's locks are per process: while
+ * other processes use an index, a process should not hold two handles on
+ * it at once. */
 #define WU_INDEX_FORMAT 1
 
 typedef struct wu_index wu_index;

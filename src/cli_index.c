@@ -1,6 +1,918 @@
-/* placeholder until the index lands */
+/* `wiredup index` and `wiredup dedup`: the feed index from the command
+ * line. Files are read with the cluster reader (batches, sketched in
+ * parallel, then handled one by one in input order); stdin is read a line
+ * at a time with getline, so answers come out as articles come in (gzread
+ * would wait for a full buffer). */
+#include "input.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <omp.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 int wu_cli_index(int argc, char **argv);
 int wu_cli_dedup(int argc, char **argv);
-int wu_cli_index(int argc, char **argv) { (void)argc; (void)argv; fputs("wiredup: index: not available\n", stderr); return 2; }
-int wu_cli_dedup(int argc, char **argv) { (void)argc; (void)argv; fputs("wiredup: dedup: not available\n", stderr); return 2; }
+
+#define REASON 256
+#define CHUNK_RECORDS 1024
+#define CHUNK_BYTES (16u << 20)
+
+/* The signal that asked us to stop (0: none). cli.c's flag is its own, so
+ * these commands install a handler of their own; a handler can reach
+ * nothing but a global, and the library never sees it. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal; /* no SA_RESTART: a blocked getline returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char usage_index[] =
+"Usage: wiredup index COMMAND IDX [OPTIONS] [FILE...]\n"
+"A persistent index of article signatures (a directory, LMDB) for\n"
+"deduplicating a feed as it arrives; see 'wiredup dedup --help'.\n"
+"\n"
+"Commands:\n"
+"  create IDX [OPTIONS]         make a new, empty index with these parameters\n"
+"  add IDX [OPTIONS] FILE...    add articles ('-' = stdin, line by line); ids\n"
+"                               already in the index are skipped and counted\n"
+"  info IDX [--json]            parameters, article count, date range, size\n"
+"  expire IDX --older-than D    remove articles dated more than D days before\n"
+"                               the newest article (undated ones stay)\n"
+"\n"
+"Parameters (create; fixed for the index's life; given to add or dedup they\n"
+"are checked, and one that conflicts with the index is refused):\n"
+"      --shingle word|char    shingle words or characters [word]\n"
+"      --ngram N              shingle size [5 words, 12 characters]\n"
+"      --noisy                character 12-grams, for OCR'd or noisy text\n"
+"      --num-perm K           MinHash signature length [128]\n"
+"      --seed S               hash seed [1]\n"
+"      --measure containment|jaccard [containment]\n"
+"      --threshold T          copies have similarity >= T [0.5]\n"
+"      --min-length-ratio R   containment: smaller/larger shingle count >= R [0.4]\n"
+"      --bands B, --rows R    LSH banding [chosen from the threshold]\n"
+"      --map-size SIZE        create: the most the index may grow to (K, M, G, T\n"
+"                             suffixes) [64G]\n"
+"Input (add, dedup; as 'wiredup cluster'):\n"
+"      --id-field NAME, --text-field NAME, --title-field NAME,\n"
+"      --date-field NAME, --source-field NAME, --max-article-bytes N,\n"
+"      --on-error fail|skip, --rejects FILE\n"
+"Writing (add, dedup, expire):\n"
+"      --batch N              commit every N articles [1000]; a killed process\n"
+"                             leaves the index as of its last commit\n"
+"      --window-days N        add, dedup: keep N days: older articles are not\n"
+"                             matched and are expired at every commit [0: off]\n"
+"      --wait                 wait for another writer instead of failing\n"
+"      --no-sync              do not flush commits to disk: faster, and still\n"
+"                             safe when the process dies, not the machine\n"
+"  -t, --threads N            threads sketching file input [all cores]\n"
+"  -q, --quiet                no summary on stderr\n"
+"      --json                 info: one JSON object\n"
+"  -h, --help                 show this help\n"
+"\n"
+"Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
+
+static const char usage_dedup[] =
+"Usage: wiredup dedup --index IDX [OPTIONS] [FILE...|-]\n"
+"For each input article, in order, one JSON line on stdout:\n"
+"  {\"id\":ID,\"status\":\"new\"|\"duplicate\",\"of\":ID|null,\"similarity\":S}\n"
+"'of' is the most similar stored article that passes the index's measure and\n"
+"threshold (the earliest added on a tie; an article whose id is already\n"
+"stored is a duplicate of that one), S the similarity to it (0 when new).\n"
+"Then the article is added, so later copies in the same input are caught too.\n"
+"No FILE or '-': stdin, read and answered a line at a time (each answer is\n"
+"flushed), so it can sit at the end of a 'tail -f' pipeline.\n"
+"\n"
+"      --index IDX            the index (made with 'wiredup index create')\n"
+"      --no-add               answer only; leave the index as it is (then input\n"
+"                             articles are not compared with one another)\n"
+"  Input, --batch, --window-days, --wait, --no-sync, -t, -q and the parameter\n"
+"  checks as for 'wiredup index add' (see 'wiredup index --help').\n"
+"  -h, --help                 show this help\n"
+"\n"
+"Answers for articles added since the last commit are printed before it: a\n"
+"killed process has answered articles the index does not hold; feed them\n"
+"again and they are answered again.\n"
+"Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
+
+enum cmd { C_CREATE, C_ADD, C_INFO, C_EXPIRE, C_DEDUP, C_N };
+static const char *const cmd_names[C_N] = {"create", "add", "info", "expire", "dedup"};
+
+enum {
+	O_ID, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ,              /* input */
+	O_SHINGLE, O_NGRAM, O_NOISY, O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS,
+	O_ROWS,                                                                        /* params */
+	O_MAPSIZE, O_BATCH, O_WINDOW, O_WAIT, O_NOSYNC, O_THREADS, O_QUIET, O_JSON, O_OLDER,
+	O_INDEX, O_NOADD, O_HELP, O_N
+};
+
+#define BIT(o) (1ull << (o))
+#define INPUT_OPTS (BIT(O_ID) | BIT(O_TEXT) | BIT(O_TITLE) | BIT(O_DATE) | BIT(O_SOURCE) | \
+                    BIT(O_MAXB) | BIT(O_ONERR) | BIT(O_REJ))
+#define PARAM_OPTS (BIT(O_SHINGLE) | BIT(O_NGRAM) | BIT(O_NOISY) | BIT(O_PERM) | BIT(O_SEED) | \
+                    BIT(O_MEASURE) | BIT(O_THR) | BIT(O_RATIO) | BIT(O_BANDS) | BIT(O_ROWS))
+#define FEED_OPTS (INPUT_OPTS | PARAM_OPTS | BIT(O_BATCH) | BIT(O_WINDOW) | BIT(O_WAIT) | \
+                   BIT(O_NOSYNC) | BIT(O_THREADS) | BIT(O_QUIET))
+
+/* The options each command takes (--help always). */
+static const unsigned long long allowed[C_N] = {
+	[C_CREATE] = PARAM_OPTS | BIT(O_MAPSIZE) | BIT(O_QUIET),
+	[C_ADD] = FEED_OPTS,
+	[C_INFO] = BIT(O_JSON),
+	[C_EXPIRE] = BIT(O_OLDER) | BIT(O_BATCH) | BIT(O_WAIT) | BIT(O_NOSYNC) | BIT(O_QUIET),
+	[C_DEDUP] = FEED_OPTS | BIT(O_INDEX) | BIT(O_NOADD),
+};
+
+static const struct option long_opts[] = {
+	{"id-field", 1, 0, O_ID}, {"text-field", 1, 0, O_TEXT}, {"title-field", 1, 0, O_TITLE},
+	{"date-field", 1, 0, O_DATE}, {"source-field", 1, 0, O_SOURCE},
+	{"max-article-bytes", 1, 0, O_MAXB}, {"on-error", 1, 0, O_ONERR}, {"rejects", 1, 0, O_REJ},
+	{"shingle", 1, 0, O_SHINGLE}, {"ngram", 1, 0, O_NGRAM}, {"noisy", 0, 0, O_NOISY},
+	{"num-perm", 1, 0, O_PERM}, {"seed", 1, 0, O_SEED}, {"measure", 1, 0, O_MEASURE},
+	{"threshold", 1, 0, O_THR}, {"min-length-ratio", 1, 0, O_RATIO}, {"bands", 1, 0, O_BANDS},
+	{"rows", 1, 0, O_ROWS}, {"map-size", 1, 0, O_MAPSIZE}, {"batch", 1, 0, O_BATCH},
+	{"window-days", 1, 0, O_WINDOW}, {"wait", 0, 0, O_WAIT}, {"no-sync", 0, 0, O_NOSYNC},
+	{"threads", 1, 0, O_THREADS}, {"quiet", 0, 0, O_QUIET}, {"json", 0, 0, O_JSON},
+	{"older-than", 1, 0, O_OLDER}, {"index", 1, 0, O_INDEX}, {"no-add", 0, 0, O_NOADD},
+	{"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+
+typedef struct {
+	int cmd;
+	const char *idx, *rejects_path;
+	wu_opt opt;        /* parameters as given */
+	unsigned params;   /* WU_PARAM_* bits of the parameters given */
+	wu_fields fields;
+	size_t max_bytes;
+	uint64_t map_size;
+	long batch, older_than;
+	int window, skip_errors, quiet, json, no_add, wait, no_sync, n_threads;
+	char **files;
+	int n_files;
+} args;
+
+/* ---- option parsing ---- */
+
+static int parse_long(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
+}
+
+static int parse_double(const char *s, double *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno || end == s || *end ? -1 : 0;
+}
+
+/* "64G", "512M", "1048576": bytes. */
+static int parse_size(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	int shift = !*end ? 0 : !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20
+	          : !strcmp(end, "G") ? 30 : !strcmp(end, "T") ? 40 : -1;
+	if (errno || end == s || *s == '-' || shift < 0 || n == 0 || n > (UINT64_MAX >> shift))
+		return -1;
+	*v = (uint64_t)n << shift;
+	return *v >= (1u << 20) ? 0 : -1;
+}
+
+static int choice(const char *s, const char *a, const char *b, int *out)
+{
+	*out = !strcmp(s, a) ? 0 : !strcmp(s, b) ? 1 : -1;
+	return *out < 0 ? -1 : 0;
+}
+
+/* The similarity parameters; 0 or -1 (bad value). */
+static int set_param(args *a, int c, const char *arg)
+{
+	wu_opt *o = &a->opt;
+	long v;
+	static const unsigned bit[] = {
+		[O_SHINGLE] = WU_PARAM_SHINGLE, [O_NGRAM] = WU_PARAM_NGRAM, [O_NOISY] = WU_PARAM_SHINGLE,
+		[O_PERM] = WU_PARAM_NUM_PERM, [O_SEED] = WU_PARAM_SEED, [O_MEASURE] = WU_PARAM_MEASURE,
+		[O_THR] = WU_PARAM_THRESHOLD, [O_RATIO] = WU_PARAM_RATIO, [O_BANDS] = WU_PARAM_BANDS,
+		[O_ROWS] = WU_PARAM_ROWS};
+	a->params |= bit[c];
+	switch (c) {
+	case O_SHINGLE: return choice(arg, "word", "char", &o->shingle_kind);
+	case O_MEASURE: return choice(arg, "containment", "jaccard", &o->measure);
+	case O_NOISY: o->shingle_kind = WU_SHINGLE_CHAR; return 0;
+	case O_THR: return parse_double(arg, &o->threshold);
+	case O_RATIO: return parse_double(arg, &o->min_length_ratio);
+	case O_SEED: if (parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
+	}
+	if (parse_long(arg, 1, c == O_NGRAM ? 64 : 1024, &v))
+		return -1;
+	switch (c) {
+	case O_NGRAM: o->ngram = (int)v; break;
+	case O_PERM: o->num_perm = (int)v; break;
+	case O_BANDS: o->bands = (int)v; break;
+	default: o->rows = (int)v; break;
+	}
+	return 0;
+}
+
+static int set_option(args *a, int c, const char *arg)
+{
+	long v;
+	if (BIT(c) & PARAM_OPTS)
+		return set_param(a, c, arg);
+	switch (c) {
+	case O_ID: a->fields.id = arg; return 0;
+	case O_TEXT: a->fields.text = arg; return 0;
+	case O_TITLE: a->fields.title = arg; return 0;
+	case O_DATE: a->fields.date = arg; return 0;
+	case O_SOURCE: a->fields.source = arg; return 0;
+	case O_REJ: a->rejects_path = arg; return 0;
+	case O_INDEX: a->idx = arg; return 0;
+	case O_ONERR: return choice(arg, "fail", "skip", &a->skip_errors);
+	case O_MAPSIZE: return parse_size(arg, &a->map_size);
+	case O_WAIT: a->wait = 1; return 0;
+	case O_NOSYNC: a->no_sync = 1; return 0;
+	case O_QUIET: a->quiet = 1; return 0;
+	case O_JSON: a->json = 1; return 0;
+	case O_NOADD: a->no_add = 1; return 0;
+	case O_BATCH: return parse_long(arg, 1, 10000000, &a->batch);
+	case O_OLDER: return parse_long(arg, 0, 1L << 30, &a->older_than);
+	case O_MAXB: if (parse_long(arg, 1, 1L << 40, &v)) return -1; a->max_bytes = (size_t)v; return 0;
+	case O_WINDOW: if (parse_long(arg, 0, 1L << 30, &v)) return -1; a->window = (int)v; return 0;
+	case O_THREADS: if (parse_long(arg, 1, 1024, &v)) return -1; a->n_threads = (int)v; return 0;
+	}
+	return -1;
+}
+
+static int usage_error(const args *a, const char *what, const char *arg)
+{
+	const char *cmd = a->cmd == C_DEDUP ? "dedup" : "index";
+	fprintf(stderr, "wiredup: %s%s%s: %s%s%s\nTry 'wiredup %s --help'.\n", cmd,
+	        a->cmd == C_DEDUP ? "" : " ", a->cmd == C_DEDUP ? "" : cmd_names[a->cmd], what,
+	        arg ? " " : "", arg ? arg : "", cmd);
+	return 2;
+}
+
+static void defaults(args *a, int cmd)
+{
+	memset(a, 0, sizeof *a);
+	a->cmd = cmd;
+	wu_opt_init(&a->opt);
+	a->fields.id = "id";
+	a->fields.text = "text";
+	a->max_bytes = 16u << 20;
+	a->batch = 1000;
+	a->older_than = -1;
+	a->n_threads = omp_get_max_threads();
+}
+
+/* Checks what the options add up to; 0 or an exit status. */
+static int check_args(args *a)
+{
+	char why[256];
+	if (!a->idx)
+		return usage_error(a, a->cmd == C_DEDUP ? "no --index IDX" : "no index directory IDX",
+		                   NULL);
+	if (a->cmd == C_ADD && a->n_files == 0)
+		return usage_error(a, "no input FILE (use '-' for stdin)", NULL);
+	if (a->cmd != C_ADD && a->cmd != C_DEDUP && a->n_files > 0)
+		return usage_error(a, "unexpected argument", a->files[0]);
+	if (a->cmd == C_EXPIRE && a->older_than < 0)
+		return usage_error(a, "expire needs --older-than DAYS", NULL);
+	if (a->rejects_path && !a->skip_errors)
+		return usage_error(a, "--rejects needs --on-error skip", NULL);
+	if (a->no_add && a->window)
+		return usage_error(a, "--window-days expires articles: not with --no-add", NULL);
+	if (wu_opt_finish(&a->opt, why, sizeof why))
+		return usage_error(a, why, NULL);
+	return 0;
+}
+
+/* Parses argv (argv[0] is the command's name, IDX first for index
+ * commands); 0, -1 after --help, or an exit status. */
+static int parse_args(int argc, char **argv, int cmd, args *a)
+{
+	int c, li = -1;
+	char name[64];
+	defaults(a, cmd);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:qh", long_opts, &li)) != -1) {
+		if (li >= 0)
+			snprintf(name, sizeof name, "--%s", long_opts[li].name);
+		else
+			snprintf(name, sizeof name, "-%c", c);
+		li = -1;
+		c = c == 't' ? O_THREADS : c == 'q' ? O_QUIET : c == 'h' ? O_HELP : c;
+		if (c == O_HELP) {
+			fputs(cmd == C_DEDUP ? usage_dedup : usage_index, stdout);
+			return -1;
+		}
+		if (c == '?' || c < 0 || c >= O_N)
+			return usage_error(a, "invalid command line", NULL);
+		if (!(allowed[cmd] & BIT(c)))
+			return usage_error(a, "this command does not take", name);
+		if (set_option(a, c, optarg))
+			return usage_error(a, "bad value for", name);
+	}
+	if (cmd != C_DEDUP && optind < argc)
+		a->idx = argv[optind++];
+	a->files = argv + optind;
+	a->n_files = argc - optind;
+	return check_args(a);
+}
+
+/* ---- opening ---- */
+
+static void index_error(const char *idx, const char *err)
+{
+	fprintf(stderr, "wiredup: %s: %s%s\n", idx, err,
+	        strstr(err, "another process") ? " (--wait waits for it)" : "");
+}
+
+/* Opens the index; NULL with *status set (1, or 2 for a parameter that
+ * conflicts with it). Parameters given are checked on a read-only handle
+ * first, so a conflict is refused at once, even while another writes. */
+static wu_index *open_index(const args *a, int writable, int *status)
+{
+	char err[256];
+	wu_index_opt io;
+	wu_index_opt_init(&io);
+	io.wait = a->wait;
+	io.no_sync = a->no_sync;
+	io.writable = writable && !a->params;
+	wu_index *ix = wu_index_open(a->idx, &io, err, sizeof err);
+	*status = 1;
+	if (ix && a->params && wu_index_check(ix, &a->opt, a->params, err, sizeof err)) {
+		fprintf(stderr, "wiredup: %s: --%s\n", a->idx, err);
+		wu_index_close(ix);
+		*status = 2;
+		return NULL;
+	}
+	if (ix && writable && !io.writable) {
+		wu_index_close(ix);
+		io.writable = 1;
+		ix = wu_index_open(a->idx, &io, err, sizeof err);
+	}
+	if (!ix)
+		index_error(a->idx, err);
+	return ix;
+}
+
+/* ---- create, info, expire ---- */
+
+static int cmd_create(const args *a)
+{
+	char err[256];
+	wu_index_opt io;
+	wu_index_opt_init(&io);
+	io.map_size = a->map_size;
+	wu_index *ix = wu_index_create(a->idx, &a->opt, &io, err, sizeof err);
+	if (!ix) {
+		index_error(a->idx, err);
+		return 1;
+	}
+	const wu_opt *o = wu_index_params(ix);
+	if (!a->quiet)
+		fprintf(stderr, "wiredup: %s: created: %s %d-grams, %d permutations, %d bands x %d rows\n",
+		        a->idx, o->shingle_kind ? "character" : "word", o->ngram, o->num_perm, o->bands,
+		        o->rows);
+	wu_index_close(ix);
+	return 0;
+}
+
+/* YYYY-MM-DD of days since 1970-01-01 (H. Hinnant's civil_from_days). */
+static void format_date(int32_t days, char out[32])
+{
+	long z = (long)days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(out, 32, "%04d-%02d-%02d", (int)(yoe + era * 400 + (m <= 2)), (int)m, (int)d);
+}
+
+static void print_info_json(const wu_index_stats *s, const char *first, const char *last)
+{
+	const wu_opt *o = &s->opt;
+	printf("{\"articles\":%llu,\"undated\":%llu,", (unsigned long long)s->n_articles,
+	       (unsigned long long)s->n_undated);
+	printf(*first ? "\"first_date\":\"%s\"," : "\"first_date\":null,%s", first);
+	printf(*last ? "\"last_date\":\"%s\"," : "\"last_date\":null,%s", last);
+	printf("\"bytes\":%llu,\"bytes_per_article\":%.1f,\"used_bytes\":%llu,\"segments\":%llu,"
+	       "\"map_size\":%llu,\"format\":%d,"
+	       "\"normalize_version\":%d,\"shingle\":\"%s\",\"ngram\":%d,\"num_perm\":%d,"
+	       "\"seed\":%llu,\"measure\":\"%s\",\"threshold\":%.15g,\"min_length_ratio\":%.15g,"
+	       "\"bands\":%d,\"rows\":%d}\n",
+	       (unsigned long long)s->file_bytes,
+	       s->n_articles ? (double)s->file_bytes / (double)s->n_articles : 0.0,
+	       (unsigned long long)s->used_bytes, (unsigned long long)s->n_segments,
+	       (unsigned long long)s->map_size, s->format, s->normalize_version,
+	       o->shingle_kind ? "char" : "word", o->ngram, o->num_perm, (unsigned long long)o->seed,
+	       o->measure ? "jaccard" : "containment", o->threshold, o->min_length_ratio, o->bands,
+	       o->rows);
+}
+
+static void print_info_text(const char *idx, const wu_index_stats *s, const char *first,
+                            const char *last)
+{
+	const wu_opt *o = &s->opt;
+	printf("index       %s\n", idx);
+	printf("articles    %llu (%llu undated)\n", (unsigned long long)s->n_articles,
+	       (unsigned long long)s->n_undated);
+	if (*first)
+		printf("dates       %s to %s\n", first, last);
+	else
+		printf("dates       none\n");
+	double n = s->n_articles ? (double)s->n_articles : 1.0;
+	printf("size        %llu bytes on disk (%.1f an article), %llu in use (%.1f an article)\n",
+	       (unsigned long long)s->file_bytes, (double)s->file_bytes / n,
+	       (unsigned long long)s->used_bytes, (double)s->used_bytes / n);
+	printf("map size    %llu bytes; %llu sealed generations\n", (unsigned long long)s->map_size,
+	       (unsigned long long)s->n_segments);
+	printf("format      %d (text normalization %d)\n", s->format, s->normalize_version);
+	printf("shingles    %s %d-grams\n", o->shingle_kind ? "character" : "word", o->ngram);
+	printf("signature   %d permutations, seed %llu\n", o->num_perm, (unsigned long long)o->seed);
+	printf("measure     %s >= %g", o->measure ? "jaccard" : "containment", o->threshold);
+	if (o->measure == WU_MEASURE_CONTAINMENT)
+		printf(", min length ratio %g", o->min_length_ratio);
+	printf("\nlsh         %d bands x %d rows\n", o->bands, o->rows);
+}
+
+static int cmd_info(const args *a)
+{
+	char err[256], first[32] = "", last[32] = "";
+	wu_index_stats s;
+	int status;
+	wu_index *ix = open_index(a, 0, &status);
+	if (!ix)
+		return status;
+	int rc = wu_index_stat(ix, &s, err, sizeof err);
+	wu_index_close(ix);
+	if (rc) {
+		index_error(a->idx, err);
+		return 1;
+	}
+	if (s.first_date != WU_NO_DATE)
+		format_date(s.first_date, first);
+	if (s.last_date != WU_NO_DATE)
+		format_date(s.last_date, last);
+	if (a->json)
+		print_info_json(&s, first, last);
+	else
+		print_info_text(a->idx, &s, first, last);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* Expires in batches, each its own commit, so a big expiry neither holds
+ * every page it frees in one transaction nor loses all its work if killed. */
+static int expire_all(const args *a, wu_index *ix, int32_t before, size_t *total)
+{
+	char err[256];
+	size_t n;
+	*total = 0;
+	do {
+		if (wu_index_expire(ix, before, (size_t)a->batch, &n, err, sizeof err) ||
+		    wu_index_commit(ix, err, sizeof err)) {
+			index_error(a->idx, err);
+			return 1;
+		}
+		*total += n;
+	} while (n == (size_t)a->batch && !stop_signal);
+	return 0;
+}
+
+static int cmd_expire(const args *a)
+{
+	char err[256], date[32];
+	wu_index_stats s;
+	size_t n = 0;
+	int status;
+	wu_index *ix = open_index(a, 1, &status);
+	if (!ix)
+		return status;
+	status = wu_index_stat(ix, &s, err, sizeof err);
+	if (status)
+		index_error(a->idx, err);
+	else if (s.last_date != WU_NO_DATE)
+		status = expire_all(a, ix, s.last_date - (int32_t)a->older_than, &n);
+	if (!status && !a->quiet && s.last_date != WU_NO_DATE) {
+		format_date(s.last_date - (int32_t)a->older_than, date);
+		fprintf(stderr, "wiredup: %s: expired %zu articles dated before %s; %llu left\n", a->idx,
+		        n, date, (unsigned long long)(s.n_articles - n));
+	} else if (!status && !a->quiet) {
+		fprintf(stderr, "wiredup: %s: no dated article; nothing expired\n", a->idx);
+	}
+	wu_index_close(ix);
+	return status ? 1 : stop_signal ? 128 + (int)stop_signal : 0;
+}
+
+/* ---- feeding articles: add and dedup ---- */
+
+typedef struct {
+	wu_str buf, norm;
+	wu_u64s sh;
+} workspace;
+
+/* One article, parsed and sketched (or the reason it was not). */
+typedef struct {
+	const char *id;
+	size_t id_len;
+	int32_t date;
+	char *source; /* a copy: the parser's buffer is per thread */
+	size_t source_len;
+	uint32_t n_shingles;
+	char reason[REASON]; /* "" when good */
+} sketched;
+
+typedef struct {
+	const args *a;
+	wu_index *ix;
+	const wu_opt *opt; /* the index's parameters */
+	FILE *rejects;
+	wu_index_match m;
+	int dedup, failed; /* failed: stop, the message is printed */
+	size_t n_read, n_added, n_present, n_new, n_dup, n_rejected;
+} feed;
+
+static void sketch_record(const wu_opt *o, const wu_record *rec, workspace *w, sketched *s,
+                          uint32_t *sig)
+{
+	if (rec->id_len > 65535) {
+		wu_fail(s->reason, REASON, "id longer than 65535 bytes");
+		return;
+	}
+	wu_normalize(rec->text, rec->text_len, &w->norm, NULL);
+	if (w->norm.n == 0) {
+		wu_fail(s->reason, REASON, "text has no letters or digits");
+		return;
+	}
+	wu_shingle(w->norm.s, w->norm.n, o, &w->sh);
+	s->source_len = strlen(rec->source);
+	s->source = s->source_len ? strdup(rec->source) : NULL;
+	if (w->sh.n == 0 || (s->source_len && !s->source)) {
+		wu_fail(s->reason, REASON, "out of memory");
+		return;
+	}
+	wu_sketch(w->sh.a, w->sh.n, o, sig);
+	s->id = rec->id;
+	s->id_len = rec->id_len;
+	s->date = rec->date;
+	s->n_shingles = (uint32_t)w->sh.n;
+}
+
+/* Parses and sketches record i of a batch from the cluster reader. */
+static void sketch_raw(const feed *f, const wu_batch *b, size_t i, workspace *w, sketched *s,
+                       uint32_t *sig)
+{
+	const wu_raw *r = &b->rec[i];
+	const char *data = b->arena.s + r->off;
+	wu_record rec = {0};
+	memset(s, 0, sizeof *s);
+	if (r->error) {
+		wu_fail(s->reason, REASON, "%s", r->error);
+		return;
+	}
+	if (r->oversize) {
+		wu_fail(s->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
+		        f->a->max_bytes);
+		return;
+	}
+	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, &rec, s->reason, REASON)
+	                    : wu_json_record(data, r->len, &f->a->fields, &w->buf, &rec, s->reason,
+	                                     REASON);
+	if (rc)
+		return;
+	if (r->is_file) { /* as cluster: the id is the path, the source its folder */
+		rec.id = b->arena.s + r->id_off;
+		rec.id_len = r->id_len;
+		rec.source = b->arena.s + r->dir_off;
+	}
+	sketch_record(f->opt, &rec, w, s, sig);
+}
+
+/* Reports a bad record; 0 to go on (skip mode), -1 to stop. raw is what to
+ * write to the rejects file; in, when not NULL, holds the rest of an
+ * oversize line. */
+static int reject(feed *f, const char *name, uint64_t line, const char *raw, size_t len,
+                  wu_input *in, int oversize, const char *reason)
+{
+	if (line)
+		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)line, reason);
+	else
+		fprintf(stderr, "wiredup: %s: %s\n", name, reason);
+	f->n_rejected++;
+	if (!f->a->skip_errors) {
+		f->failed = 1;
+		return -1;
+	}
+	if (f->rejects && raw) {
+		fwrite(raw, 1, len, f->rejects);
+		if (oversize && in)
+			wu_input_drain(in, f->rejects);
+		fputc('\n', f->rejects);
+	}
+	return 0;
+}
+
+static int fail(feed *f, const char *err)
+{
+	index_error(f->a->idx, err);
+	f->failed = 1;
+	return -1;
+}
+
+static void answer(const sketched *s, const wu_index_match *m)
+{
+	if (m->found)
+		printf("{\"id\":%.*s,\"status\":\"duplicate\",\"of\":%s,\"similarity\":%.4f}\n",
+		       (int)s->id_len, s->id, m->id.s, m->similarity);
+	else
+		printf("{\"id\":%.*s,\"status\":\"new\",\"of\":null,\"similarity\":0}\n",
+		       (int)s->id_len, s->id);
+}
+
+/* One good article, in input order: answer (dedup), add, commit when the
+ * batch is full. 0 or -1 (message printed). */
+static int handle(feed *f, const sketched *s, const uint32_t *sig)
+{
+	char err[256];
+	wu_index_article art = {s->id, s->id_len, s->date, s->source, s->source_len, s->n_shingles,
+	                        sig};
+	if (f->dedup) {
+		if (wu_index_query(f->ix, &art, &f->m, err, sizeof err))
+			return fail(f, err);
+		answer(s, &f->m);
+		if (f->m.found)
+			f->n_dup++;
+		else
+			f->n_new++;
+		if (f->a->no_add)
+			return 0;
+	}
+	int rc = wu_index_add(f->ix, &art, err, sizeof err);
+	if (rc < 0)
+		return fail(f, err);
+	if (rc)
+		f->n_added++;
+	else
+		f->n_present++;
+	if (wu_index_pending(f->ix) >= (size_t)f->a->batch && wu_index_commit(f->ix, err, sizeof err))
+		return fail(f, err);
+	return 0;
+}
+
+static workspace *workspaces(int n)
+{
+	return calloc((size_t)n, sizeof(workspace));
+}
+
+static void workspaces_free(workspace *ws, int n)
+{
+	for (int i = 0; ws && i < n; i++) {
+		wu_str_free(&ws[i].buf), wu_str_free(&ws[i].norm);
+		wu_u64s_free(&ws[i].sh);
+	}
+	free(ws);
+}
+
+/* Handles a sketched chunk in input order; stops at the first failure. */
+static void handle_chunk(feed *f, wu_input *in, const wu_batch *b, sketched *res,
+                         const uint32_t *sigs)
+{
+	size_t k = (size_t)f->opt->num_perm;
+	for (size_t i = 0; i < b->n && !f->failed && !stop_signal; i++) {
+		const wu_raw *r = &b->rec[i];
+		f->n_read++;
+		if (res[i].reason[0])
+			reject(f, wu_input_file_name(in, r->file), r->line,
+			       r->is_file ? b->arena.s + r->id_off : b->arena.s + r->off,
+			       r->is_file ? r->id_len : r->len, in, r->oversize, res[i].reason);
+		else
+			handle(f, &res[i], sigs + i * k);
+	}
+	for (size_t i = 0; i < b->n; i++)
+		free(res[i].source);
+}
+
+/* A file (JSONL, gzip or not, or a directory of article files): read in
+ * chunks, sketched in parallel, handled in order. */
+static void feed_file(feed *f, char *path)
+{
+	int nt = f->a->n_threads;
+	size_t k = (size_t)f->opt->num_perm;
+	wu_input *in = wu_input_new(&path, NULL, 1, f->a->max_bytes);
+	wu_batch b = {0};
+	sketched *res = calloc(CHUNK_RECORDS, sizeof *res);
+	uint32_t *sigs = malloc(CHUNK_RECORDS * k * sizeof *sigs);
+	workspace *ws = workspaces(nt);
+	if (!in || !res || !sigs || !ws)
+		fail(f, "out of memory");
+	size_t n;
+	while (!f->failed && !stop_signal && (n = wu_input_next(in, &b, CHUNK_RECORDS, CHUNK_BYTES))) {
+		long long nn = (long long)n;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+		for (long long i = 0; i < nn; i++)
+			sketch_raw(f, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i], sigs + (size_t)i * k);
+		handle_chunk(f, in, &b, res, sigs);
+		if (f->dedup)
+			fflush(stdout);
+	}
+	workspaces_free(ws, nt);
+	free(res), free(sigs);
+	wu_batch_free(&b);
+	wu_input_free(in);
+}
+
+/* Is no more input waiting? Then the pending batch is committed now rather
+ * than when it fills, so a slow feed is durable as it goes. (Lines still in
+ * stdio's buffer are not seen here: at worst a commit comes early.) */
+static int input_idle(void)
+{
+	struct pollfd p = {0, POLLIN, 0};
+	return poll(&p, 1, 0) == 0;
+}
+
+static void feed_line(feed *f, const char *line, size_t len, uint64_t lineno, workspace *w,
+                      uint32_t *sig)
+{
+	sketched s;
+	wu_record rec = {0};
+	memset(&s, 0, sizeof s);
+	f->n_read++;
+	if (len > f->a->max_bytes)
+		wu_fail(s.reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
+		        f->a->max_bytes);
+	else if (wu_json_record(line, len, &f->a->fields, &w->buf, &rec, s.reason, REASON) == 0)
+		sketch_record(f->opt, &rec, w, &s, sig);
+	if (s.reason[0])
+		reject(f, "-", lineno, line, len, NULL, 0, s.reason);
+	else
+		handle(f, &s, sig);
+	free(s.source);
+}
+
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Stdin, a line at a time: each answer is out (and flushed) before the
+ * next line is read. */
+static void feed_stdin(feed *f)
+{
+	char err[256], *line = NULL;
+	size_t cap = 0;
+	uint64_t lineno = 0;
+	ssize_t n;
+	workspace w = {0};
+	uint32_t *sig = malloc((size_t)f->opt->num_perm * sizeof *sig);
+	if (!sig)
+		fail(f, "out of memory");
+	while (!f->failed && !stop_signal && (n = getline(&line, &cap, stdin)) >= 0) {
+		size_t len = (size_t)n - (n > 0 && line[n - 1] == '\n');
+		lineno++;
+		if (blank(line, len))
+			continue;
+		feed_line(f, line, len, lineno, &w, sig);
+		if (f->dedup && fflush(stdout))
+			fail(f, "writing the answers failed");
+		if (!f->failed && wu_index_pending(f->ix) && input_idle() &&
+		    wu_index_commit(f->ix, err, sizeof err))
+			fail(f, err);
+	}
+	if (!f->failed && !stop_signal && ferror(stdin)) {
+		fprintf(stderr, "wiredup: -:%llu: read error: %s\n", (unsigned long long)lineno + 1,
+		        strerror(errno));
+		f->failed = 1;
+	}
+	free(line), free(sig);
+	wu_str_free(&w.buf), wu_str_free(&w.norm), wu_u64s_free(&w.sh);
+}
+
+static void summary(const feed *f)
+{
+	const char *idx = f->a->idx;
+	if (f->dedup)
+		fprintf(stderr, "wiredup: %s: %zu articles: %zu new, %zu duplicates; %zu added, "
+		        "%zu rejected\n", idx, f->n_read, f->n_new, f->n_dup, f->n_added, f->n_rejected);
+	else
+		fprintf(stderr, "wiredup: %s: %zu articles: %zu added, %zu already in the index, "
+		        "%zu rejected\n", idx, f->n_read, f->n_added, f->n_present, f->n_rejected);
+}
+
+/* Runs the inputs through the index, then commits what is pending (also
+ * after a bad record or a signal: the index then holds every article
+ * before it). An exit status. */
+static int run_feed(feed *f)
+{
+	char err[256];
+	const args *a = f->a;
+	if (a->rejects_path && !(f->rejects = fopen(a->rejects_path, "w"))) {
+		fprintf(stderr, "wiredup: %s: %s\n", a->rejects_path, strerror(errno));
+		return 1;
+	}
+	int n_files = a->n_files ? a->n_files : 1;
+	for (int i = 0; i < n_files && !f->failed && !stop_signal; i++) {
+		char *file = a->n_files ? a->files[i] : "-";
+		if (!strcmp(file, "-"))
+			feed_stdin(f);
+		else
+			feed_file(f, file);
+	}
+	if (fflush(stdout))
+		fail(f, "writing the answers failed");
+	if (!a->no_add && wu_index_commit(f->ix, err, sizeof err))
+		fail(f, err);
+	if (f->rejects && fclose(f->rejects)) {
+		fprintf(stderr, "wiredup: %s: %s\n", a->rejects_path, strerror(errno));
+		f->failed = 1;
+	}
+	if (!a->quiet)
+		summary(f);
+	if (stop_signal)
+		fprintf(stderr, "wiredup: %s after %zu articles; the index holds what was added\n",
+		        stop_signal == SIGINT ? "interrupted" : "terminated", f->n_read);
+	return stop_signal ? 128 + (int)stop_signal : f->failed ? 1 : 0;
+}
+
+static int cmd_feed(const args *a)
+{
+	int status;
+	feed f;
+	memset(&f, 0, sizeof f);
+	f.a = a;
+	f.dedup = a->cmd == C_DEDUP;
+	f.ix = open_index(a, !a->no_add, &status);
+	if (!f.ix)
+		return status;
+	f.opt = wu_index_params(f.ix);
+	wu_index_set_window(f.ix, a->window);
+	status = run_feed(&f);
+	wu_str_free(&f.m.id);
+	wu_index_close(f.ix);
+	return status;
+}
+
+/* ---- entry points ---- */
+
+static int run(const args *a)
+{
+	install_signals();
+	switch (a->cmd) {
+	case C_CREATE: return cmd_create(a);
+	case C_INFO: return cmd_info(a);
+	case C_EXPIRE: return cmd_expire(a);
+	default: return cmd_feed(a);
+	}
+}
+
+int wu_cli_index(int argc, char **argv)
+{
+	args a;
+	int cmd = -1;
+	for (int i = 0; argc > 1 && i < C_DEDUP; i++)
+		if (!strcmp(argv[1], cmd_names[i]))
+			cmd = i;
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_index, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (cmd < 0) {
+		fprintf(stderr, "wiredup: index: unknown command '%s'\nTry 'wiredup index --help'.\n",
+		        argv[1]);
+		return 2;
+	}
+	int rc = parse_args(argc - 1, argv + 1, cmd, &a);
+	return rc < 0 ? 0 : rc ? rc : run(&a);
+}
+
+int wu_cli_dedup(int argc, char **argv)
+{
+	args a;
+	int rc = parse_args(argc, argv, C_DEDUP, &a);
+	return rc < 0 ? 0 : rc ? rc : run(&a);
+}
