@@ -52,6 +52,9 @@ int wu__counter_add(wu__counter *c, uint64_t k, uint32_t by);
 uint32_t wu__counter_get(const wu__counter *c, uint64_t k);
 void wu__counter_free(wu__counter *c);
 
+/* wu_story_profile() over any table of document frequencies. */
+size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, wu_terms *t);
+
 /* The representative rule: is article a a better representative than b? */
 int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
 

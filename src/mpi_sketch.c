@@ -41,52 +41,12 @@ typedef struct {
 
 /* ---- per record (as pipeline.c) ---- */
 
-static int cmp_weight(const void *x, const void *y)
-{
-	const wu_term *a = x, *b = y;
-	if (a->weight != b->weight)
-		return a->weight > b->weight ? -1 : 1;
-	return (a->key > b->key) - (a->key < b->key);
-}
-
-static int cmp_key(const void *x, const void *y)
-{
-	const wu_term *a = x, *b = y;
-	return (a->key > b->key) - (a->key < b->key);
-}
-
-/* wu_story_profile() (terms.c) over the rank's copy of the df table, line
- * for line: the library's takes a wu_df, which cannot be filled with
- * counts summed elsewhere. The terms share_df() leaves out (df 1) have df 0
- * here, which the first test drops alike. Same arithmetic in the same
- * order, so the same floats; e2e_mpi.sh compares stories byte for byte. */
+/* wu_story_profile()'s own code (terms.c) over the rank's copy of the df
+ * table, which holds counts summed across ranks. The terms share_df()
+ * leaves out (df 1) have df 0 here, which the first test drops alike. */
 static size_t profile(const wu_mdf *d, int m, wu_terms *t)
 {
-	double n_docs = d->n_docs;
-	size_t k = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		double df = (double)wu__counter_get(&d->count, t->a[i].key);
-		if (df < 2 || df >= n_docs || (n_docs >= 20 && df * 2 > n_docs))
-			continue;
-		t->a[k] = t->a[i];
-		t->a[k++].weight *= (float)log(n_docs / df);
-	}
-	t->n = k;
-	if (t->n == 0)
-		return 0;
-	qsort(t->a, t->n, sizeof *t->a, cmp_weight);
-	if (t->n > (size_t)m)
-		t->n = (size_t)m;
-	double norm = 0;
-	for (size_t i = 0; i < t->n; i++)
-		norm += (double)t->a[i].weight * t->a[i].weight;
-	norm = sqrt(norm);
-	if (!(norm > 0))
-		t->n = 0;
-	for (size_t i = 0; i < t->n; i++)
-		t->a[i].weight = (float)(t->a[i].weight / norm);
-	qsort(t->a, t->n, sizeof *t->a, cmp_key);
-	return t->n;
+	return wu__story_profile_counts(&d->count, (double)d->n_docs, m, t);
 }
 
 static int copy_terms(const wu_terms *t, result *res)

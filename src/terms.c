@@ -273,12 +273,11 @@ int wu_df_add(wu_df *d, const wu_terms *t)
 	return 0;
 }
 
-size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
+size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, wu_terms *t)
 {
-	double n_docs = (double)d->n_docs;
 	size_t k = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		double df = (double)wu__counter_get(&d->count, t->a[i].key);
+		double df = (double)wu__counter_get(count, t->a[i].key);
 		/* A term in one article matches nothing; one in most says
 		 * nothing (the rule waits for a corpus big enough to tell). */
 		/* A term in every article (idf 0) carries no weight at all. */
@@ -303,4 +302,9 @@ size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
 		t->a[i].weight = (float)(t->a[i].weight / norm);
 	qsort(t->a, t->n, sizeof *t->a, cmp_key);
 	return t->n;
+}
+
+size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
+{
+	return wu__story_profile_counts(&d->count, (double)d->n_docs, m, t);
 }
