@@ -12,35 +12,22 @@
 #include <string.h>
 #include <xxhash.h>
 
-typedef struct {
-	uint64_t *a;
-	size_t n, cap;
-} pairs;
+/* Candidate pairs, (smaller index << 32 | larger index). */
+typedef wu_u64s pairs;
 
-static int push_pair(pairs *p, uint32_t i, uint32_t j)
-{
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 1024;
-		uint64_t *q = realloc(p->a, cap * sizeof *q);
-		if (!q)
-			return -1;
-		p->a = q, p->cap = cap;
-	}
-	p->a[p->n++] = (uint64_t)i << 32 | j;
-	return 0;
-}
 
 /* Pairs within one bucket. A bucket larger than max_bucket (boilerplate-only
  * or templated articles) links each member to the first max_bucket members
  * only: linear, not quadratic, and a true copy in such a bucket still meets
  * its original through one of them or through another band. */
-static int bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, pairs *out)
+int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
 {
 	for (size_t j = 1; j < m; j++) {
 		size_t lim = j < max_bucket ? j : max_bucket;
+		if (wu_u64s_reserve(out, out->n + lim))
+			return -1;
 		for (size_t a = 0; a < lim; a++)
-			if (push_pair(out, b[a].idx, b[j].idx))
-				return -1;
+			out->a[out->n++] = (uint64_t)b[a].idx << 32 | b[j].idx;
 	}
 	return 0;
 }
@@ -58,7 +45,7 @@ static int band_candidates(const wu_corpus *c, const wu_opt *o, int band, wu_key
 	for (size_t s = 0, e; s < n; s = e) {
 		for (e = s + 1; e < n && keys[e].key == keys[s].key; e++)
 			;
-		if (e - s > 1 && bucket_pairs(keys + s, e - s, (size_t)o->max_bucket, out))
+		if (e - s > 1 && wu__bucket_pairs(keys + s, e - s, (size_t)o->max_bucket, out))
 			return -1;
 	}
 	return 0;

@@ -55,6 +55,11 @@ void wu__counter_free(wu__counter *c);
 /* wu_story_profile() over any table of document frequencies. */
 size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, wu_terms *t);
 
+/* Candidate pairs of one LSH bucket (members in article order), appended
+ * to out: member j meets the first max_bucket members only, so a bucket of
+ * thousands costs linear, not quadratic, work. */
+int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out);
+
 /* The representative rule: is article a a better representative than b? */
 int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
 

@@ -249,35 +249,9 @@ static int fetch(wu_mpi *m, const index_map *map, const wu_sigs *s, int exact, f
 
 /* ---- candidates ---- */
 
-typedef struct {
-	uint64_t *a;
-	size_t n, cap;
-} pairs;
+typedef wu_u64s pairs;
 
-static int push_pair(pairs *p, uint32_t i, uint32_t j)
-{
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 1024;
-		uint64_t *q = realloc(p->a, cap * sizeof *q);
-		if (!q)
-			return -1;
-		p->a = q, p->cap = cap;
-	}
-	p->a[p->n++] = (uint64_t)i << 32 | j;
-	return 0;
-}
 
-/* cluster.c's bucket_pairs(): member j meets the first max_bucket. */
-static int bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, pairs *out)
-{
-	for (size_t j = 1; j < m; j++) {
-		size_t lim = j < max_bucket ? j : max_bucket;
-		for (size_t a = 0; a < lim; a++)
-			if (push_pair(out, b[a].idx, b[j].idx))
-				return -1;
-	}
-	return 0;
-}
 
 static int cmp_idx(const void *x, const void *y)
 {
@@ -301,7 +275,7 @@ static int band_pairs(const tuple *t, size_t n, size_t max_bucket, wu_keyidx *x,
 		if (e - s < 2)
 			continue;
 		qsort(x + s, e - s, sizeof *x, cmp_idx);
-		if (bucket_pairs(x + s, e - s, max_bucket, out))
+		if (wu__bucket_pairs(x + s, e - s, max_bucket, out))
 			return -1;
 	}
 	return 0;
