@@ -2,10 +2,12 @@
  * typography far more than in words, so every typographic variant must give
  * the same bytes, and no input (however broken) may crash or leak invalid
  * UTF-8 into the shingles. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,6 +304,86 @@ static void test_random_bytes(void **state)
 	wu_str_free(&out);
 }
 
+/* The ASCII rule written the obvious way: lower-cased letter/digit runs
+ * joined by single spaces. */
+static size_t ascii_reference(const unsigned char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		while (i < n && !isalnum(s[i]))
+			i++;
+		if (i == n)
+			break;
+		if (o)
+			out[o++] = ' ';
+		while (i < n && isalnum(s[i]))
+			out[o++] = (char)tolower(s[i++]);
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static uint64_t lcg(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *x >> 33;
+}
+
+/* The branch-free fast path against the reference on random ASCII. */
+static void test_random_ascii_matches_reference(void **state)
+{
+	(void)state;
+	static const char pool[] = "aZ9 .\n\t-'\"Ab,zq0";
+	uint64_t x = 777;
+	unsigned char buf[300];
+	char want[320];
+	wu_str out = {0};
+	for (int iter = 0; iter < 5000; iter++) {
+		size_t n = lcg(&x) % sizeof buf;
+		for (size_t i = 0; i < n; i++)
+			buf[i] = lcg(&x) % 4 ? (unsigned char)pool[lcg(&x) % (sizeof pool - 1)]
+			                     : (unsigned char)(lcg(&x) % 128);
+		size_t wn = ascii_reference(buf, n, want);
+		assert_int_equal(wu_normalize((const char *)buf, n, &out, NULL), wn);
+		assert_string_equal(out.s, want);
+	}
+	wu_str_free(&out);
+}
+
+/* Normalizing "a b" equals normalizing a and b apart and joining them with
+ * one space: holds for any a and b when the space separates them, so it
+ * checks where the fast path hands chunks to utf8proc and back. */
+static void test_random_concatenation(void **state)
+{
+	(void)state;
+	static const char *pool[] = {"a", "Z", "9", " ", ".", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
+	                             "\xEF\xAC\x81", "\xFF", "\xC3", "\xE2\x80\x94", "-", "\xC2\xA0",
+	                             "e\xCC\x81", "\xEA\xB0\x80"};
+	uint64_t x = 4242;
+	char a[200], b[200], ab[401];
+	wu_str oa = {0}, ob = {0}, oab = {0};
+	for (int iter = 0; iter < 5000; iter++) {
+		size_t na = 0, nb = 0;
+		for (size_t k = lcg(&x) % 20; k > 0; k--) {
+			const char *t = pool[lcg(&x) % (sizeof pool / sizeof *pool)];
+			memcpy(a + na, t, strlen(t)), na += strlen(t);
+		}
+		for (size_t k = lcg(&x) % 20; k > 0; k--) {
+			const char *t = pool[lcg(&x) % (sizeof pool / sizeof *pool)];
+			memcpy(b + nb, t, strlen(t)), nb += strlen(t);
+		}
+		memcpy(ab, a, na), ab[na] = ' ', memcpy(ab + na + 1, b, nb);
+		wu_normalize(a, na, &oa, NULL);
+		wu_normalize(b, nb, &ob, NULL);
+		wu_normalize(ab, na + 1 + nb, &oab, NULL);
+		char want[900];
+		snprintf(want, sizeof want, "%s%s%s", oa.s, oa.n && ob.n ? " " : "", ob.s);
+		assert_string_equal(oab.s, want);
+		assert_int_equal(oab.n, strlen(want));
+	}
+	wu_str_free(&oa), wu_str_free(&ob), wu_str_free(&oab);
+}
+
 static void test_cjk_single_char_words(void **state)
 {
 	(void)state;
@@ -359,6 +441,8 @@ int main(void)
 		cmocka_unit_test(test_composed_vs_decomposed),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_random_bytes),
+		cmocka_unit_test(test_random_ascii_matches_reference),
+		cmocka_unit_test(test_random_concatenation),
 		cmocka_unit_test(test_cjk_single_char_words),
 		/* Known library bugs last, so they cannot hide the results above. */
 		cmocka_unit_test(test_bug_canonical_order),
