@@ -11,81 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
-/* Candidate pairs, (smaller index << 32 | larger index). */
-typedef wu_u64s pairs;
-
-
-/* Pairs within one bucket. A bucket larger than max_bucket (boilerplate-only
- * or templated articles) links each member to the first max_bucket members
- * only: linear, not quadratic, and a true copy in such a bucket still meets
- * its original through one of them or through another band. */
-int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
-{
-	for (size_t j = 1; j < m; j++) {
-		size_t lim = j < max_bucket ? j : max_bucket;
-		if (wu_u64s_reserve(out, out->n + lim))
-			return -1;
-		for (size_t a = 0; a < lim; a++)
-			out->a[out->n++] = (uint64_t)b[a].idx << 32 | b[j].idx;
-	}
-	return 0;
-}
-
-static int band_candidates(const wu_corpus *c, const wu_opt *o, int band, wu_keyidx *keys,
-                           pairs *out)
-{
-	size_t n = wu_corpus_size(c);
-	for (size_t i = 0; i < n; i++) {
-		keys[i].key = wu_band_key(wu__corpus_sig(c, i), band, o);
-		keys[i].idx = (uint32_t)i;
-	}
-	if (wu__sort_keyidx(keys, n))
-		return -1;
-	for (size_t s = 0, e; s < n; s = e) {
-		for (e = s + 1; e < n && keys[e].key == keys[s].key; e++)
-			;
-		if (e - s > 1 && wu__bucket_pairs(keys + s, e - s, (size_t)o->max_bucket, out))
-			return -1;
-	}
-	return 0;
-}
-
-/* All bands' candidate pairs, sorted and unique, in *out. */
-static int candidates(const wu_corpus *c, const wu_opt *o, int n_threads, pairs *out)
-{
-	size_t n = wu_corpus_size(c);
-	pairs *per = calloc((size_t)o->bands, sizeof *per);
-	int fail = !per;
-#pragma omp parallel num_threads(n_threads) if (!fail)
-	{
-		wu_keyidx *keys = malloc((n ? n : 1) * sizeof *keys);
-		if (!keys)
-#pragma omp atomic write
-			fail = 1;
-#pragma omp for schedule(dynamic, 1)
-		for (int b = 0; b < o->bands; b++)
-			if (keys && band_candidates(c, o, b, keys, &per[b]))
-#pragma omp atomic write
-				fail = 1;
-		free(keys);
-	}
-	size_t total = 0;
-	for (int b = 0; per && b < o->bands; b++)
-		total += per[b].n;
-	out->a = fail ? NULL : malloc((total ? total : 1) * sizeof *out->a);
-	out->n = 0;
-	for (int b = 0; per && b < o->bands; b++) {
-		if (out->a && per[b].n)
-			memcpy(out->a + out->n, per[b].a, per[b].n * sizeof *out->a);
-		out->n += out->a ? per[b].n : 0;
-		free(per[b].a);
-	}
-	free(per);
-	if (!out->a || wu__sort_unique_u64(out->a, &out->n))
-		return -1;
-	return 0;
-}
+/* Candidate pairs held at once: 16M pairs, 128 MB (twice that while a
+ * slice is gathered and sorted). The result does not depend on it. */
+#define SLICE_PAIRS (16u << 20)
 
 /* Similarity of articles i and j under the options' measure. */
 static double similarity(const wu_corpus *c, const wu_opt *o, size_t i, size_t j)
@@ -194,6 +126,133 @@ static void choose_reps(const wu_corpus *c, const wu_opt *o, uint32_t *parent, w
 	}
 }
 
+/* The low byte of every signature value. Two values that are equal have
+ * equal low bytes, so the count of equal bytes bounds the count of equal
+ * values from above: a pair that fails on the bound fails for certain, and
+ * the bound reads a quarter of the memory. Most candidates fail. */
+static uint8_t *low_bytes(const wu_corpus *c, int k, int n_threads)
+{
+	size_t n = wu_corpus_size(c);
+	uint8_t *low = malloc((n ? n : 1) * (size_t)k);
+	if (!low)
+		return NULL;
+	long long nn = (long long)n;
+#pragma omp parallel for num_threads(n_threads) schedule(static)
+	for (long long i = 0; i < nn; i++) {
+		const uint32_t *sig = wu__corpus_sig(c, (size_t)i);
+		for (int t = 0; t < k; t++)
+			low[(size_t)i * (size_t)k + (size_t)t] = (uint8_t)sig[t];
+	}
+	return low;
+}
+
+static int equal_bytes(const uint8_t *a, const uint8_t *b, int k)
+{
+	int eq = 0, t = 0;
+#ifdef __SSE2__
+	for (; t + 16 <= k; t += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(a + t));
+		__m128i y = _mm_loadu_si128((const __m128i *)(b + t));
+		eq += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
+	}
+#endif
+	for (; t < k; t++)
+		eq += a[t] == b[t];
+	return eq;
+}
+
+typedef struct {
+	const wu_corpus *c;
+	const wu_opt *o;
+	uint8_t *low; /* NULL under exact verification */
+} verifier;
+
+static int verify(const verifier *v, uint32_t i, uint32_t j)
+{
+	const int32_t *date;
+	const uint32_t *tl, *ns;
+	wu__corpus_meta(v->c, &date, &tl, &ns);
+	if (!wu_pair_passes(1.0, ns[i], ns[j], v->o))
+		return 0;
+	if (v->low) {
+		int k = v->o->num_perm;
+		double bound = (double)equal_bytes(v->low + (size_t)i * (size_t)k,
+		                                   v->low + (size_t)j * (size_t)k, k) / (double)k;
+		if (!wu_pair_passes(wu_pair_similarity(bound, ns[i], ns[j], v->o), ns[i], ns[j], v->o))
+			return 0;
+	}
+	return passes(v->c, v->o, i, j);
+}
+
+/* Verifies one slice of sorted candidates in parallel, then links the
+ * pairs that pass, in order. */
+static void verify_slice(const verifier *v, const wu_u64s *cand, unsigned char *ok,
+                         uint32_t *parent, int n_threads, wu_clusters *out)
+{
+	long long np = (long long)cand->n;
+	size_t k = (size_t)v->o->num_perm;
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 4096)
+	for (long long p = 0; p < np; p++) {
+		/* Pairs are sorted by their first article, so the second one's
+		 * data is a random read: ask for it a few pairs ahead. */
+		if (p + 8 < np) {
+			uint32_t ahead = cand->a[p + 8] & 0xFFFFFFFFu;
+			const char *x = v->low ? (const char *)v->low + ahead * k
+			                       : (const char *)wu__corpus_sig(v->c, ahead);
+			size_t len = v->low ? k : k * 4;
+			for (size_t line = 0; line < len; line += 64)
+				__builtin_prefetch(x + line);
+		}
+		ok[p] = (unsigned char)verify(v, cand->a[p] >> 32, cand->a[p] & 0xFFFFFFFFu);
+	}
+	for (size_t p = 0; p < cand->n; p++) {
+		if (!ok[p])
+			continue;
+		out->n_linked++;
+		uint32_t a = find(parent, (uint32_t)(cand->a[p] >> 32));
+		uint32_t b = find(parent, (uint32_t)cand->a[p]);
+		if (a != b)
+			parent[a > b ? a : b] = a < b ? a : b;
+	}
+}
+
+/* Candidates slice by slice, each verified and linked before the next. */
+static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, uint32_t *parent,
+                           wu_clusters *out)
+{
+	size_t n = wu_corpus_size(c);
+	double t0 = omp_get_wtime();
+	verifier v = {c, o, NULL};
+	if (o->verify != WU_VERIFY_EXACT && !(v.low = low_bytes(c, o->num_perm, n_threads)))
+		return -1;
+	wu__bands *bands = wu__bands_build(c, o, n_threads);
+	wu_u64s cand = {0};
+	unsigned char *ok = NULL;
+	size_t ok_cap = 0;
+	int rc = bands ? 0 : -1;
+	out->seconds_bucket += omp_get_wtime() - t0;
+	for (uint32_t lo = 0, hi; rc == 0 && lo < n; lo = hi) {
+		double t1 = omp_get_wtime();
+		hi = wu__bands_slice_end(bands, lo, SLICE_PAIRS);
+		rc = wu__bands_pairs(bands, lo, hi, n_threads, &cand);
+		if (rc == 0 && cand.n > ok_cap) {
+			free(ok);
+			ok_cap = cand.n;
+			rc = (ok = malloc(ok_cap)) ? 0 : -1;
+		}
+		double t2 = omp_get_wtime();
+		out->seconds_bucket += t2 - t1;
+		if (rc == 0) {
+			verify_slice(&v, &cand, ok, parent, n_threads, out);
+			out->n_candidates += cand.n;
+		}
+		out->seconds_verify += omp_get_wtime() - t2;
+	}
+	free(cand.a), free(ok), free(v.low);
+	wu__bands_free(bands);
+	return rc;
+}
+
 int wu_cluster(const wu_corpus *c, const wu_opt *o, int n_threads, wu_clusters *out)
 {
 	memset(out, 0, sizeof *out);
@@ -204,48 +263,19 @@ int wu_cluster(const wu_corpus *c, const wu_opt *o, int n_threads, wu_clusters *
 	out->rep = malloc((n ? n : 1) * sizeof *out->rep);
 	out->similarity = malloc((n ? n : 1) * sizeof *out->similarity);
 	uint32_t *parent = malloc((n ? n : 1) * sizeof *parent);
-	pairs cand = {0};
-	unsigned char *ok = NULL;
 	int rc = -1;
-	double t0 = omp_get_wtime();
-	if (!out->rep || !out->similarity || !parent || candidates(c, o, n_threads, &cand))
+	if (!out->rep || !out->similarity || !parent)
 		goto done;
-	double t1 = omp_get_wtime();
-	ok = malloc(cand.n ? cand.n : 1);
-	if (!ok)
-		goto done;
-	long long np = (long long)cand.n;
-#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 4096)
-	for (long long p = 0; p < np; p++) {
-		/* Pairs are sorted by their first article, so the second one's
-		 * signature is a random read: ask for it a few pairs ahead. */
-		if (p + 8 < np) {
-			const char *sig = (const char *)wu__corpus_sig(c, cand.a[p + 8] & 0xFFFFFFFFu);
-			for (int line = 0; line < o->num_perm * 4; line += 64)
-				__builtin_prefetch(sig + line);
-		}
-		ok[p] = (unsigned char)passes(c, o, cand.a[p] >> 32, cand.a[p] & 0xFFFFFFFFu);
-	}
-	double t2 = omp_get_wtime();
 	for (size_t i = 0; i < n; i++)
 		parent[i] = (uint32_t)i;
-	for (size_t p = 0; p < cand.n; p++) {
-		if (!ok[p])
-			continue;
-		out->n_linked++;
-		uint32_t a = find(parent, (uint32_t)(cand.a[p] >> 32));
-		uint32_t b = find(parent, (uint32_t)cand.a[p]);
-		if (a != b)
-			parent[a > b ? a : b] = a < b ? a : b;
-	}
+	if (link_candidates(c, o, n_threads, parent, out))
+		goto done;
+	double t = omp_get_wtime();
 	choose_reps(c, o, parent, out, n_threads);
-	out->n_candidates = cand.n;
-	out->seconds_bucket = t1 - t0;
-	out->seconds_verify = t2 - t1;
-	out->seconds_union = omp_get_wtime() - t2;
+	out->seconds_union = omp_get_wtime() - t;
 	rc = 0;
 done:
-	free(parent), free(cand.a), free(ok);
+	free(parent);
 	if (rc)
 		wu_clusters_free(out);
 	return rc;

@@ -60,6 +60,17 @@ size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, 
  * thousands costs linear, not quadratic, work. */
 int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out);
 
+/* Every band's buckets of two or more articles (candidates.c). Pairs come
+ * out in slices of their first article: slice [lo, end) where end is
+ * wu__bands_slice_end(s, lo, budget) holds at most budget pairs (or one
+ * article's), and wu__bands_pairs() gives them sorted and distinct, so the
+ * slices in order are the sorted list of all distinct candidate pairs. */
+typedef struct wu__bands wu__bands;
+wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads);
+uint32_t wu__bands_slice_end(const wu__bands *s, uint32_t lo, size_t budget);
+int wu__bands_pairs(const wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out);
+void wu__bands_free(wu__bands *s);
+
 /* The representative rule: is article a a better representative than b? */
 int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
 

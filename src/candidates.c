@@ -1,0 +1,201 @@
+/* LSH candidates: for each band, the buckets of articles sharing that
+ * band's key, and the pairs they make.
+ *
+ * Pairs are handed out in slices of their first (smaller) article, each
+ * slice sorted and without repeats, so the caller sees exactly the sorted
+ * list of all distinct pairs, one bounded piece at a time: memory grows
+ * with the slice budget, not with the corpus's candidate count (hundreds
+ * of millions for a large corpus of one kind of story). */
+#include "internal.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	uint32_t *mem;   /* members of buckets of two or more, bucket by bucket */
+	uint32_t *off;   /* bucket b is mem[off[b] .. off[b + 1]) */
+	size_t n_buckets;
+} band;
+
+struct wu__bands {
+	band *band;
+	int n_bands;
+	size_t max_bucket;
+	uint64_t *first; /* pairs each article is the first member of */
+	size_t n;
+};
+
+int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
+{
+	for (size_t j = 1; j < m; j++) {
+		size_t lim = j < max_bucket ? j : max_bucket;
+		if (wu_u64s_reserve(out, out->n + lim))
+			return -1;
+		for (size_t a = 0; a < lim; a++)
+			out->a[out->n++] = (uint64_t)b[a].idx << 32 | b[j].idx;
+	}
+	return 0;
+}
+
+/* Sorted keys -> the band's buckets of two or more, members ascending
+ * (the sort is stable and keys were filled in article order). */
+static int keep_buckets(const wu_keyidx *k, size_t n, band *bd)
+{
+	size_t n_mem = 0, n_b = 0;
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s + 1; e < n && k[e].key == k[s].key; e++)
+			;
+		if (e - s > 1)
+			n_mem += e - s, n_b++;
+	}
+	bd->mem = malloc((n_mem ? n_mem : 1) * sizeof *bd->mem);
+	bd->off = malloc((n_b + 1) * sizeof *bd->off);
+	if (!bd->mem || !bd->off)
+		return -1;
+	bd->n_buckets = 0;
+	size_t o = 0;
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s + 1; e < n && k[e].key == k[s].key; e++)
+			;
+		if (e - s < 2)
+			continue;
+		bd->off[bd->n_buckets++] = (uint32_t)o;
+		for (size_t i = s; i < e; i++)
+			bd->mem[o++] = k[i].idx;
+	}
+	bd->off[bd->n_buckets] = (uint32_t)o;
+	return 0;
+}
+
+static int build_band(const wu_corpus *c, const wu_opt *o, int b, wu_keyidx *keys, band *bd)
+{
+	size_t n = wu_corpus_size(c);
+	for (size_t i = 0; i < n; i++) {
+		keys[i].key = wu_band_key(wu__corpus_sig(c, i), b, o);
+		keys[i].idx = (uint32_t)i;
+	}
+	if (wu__sort_keyidx(keys, n))
+		return -1;
+	return keep_buckets(keys, n, bd);
+}
+
+/* A bucket's member at position a is the first article of pairs with
+ * every later member, if it is among the first max_bucket members: the
+ * rule of wu__bucket_pairs(). */
+static void count_first(wu__bands *s)
+{
+	for (int b = 0; b < s->n_bands; b++) {
+		const band *bd = &s->band[b];
+		for (size_t k = 0; k < bd->n_buckets; k++) {
+			size_t m = bd->off[k + 1] - bd->off[k];
+			const uint32_t *mem = bd->mem + bd->off[k];
+			for (size_t a = 0; a + 1 < m && a < s->max_bucket; a++)
+				s->first[mem[a]] += m - 1 - a;
+		}
+	}
+}
+
+wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads)
+{
+	size_t n = wu_corpus_size(c);
+	wu__bands *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->n_bands = o->bands;
+	s->max_bucket = (size_t)o->max_bucket;
+	s->n = n;
+	s->band = calloc((size_t)o->bands, sizeof *s->band);
+	s->first = calloc(n ? n : 1, sizeof *s->first);
+	int fail = !s->band || !s->first;
+#pragma omp parallel num_threads(n_threads) if (!fail)
+	{
+		wu_keyidx *keys = malloc((n ? n : 1) * sizeof *keys);
+		if (!keys)
+#pragma omp atomic write
+			fail = 1;
+#pragma omp for schedule(dynamic, 1)
+		for (int b = 0; b < o->bands; b++)
+			if (keys && build_band(c, o, b, keys, &s->band[b]))
+#pragma omp atomic write
+				fail = 1;
+		free(keys);
+	}
+	if (fail) {
+		wu__bands_free(s);
+		return NULL;
+	}
+	count_first(s);
+	return s;
+}
+
+void wu__bands_free(wu__bands *s)
+{
+	if (!s)
+		return;
+	for (int b = 0; s->band && b < s->n_bands; b++)
+		free(s->band[b].mem), free(s->band[b].off);
+	free(s->band), free(s->first), free(s);
+}
+
+uint32_t wu__bands_slice_end(const wu__bands *s, uint32_t lo, size_t budget)
+{
+	size_t acc = 0, i = lo;
+	while (i < s->n && (i == lo || acc + s->first[i] <= budget))
+		acc += s->first[i++];
+	return (uint32_t)i;
+}
+
+/* The pairs of one bucket whose first member lies in [lo, hi). */
+static int slice_bucket(const uint32_t *mem, size_t m, size_t mb, uint32_t lo, uint32_t hi,
+                        wu_u64s *out)
+{
+	size_t last = m - 1 < mb ? m - 1 : mb; /* first members are mem[0 .. last) */
+	if (last == 0 || mem[0] >= hi || mem[last - 1] < lo)
+		return 0;
+	size_t a = 0;
+	while (mem[a] < lo)
+		a++;
+	for (; a < last && mem[a] < hi; a++) {
+		if (wu_u64s_reserve(out, out->n + (m - 1 - a)))
+			return -1;
+		for (size_t j = a + 1; j < m; j++)
+			out->a[out->n++] = (uint64_t)mem[a] << 32 | mem[j];
+	}
+	return 0;
+}
+
+int wu__bands_pairs(const wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out)
+{
+	wu_u64s *per = calloc((size_t)n_threads, sizeof *per);
+	int fail = !per;
+#pragma omp parallel num_threads(n_threads) if (!fail)
+	{
+		wu_u64s *mine = &per[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+		for (int b = 0; b < s->n_bands; b++) {
+			const band *bd = &s->band[b];
+			for (size_t k = 0; k < bd->n_buckets && !fail; k++)
+				if (slice_bucket(bd->mem + bd->off[k], bd->off[k + 1] - bd->off[k],
+				                 s->max_bucket, lo, hi, mine))
+#pragma omp atomic write
+					fail = 1;
+		}
+	}
+	size_t total = 0;
+	for (int t = 0; per && t < n_threads; t++)
+		total += per[t].n;
+	out->n = 0;
+	if (!fail && wu_u64s_reserve(out, total ? total : 1))
+		fail = 1;
+	for (int t = 0; per && t < n_threads; t++) {
+		if (!fail && per[t].n)
+			memcpy(out->a + out->n, per[t].a, per[t].n * sizeof *out->a);
+		out->n += fail ? 0 : per[t].n;
+		free(per[t].a);
+	}
+	free(per);
+	if (fail || wu__sort_unique_u64(out->a, &out->n))
+		return -1;
+	return 0;
+}
