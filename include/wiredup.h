@@ -133,8 +133,9 @@ int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n);
  * known patterns). 0, or -1 on OOM. */
 int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp);
 
-/* Keeps as boilerplate the lines counted in at least min_docs articles. */
-void wu_boiler_finish(wu_boiler *b, int min_docs);
+/* Keeps as boilerplate the lines counted in at least min_docs articles.
+ * 0, or -1 on OOM (the table then holds no boilerplate). */
+int wu_boiler_finish(wu_boiler *b, int min_docs);
 
 /* Number of boilerplate lines (after wu_boiler_finish). */
 size_t wu_boiler_size(const wu_boiler *b);

@@ -143,33 +143,45 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 	return wu__counter_add(&b->lines, k, UINT32_MAX);
 }
 
-void wu_boiler_finish(wu_boiler *b, int min_docs)
+/* Only boilerplate keys are kept: a table of hundreds of lines stays in
+ * cache for the lookups of every line of the second pass, and the millions
+ * of lines seen once never enter a table at all. Counts kept by an earlier
+ * finish (a threshold can be raised) add to the new ones. */
+static int merge_counts(const wu_boiler *b, int min_docs, wu__counter *kept)
 {
-	wu__sort_u64(b->seen.a, b->seen.n);
+	for (size_t i = 0; i < b->lines.size; i++)
+		if (b->lines.key[i] && wu__counter_add(kept, b->lines.key[i], b->lines.count[i]))
+			return -1;
 	for (size_t i = 0, j; i < b->seen.n; i = j) {
 		for (j = i + 1; j < b->seen.n && b->seen.a[j] == b->seen.a[i]; j++)
 			;
 		uint32_t count = j - i > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)(j - i);
-		uint32_t had = wu__counter_get(&b->lines, b->seen.a[i]);
-		if (had != UINT32_MAX)
-			wu__counter_add(&b->lines, b->seen.a[i], count);
+		uint32_t prev = wu__counter_get(&b->lines, b->seen.a[i]);
+		uint64_t total = (uint64_t)prev + count;
+		if (prev != UINT32_MAX &&
+		    effective(b->seen.a[i], total >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)total,
+		              min_docs) &&
+		    wu__counter_add(kept, b->seen.a[i], count))
+			return -1;
 	}
+	return 0;
+}
+
+int wu_boiler_finish(wu_boiler *b, int min_docs)
+{
+	wu__sort_u64(b->seen.a, b->seen.n);
+	wu__counter merged = {0}, kept = {0};
+	int fail = merge_counts(b, min_docs, &merged);
+	for (size_t i = 0; i < merged.size && !fail; i++)
+		if (merged.key[i] && effective(merged.key[i], merged.count[i], min_docs))
+			fail = wu__counter_add(&kept, merged.key[i], merged.count[i]);
+	wu__counter_free(&merged);
 	wu_u64s_free(&b->seen);
-	/* Only boilerplate keys stay: a table of hundreds of lines stays in
-	 * cache for the lookups of every line of the second pass. */
-	wu__counter kept = {0};
-	for (size_t i = 0; i < b->lines.size; i++) {
-		if (b->lines.key[i] && effective(b->lines.key[i], b->lines.count[i], min_docs) &&
-		    wu__counter_add(&kept, b->lines.key[i], b->lines.count[i])) {
-			wu__counter_free(&kept); /* out of memory: keep the full table */
-			for (size_t j = 0; j < b->lines.size; j++)
-				if (!effective(b->lines.key[j], b->lines.count[j], min_docs))
-					b->lines.count[j] = 0;
-			return;
-		}
-	}
 	wu__counter_free(&b->lines);
+	if (fail)
+		wu__counter_free(&kept);
 	b->lines = kept;
+	return fail ? -1 : 0;
 }
 
 size_t wu_boiler_size(const wu_boiler *b)

@@ -205,8 +205,10 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 			return 1;
 		}
 	}
-	if (a->run.count_lines)
-		wu_boiler_finish(a->run.boiler, a->boiler_min_docs);
+	if (a->run.count_lines && wu_boiler_finish(a->run.boiler, a->boiler_min_docs)) {
+		fprintf(stderr, "wiredup: out of memory in the first pass\n");
+		return 1;
+	}
 	if (a->run.boiler)
 		a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
 	return 0;
