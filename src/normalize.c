@@ -151,6 +151,20 @@ static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out
 	return j;
 }
 
+/* Length of a non-ASCII separator that English wire copy is full of
+ * (no-break space; U+2000-U+2027: spaces, dashes, curly quotes, bullets,
+ * ellipsis; not U+2017, whose compatibility form has a combining mark),
+ * or 0. Each is a separator whatever surrounds it, so the word next to it
+ * stays on the fast path instead of a trip through utf8proc. */
+static size_t punctuation_len(const unsigned char *s, size_t n)
+{
+	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+		return 2;
+	if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x80 && s[2] <= 0xA7 && s[2] != 0x97)
+		return 3;
+	return 0;
+}
+
 /* Branch-free on ASCII: every byte is stored (its lower-case form, or a
  * space for a separator) and the output advances past it unless it is a
  * separator after a separator. Word boundaries are unpredictable, every
@@ -166,6 +180,14 @@ size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 	unsigned prev_word = 0;
 	for (size_t i = 0; i < n;) {
 		unsigned c = byte_class[s[i]];
+		size_t sep = c == 1 ? punctuation_len(s + i, n - i) : 0;
+		if (sep) {
+			out->s[o] = ' ';
+			o += prev_word;
+			prev_word = 0;
+			i += sep;
+			continue;
+		}
 		if (c == 1) {
 			out->n = o;
 			i = redo_chunk(s, n, i, out, n_invalid);

@@ -384,6 +384,22 @@ static void test_random_concatenation(void **state)
 	wu_str_free(&oa), wu_str_free(&ob), wu_str_free(&oab);
 }
 
+/* The separators the fast path knows without utf8proc give what utf8proc
+ * gives for them: one space, whatever is next to them (checked against the
+ * utf8proc-only path for U+0080-U+20FF in nine contexts when added). */
+static void test_fast_separators(void **state)
+{
+	(void)state;
+	assert_norm("a\u00A0b", "a b");
+	assert_norm("a\u2014b", "a b");
+	assert_norm("\u201CWe said\u201D, he\u2019s", "we said he s");
+	assert_norm("wait\u2026 \u2026 what", "wait what");
+	assert_norm("\u2018\u2019", "");
+	assert_norm("x\u2017y", "x \u0333y"); /* U+2017 is not one of them: 0020 0333 */
+	assert_norm("caf\u00E9\u2014na\u00EFve", "caf\u00E9 na\u00EFve");
+	assert_same("don\u2019t", "don't");
+}
+
 static void test_cjk_single_char_words(void **state)
 {
 	(void)state;
@@ -443,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_random_ascii_matches_reference),
 		cmocka_unit_test(test_random_concatenation),
+		cmocka_unit_test(test_fast_separators),
 		cmocka_unit_test(test_cjk_single_char_words),
 		/* Known library bugs last, so they cannot hide the results above. */
 		cmocka_unit_test(test_bug_canonical_order),
