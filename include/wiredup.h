@@ -31,9 +31,9 @@ extern "C" {
 #endif
 
 #define WU_VERSION "0.1.0"
-/* Bumped whenever normalization output changes: signatures made with
- * different versions are not comparable. */
-#define WU_NORMALIZE_VERSION 1
+/* Bumped whenever normalization or word hashing output changes:
+ * signatures made with different versions are not comparable. */
+#define WU_NORMALIZE_VERSION 2
 
 /* ------------------------------------------------------------------ */
 /* Options                                                             */

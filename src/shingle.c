@@ -60,17 +60,57 @@ static size_t finish_set(wu_u64s *v, size_t n, size_t table_at, const wu_opt *op
 	return v->n;
 }
 
-/* Hashes of the space-separated words of w into out (as a scratch area at
- * its tail, so one buffer serves both). */
+/* Most words fit in 8 bytes. Such a word, as a little-endian number (no
+ * byte of a word is 0, so the number gives the length back), goes through
+ * a bijective mixer: no collisions, and no length-dispatching hash call.
+ * Longer words take XXH3. */
+static uint64_t short_word(uint64_t x, uint64_t seed)
+{
+	return wu_mix64(x ^ seed ^ 0x2d358dccaa6c78a5ULL);
+}
+
+static uint64_t word_hash(const char *w, size_t len, uint64_t seed)
+{
+	if (len > 8)
+		return XXH3_64bits_withSeed(w, len, seed);
+	uint64_t x = 0;
+	for (size_t k = 0; k < len; k++)
+		x |= (uint64_t)(unsigned char)w[k] << (8 * k);
+	return short_word(x, seed);
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_WORDS 1
+#else
+#define SWAR_WORDS 0
+#endif
+
+/* Hashes of the space-separated words of w into h. Where 8 bytes can be
+ * read, a word of up to 7 bytes and its ending space are found in one
+ * load (the lowest 0x20 byte, by the has-zero-byte trick), without a
+ * branch per byte. */
 static size_t word_hashes(const char *w, size_t n, uint64_t seed, uint64_t *h)
 {
 	size_t m = 0, i = 0;
 	while (i < n) {
+		if (SWAR_WORDS && n - i >= 8) {
+			uint64_t x, y;
+			memcpy(&x, w + i, 8);
+			y = x ^ 0x2020202020202020ULL;
+			y = (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+			if (y) {
+				unsigned len = (unsigned)__builtin_ctzll(y) / 8;
+				if (len)
+					h[m++] = short_word(x & ((1ULL << (8 * len)) - 1), seed);
+				i += len + 1;
+				continue;
+			}
+		}
 		size_t j = i;
 		while (j < n && w[j] != ' ')
 			j++;
 		if (j > i)
-			h[m++] = XXH3_64bits_withSeed(w + i, j - i, seed);
+			h[m++] = word_hash(w + i, j - i, seed);
 		i = j + 1;
 	}
 	return m;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,17 +67,26 @@ static void assert_sorted_unique(const wu_u64s *v)
 }
 
 /* |A n B| of two sorted unique sets. */
+/* Shared values of two shingle sets (in any order: sorted copies). */
 static size_t common(const wu_u64s *a, const wu_u64s *b)
 {
+	uint64_t *x = malloc((a->n + 1) * sizeof *x), *y = malloc((b->n + 1) * sizeof *y);
+	assert_non_null(x);
+	assert_non_null(y);
+	memcpy(x, a->a, a->n * sizeof *x);
+	memcpy(y, b->a, b->n * sizeof *y);
+	qsort(x, a->n, sizeof *x, cmp_u64);
+	qsort(y, b->n, sizeof *y, cmp_u64);
 	size_t i = 0, j = 0, c = 0;
 	while (i < a->n && j < b->n) {
-		if (a->a[i] < b->a[j])
+		if (x[i] < y[j])
 			i++;
-		else if (a->a[i] > b->a[j])
+		else if (x[i] > y[j])
 			j++;
 		else
 			c++, i++, j++;
 	}
+	free(x), free(y);
 	return c;
 }
 
@@ -230,6 +240,37 @@ static void test_seed_changes_hashes(void **state)
 	wu_u64s_free(&b);
 }
 
+/* A word hashes the same wherever it stands: alone, first, in the middle
+ * or last, for every length around the 8-byte fast path's edge. */
+static void test_word_hash_position_free(void **state)
+{
+	(void)state;
+	wu_opt o;
+	wu_opt_init(&o);
+	o.ngram = 1;
+	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	wu_u64s a = {0}, b = {0};
+	char word[24], text[96];
+	for (int len = 1; len <= 20; len++) {
+		for (int k = 0; k < len; k++)
+			word[k] = (char)('a' + (k * 7 + len) % 26);
+		word[len] = '\0';
+		assert_int_equal(shingle(word, &o, &a), 1);
+		const char *forms[] = {"%s zz", "zz %s", "q %s zz yy xx ww vv", "qqqqqqqqqqq %s", "%s"};
+		for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+			snprintf(text, sizeof text, forms[f], word);
+			shingle(text, &o, &b);
+			assert_int_equal(common(&a, &b), 1);
+		}
+	}
+	/* Different lengths of one prefix differ. */
+	assert_int_equal(shingle("abcdefg", &o, &a), 1);
+	assert_int_equal(shingle("abcdefgh", &o, &b), 1);
+	assert_true(a.a[0] != b.a[0]);
+	wu_u64s_free(&a);
+	wu_u64s_free(&b);
+}
+
 static void test_word_order_matters(void **state)
 {
 	(void)state;
@@ -281,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_char_shingles),
 		cmocka_unit_test(test_seed_changes_hashes),
+		cmocka_unit_test(test_word_hash_position_free),
 		cmocka_unit_test(test_word_order_matters),
 		cmocka_unit_test(test_bug_char_shingles_count_bytes),
 	};
