@@ -45,15 +45,21 @@ void wu_boiler_free(wu_boiler *b)
 #define K_SHORT 1ULL    /* the line has at most SHORT_LINE_WORDS words */
 #define K_NOSOURCE 2ULL /* counted corpus-wide (or a known pattern) */
 
-static uint64_t line_key(const char *norm, size_t n, const char *source, int words)
+/* A source's part of its line keys, computed once an article, not once a
+ * line: 0 for none. */
+static uint64_t source_seed(const char *source)
+{
+	return source && *source ? XXH3_64bits(source, strlen(source)) | 1 : 0;
+}
+
+/* The key of a line hashed to h (XXH3 of its normalized text). */
+static uint64_t line_key(uint64_t h, uint64_t seed, int words)
 {
 	/* The low bits say how the key was counted, so the no-source rule can
 	 * be applied after counting. Never 0 (the empty slot): bits 2+ hash. */
-	int has_source = source && *source;
-	uint64_t seed = has_source ? XXH3_64bits(source, strlen(source)) : 0;
-	uint64_t k = XXH3_64bits_withSeed(norm, n, seed) & ~3ULL;
+	uint64_t k = (seed ? wu_mix64(h ^ seed) : h) & ~3ULL;
 	k = k ? k : 4;
-	return k | (words <= SHORT_LINE_WORDS ? K_SHORT : 0) | (has_source ? 0 : K_NOSOURCE);
+	return k | (words <= SHORT_LINE_WORDS ? K_SHORT : 0) | (seed ? 0 : K_NOSOURCE);
 }
 
 /* Does a key counted min_docs times (or known) make its line boilerplate? */
@@ -93,7 +99,7 @@ static int each_line(const char *text, size_t n, wu_str *tmp, size_t *n_invalid,
 }
 
 typedef struct {
-	const char *source;
+	uint64_t seed;
 	wu_u64s *keys;
 } keys_ctx;
 
@@ -102,14 +108,14 @@ static int push_key(void *ctx, const char *norm, size_t n, int words)
 	keys_ctx *c = ctx;
 	if (wu_u64s_reserve(c->keys, c->keys->n + 1))
 		return -1;
-	c->keys->a[c->keys->n++] = line_key(norm, n, c->source, words);
+	c->keys->a[c->keys->n++] = line_key(XXH3_64bits(norm, n), c->seed, words);
 	return 0;
 }
 
 
 size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys)
 {
-	keys_ctx c = {source, keys};
+	keys_ctx c = {source_seed(source), keys};
 	keys->n = 0;
 	if (each_line(text, n, tmp, NULL, push_key, &c))
 		return 0;
@@ -139,7 +145,7 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 		return 0;
 	/* Known patterns hold for any source: filed as a no-source key,
 	 * already over any threshold. */
-	uint64_t k = line_key(tmp->s, tmp->n, NULL, count_words(tmp->s, tmp->n));
+	uint64_t k = line_key(XXH3_64bits(tmp->s, tmp->n), 0, count_words(tmp->s, tmp->n));
 	return wu__counter_add(&b->lines, k, UINT32_MAX);
 }
 
@@ -198,18 +204,18 @@ size_t wu_boiler_size(const wu_boiler *b)
 }
 
 /* After wu_boiler_finish only effective keys are left with a count. */
-static int is_boiler(const wu_boiler *b, const char *norm, size_t n, const char *source, int words)
+static int is_boiler(const wu_boiler *b, const char *norm, size_t n, uint64_t seed, int words)
 {
 	if (!b)
 		return 0;
-	uint64_t k = line_key(norm, n, source, words);
-	uint64_t known = line_key(norm, n, NULL, words);
+	uint64_t h = XXH3_64bits(norm, n);
+	uint64_t k = line_key(h, seed, words), known = seed ? line_key(h, 0, words) : k;
 	return wu__counter_get(&b->lines, k) || wu__counter_get(&b->lines, known) == UINT32_MAX;
 }
 
 typedef struct {
 	const wu_boiler *b;
-	const char *source;
+	uint64_t seed;
 	wu_str *out;
 	size_t removed;
 } filter_ctx;
@@ -217,7 +223,7 @@ typedef struct {
 static int keep_line(void *ctx, const char *norm, size_t n, int words)
 {
 	filter_ctx *c = ctx;
-	if (is_boiler(c->b, norm, n, c->source, words)) {
+	if (is_boiler(c->b, norm, n, c->seed, words)) {
 		c->removed++;
 		return 0;
 	}
@@ -229,7 +235,7 @@ static int keep_line(void *ctx, const char *norm, size_t n, int words)
 size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
                              wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed)
 {
-	filter_ctx c = {b, source, out, 0};
+	filter_ctx c = {b, source_seed(source), out, 0};
 	out->n = 0;
 	if (wu_str_reserve(out, n + 1))
 		return 0;
@@ -255,5 +261,6 @@ int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const cha
 	if (!b)
 		return 0;
 	wu_normalize(line, n, tmp, NULL);
-	return tmp->n && is_boiler(b, tmp->s, tmp->n, source, count_words(tmp->s, tmp->n));
+	return tmp->n &&
+	       is_boiler(b, tmp->s, tmp->n, source_seed(source), count_words(tmp->s, tmp->n));
 }
