@@ -24,6 +24,11 @@ struct wu__bands {
 	size_t max_bucket;
 	uint64_t *first; /* pairs each article is the first member of */
 	size_t n;
+	/* Scratch kept from slice to slice: fresh buffers of hundreds of MB
+	 * would be page-faulted (zeroed by the kernel) for every slice. */
+	wu_u64s *per;    /* each thread's pairs */
+	int n_per;
+	wu_u64s sort_tmp;
 };
 
 int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
@@ -135,6 +140,9 @@ void wu__bands_free(wu__bands *s)
 		return;
 	for (int b = 0; s->band && b < s->n_bands; b++)
 		free(s->band[b].mem), free(s->band[b].off);
+	for (int t = 0; t < s->n_per; t++)
+		free(s->per[t].a);
+	free(s->per), free(s->sort_tmp.a);
 	free(s->band), free(s->first), free(s);
 }
 
@@ -165,13 +173,28 @@ static int slice_bucket(const uint32_t *mem, size_t m, size_t mb, uint32_t lo, u
 	return 0;
 }
 
-int wu__bands_pairs(const wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out)
+static int ensure_per(wu__bands *s, int n_threads)
 {
-	wu_u64s *per = calloc((size_t)n_threads, sizeof *per);
-	int fail = !per;
-#pragma omp parallel num_threads(n_threads) if (!fail)
+	if (s->n_per >= n_threads)
+		return 0;
+	wu_u64s *p = realloc(s->per, (size_t)n_threads * sizeof *p);
+	if (!p)
+		return -1;
+	memset(p + s->n_per, 0, (size_t)(n_threads - s->n_per) * sizeof *p);
+	s->per = p, s->n_per = n_threads;
+	return 0;
+}
+
+int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out)
+{
+	if (ensure_per(s, n_threads))
+		return -1;
+	int fail = 0;
+	for (int t = 0; t < n_threads; t++)
+		s->per[t].n = 0;
+#pragma omp parallel num_threads(n_threads)
 	{
-		wu_u64s *mine = &per[omp_get_thread_num()];
+		wu_u64s *mine = &s->per[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
 		for (int b = 0; b < s->n_bands; b++) {
 			const band *bd = &s->band[b];
@@ -183,19 +206,16 @@ int wu__bands_pairs(const wu__bands *s, uint32_t lo, uint32_t hi, int n_threads,
 		}
 	}
 	size_t total = 0;
-	for (int t = 0; per && t < n_threads; t++)
-		total += per[t].n;
+	for (int t = 0; t < n_threads; t++)
+		total += s->per[t].n;
 	out->n = 0;
-	if (!fail && wu_u64s_reserve(out, total ? total : 1))
-		fail = 1;
-	for (int t = 0; per && t < n_threads; t++) {
-		if (!fail && per[t].n)
-			memcpy(out->a + out->n, per[t].a, per[t].n * sizeof *out->a);
-		out->n += fail ? 0 : per[t].n;
-		free(per[t].a);
-	}
-	free(per);
-	if (fail || wu__sort_unique_u64(out->a, &out->n))
+	if (fail || wu_u64s_reserve(out, total ? total : 1) ||
+	    wu_u64s_reserve(&s->sort_tmp, total ? total : 1))
 		return -1;
-	return 0;
+	for (int t = 0; t < n_threads; t++) {
+		if (s->per[t].n)
+			memcpy(out->a + out->n, s->per[t].a, s->per[t].n * sizeof *out->a);
+		out->n += s->per[t].n;
+	}
+	return wu__sort_unique_u64_with(out->a, &out->n, s->sort_tmp.a);
 }

@@ -41,6 +41,10 @@ int wu__sort_keyidx(wu_keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);
 /* Sorts and drops repeats; *n becomes the count of distinct values. */
 int wu__sort_unique_u64(uint64_t *a, size_t *n);
+/* The same with the caller's scratch of n values: a loop of large sorts
+ * then reuses one buffer instead of faulting in fresh pages each time. */
+int wu__sort_u64_with(uint64_t *a, size_t n, uint64_t *tmp);
+int wu__sort_unique_u64_with(uint64_t *a, size_t *n, uint64_t *tmp);
 
 /* 64-bit key -> saturating count; key 0 is not allowed. */
 typedef struct {
@@ -68,10 +72,26 @@ int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *o
 typedef struct wu__bands wu__bands;
 wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads);
 uint32_t wu__bands_slice_end(const wu__bands *s, uint32_t lo, size_t budget);
-int wu__bands_pairs(const wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out);
+int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out);
 void wu__bands_free(wu__bands *s);
 
 /* The representative rule: is article a a better representative than b? */
 int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
+
+/* The feed index's parsers on their own (index.c), for the fuzz harness:
+ * the "params" record text (0, or -1 with a reason in err), its writer,
+ * and an article record (0, or -1 when damaged; the pointers point into
+ * rec, sig is num_perm little-endian u32s). */
+typedef struct {
+	int32_t date;
+	uint32_t n_shingles;
+	const unsigned char *sig;
+	const char *id, *source;
+	size_t id_len, source_len;
+} wu__index_record;
+int wu__index_parse_params(const void *text, size_t n, wu_opt *opt, int *gen_bits, char *err,
+                           size_t errlen);
+int wu__index_params_text(const wu_opt *opt, int gen_bits, wu_str *out);
+int wu__index_decode_record(const void *rec, size_t n, int num_perm, wu__index_record *out);
 
 #endif

@@ -13,14 +13,9 @@
  * is the same in every key (the high bytes of article indices) costs no
  * pass at all. */
 #define RADIX_SORT(T, KEY)                                                   \
-	T *tmp = malloc(n * sizeof *tmp);                                        \
-	if (!tmp)                                                                \
-		return -1;                                                           \
 	size_t(*cnt)[256] = calloc(8, sizeof *cnt);                              \
-	if (!cnt) {                                                              \
-		free(tmp);                                                           \
+	if (!cnt)                                                                \
 		return -1;                                                           \
-	}                                                                        \
 	for (size_t i = 0; i < n; i++) {                                         \
 		uint64_t k = KEY(a[i]);                                              \
 		for (int d = 0; d < 8; d++)                                          \
@@ -46,7 +41,6 @@
 	if (src != a)                                                            \
 		memcpy(a, src, n * sizeof *a);                                       \
 	free(cnt);                                                               \
-	free(tmp);                                                               \
 	return 0;
 
 
@@ -67,6 +61,11 @@
 	return 0;
 /* NOLINTEND(bugprone-macro-parentheses) */
 
+static int sort_keyidx(wu_keyidx *a, size_t n, wu_keyidx *tmp)
+{
+	RADIX_SORT(wu_keyidx, KEY_OF_PAIR)
+}
+
 int wu__sort_keyidx(wu_keyidx *a, size_t n)
 {
 	if (n < 2)
@@ -74,10 +73,13 @@ int wu__sort_keyidx(wu_keyidx *a, size_t n)
 	if (n < SMALL) {
 		INSERTION_SORT(wu_keyidx, KEY_OF_PAIR)
 	}
-	RADIX_SORT(wu_keyidx, KEY_OF_PAIR)
+	wu_keyidx *tmp = malloc(n * sizeof *tmp);
+	int rc = tmp ? sort_keyidx(a, n, tmp) : -1;
+	free(tmp);
+	return rc;
 }
 
-int wu__sort_u64(uint64_t *a, size_t n)
+int wu__sort_u64_with(uint64_t *a, size_t n, uint64_t *tmp)
 {
 	if (n < 2)
 		return 0;
@@ -87,14 +89,37 @@ int wu__sort_u64(uint64_t *a, size_t n)
 	RADIX_SORT(uint64_t, KEY_OF_U64)
 }
 
-int wu__sort_unique_u64(uint64_t *a, size_t *n)
+int wu__sort_u64(uint64_t *a, size_t n)
 {
-	if (wu__sort_u64(a, *n))
-		return -1;
+	if (n < SMALL)
+		return wu__sort_u64_with(a, n, NULL);
+	uint64_t *tmp = malloc(n * sizeof *tmp);
+	int rc = tmp ? wu__sort_u64_with(a, n, tmp) : -1;
+	free(tmp);
+	return rc;
+}
+
+static void drop_repeats(uint64_t *a, size_t *n)
+{
 	size_t m = 0;
 	for (size_t i = 0; i < *n; i++)
 		if (m == 0 || a[i] != a[m - 1])
 			a[m++] = a[i];
 	*n = m;
+}
+
+int wu__sort_unique_u64(uint64_t *a, size_t *n)
+{
+	if (wu__sort_u64(a, *n))
+		return -1;
+	drop_repeats(a, n);
+	return 0;
+}
+
+int wu__sort_unique_u64_with(uint64_t *a, size_t *n, uint64_t *tmp)
+{
+	if (wu__sort_u64_with(a, *n, tmp))
+		return -1;
+	drop_repeats(a, n);
 	return 0;
 }
