@@ -26,9 +26,9 @@ struct wu__bands {
 	size_t n;
 	/* Scratch kept from slice to slice: fresh buffers of hundreds of MB
 	 * would be page-faulted (zeroed by the kernel) for every slice. */
-	wu_u64s *per;    /* each thread's pairs */
+	wu_u64s *per;    /* each thread's pairs, and its sort scratch */
+	wu_u64s *tmp;
 	int n_per;
-	wu_u64s sort_tmp;
 };
 
 int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
@@ -141,8 +141,8 @@ void wu__bands_free(wu__bands *s)
 	for (int b = 0; s->band && b < s->n_bands; b++)
 		free(s->band[b].mem), free(s->band[b].off);
 	for (int t = 0; t < s->n_per; t++)
-		free(s->per[t].a);
-	free(s->per), free(s->sort_tmp.a);
+		free(s->per[t].a), free(s->tmp[t].a);
+	free(s->per), free(s->tmp);
 	free(s->band), free(s->first), free(s);
 }
 
@@ -178,44 +178,72 @@ static int ensure_per(wu__bands *s, int n_threads)
 	if (s->n_per >= n_threads)
 		return 0;
 	wu_u64s *p = realloc(s->per, (size_t)n_threads * sizeof *p);
-	if (!p)
+	if (p)
+		s->per = p;
+	wu_u64s *q = p ? realloc(s->tmp, (size_t)n_threads * sizeof *q) : NULL;
+	if (!q)
 		return -1;
-	memset(p + s->n_per, 0, (size_t)(n_threads - s->n_per) * sizeof *p);
-	s->per = p, s->n_per = n_threads;
+	s->tmp = q;
+	size_t more = (size_t)(n_threads - s->n_per);
+	memset(p + s->n_per, 0, more * sizeof *p);
+	memset(q + s->n_per, 0, more * sizeof *q);
+	s->n_per = n_threads;
 	return 0;
 }
 
+/* All bands' pairs with the first article in [lo, hi), sorted, distinct. */
+static int sub_slice(const wu__bands *s, uint32_t lo, uint32_t hi, wu_u64s *out, wu_u64s *tmp)
+{
+	out->n = 0;
+	for (int b = 0; b < s->n_bands; b++) {
+		const band *bd = &s->band[b];
+		for (size_t k = 0; k < bd->n_buckets; k++)
+			if (slice_bucket(bd->mem + bd->off[k], bd->off[k + 1] - bd->off[k],
+			                 s->max_bucket, lo, hi, out))
+				return -1;
+	}
+	if (wu_u64s_reserve(tmp, out->n ? out->n : 1))
+		return -1;
+	return wu__sort_unique_u64_with(out->a, &out->n, tmp->a);
+}
+
+/* Each thread takes a run of first articles holding about an equal share
+ * of the slice's pairs, and gathers and sorts them alone: the runs, in
+ * order, are the sorted slice, with no serial sort of the whole. */
 int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out)
 {
 	if (ensure_per(s, n_threads))
 		return -1;
-	int fail = 0;
-	for (int t = 0; t < n_threads; t++)
-		s->per[t].n = 0;
-#pragma omp parallel num_threads(n_threads)
-	{
-		wu_u64s *mine = &s->per[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, 1)
-		for (int b = 0; b < s->n_bands; b++) {
-			const band *bd = &s->band[b];
-			for (size_t k = 0; k < bd->n_buckets && !fail; k++)
-				if (slice_bucket(bd->mem + bd->off[k], bd->off[k + 1] - bd->off[k],
-				                 s->max_bucket, lo, hi, mine))
-#pragma omp atomic write
-					fail = 1;
-		}
+	uint64_t total = 0, acc = 0;
+	for (uint32_t i = lo; i < hi; i++)
+		total += s->first[i];
+	uint32_t *cut = malloc(((size_t)n_threads + 1) * sizeof *cut);
+	if (!cut)
+		return -1;
+	cut[0] = lo;
+	for (uint32_t i = lo, t = 1; t < (uint32_t)n_threads; t++) {
+		while (i < hi && acc < total * t / (uint64_t)n_threads)
+			acc += s->first[i++];
+		cut[t] = i;
 	}
-	size_t total = 0;
+	cut[n_threads] = hi;
+	int fail = 0;
+#pragma omp parallel for num_threads(n_threads) schedule(static, 1)
 	for (int t = 0; t < n_threads; t++)
-		total += s->per[t].n;
+		if (sub_slice(s, cut[t], cut[t + 1], &s->per[t], &s->tmp[t]))
+#pragma omp atomic write
+			fail = 1;
+	free(cut);
+	size_t n = 0;
+	for (int t = 0; t < n_threads; t++)
+		n += s->per[t].n;
 	out->n = 0;
-	if (fail || wu_u64s_reserve(out, total ? total : 1) ||
-	    wu_u64s_reserve(&s->sort_tmp, total ? total : 1))
+	if (fail || wu_u64s_reserve(out, n ? n : 1))
 		return -1;
 	for (int t = 0; t < n_threads; t++) {
 		if (s->per[t].n)
 			memcpy(out->a + out->n, s->per[t].a, s->per[t].n * sizeof *out->a);
 		out->n += s->per[t].n;
 	}
-	return wu__sort_unique_u64_with(out->a, &out->n, s->sort_tmp.a);
+	return 0;
 }
