@@ -209,8 +209,9 @@ static int sub_slice(const wu__bands *s, uint32_t lo, uint32_t hi, wu_u64s *out,
 
 /* Each thread takes a run of first articles holding about an equal share
  * of the slice's pairs, and gathers and sorts them alone: the runs, in
- * order, are the sorted slice, with no serial sort of the whole. */
-int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out)
+ * order, are the sorted slice, with no serial sort and no copy of it. */
+int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads,
+                    const wu_u64s **parts)
 {
 	if (ensure_per(s, n_threads))
 		return -1;
@@ -234,16 +235,6 @@ int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u6
 #pragma omp atomic write
 			fail = 1;
 	free(cut);
-	size_t n = 0;
-	for (int t = 0; t < n_threads; t++)
-		n += s->per[t].n;
-	out->n = 0;
-	if (fail || wu_u64s_reserve(out, n ? n : 1))
-		return -1;
-	for (int t = 0; t < n_threads; t++) {
-		if (s->per[t].n)
-			memcpy(out->a + out->n, s->per[t].a, s->per[t].n * sizeof *out->a);
-		out->n += s->per[t].n;
-	}
-	return 0;
+	*parts = s->per;
+	return fail ? -1 : 0;
 }

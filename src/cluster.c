@@ -15,8 +15,8 @@
 #include <emmintrin.h>
 #endif
 
-/* Candidate pairs held at once: 16M pairs, 128 MB (twice that while a
- * slice is gathered and sorted). The result does not depend on it. */
+/* Candidate pairs held at once: 16M pairs, 128 MB, and as much sort
+ * scratch. The result does not depend on it. */
 #define SLICE_PAIRS (16u << 20)
 
 /* Similarity of articles i and j under the options' measure. */
@@ -232,29 +232,31 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 	if (o->verify != WU_VERIFY_EXACT && !(v.low = low_bytes(c, o->num_perm, n_threads)))
 		return -1;
 	wu__bands *bands = wu__bands_build(c, o, n_threads);
-	wu_u64s cand = {0};
 	unsigned char *ok = NULL;
 	size_t ok_cap = 0;
 	int rc = bands ? 0 : -1;
 	out->seconds_bucket += omp_get_wtime() - t0;
 	for (uint32_t lo = 0, hi; rc == 0 && lo < n; lo = hi) {
 		double t1 = omp_get_wtime();
+		const wu_u64s *parts;
 		hi = wu__bands_slice_end(bands, lo, SLICE_PAIRS);
-		rc = wu__bands_pairs(bands, lo, hi, n_threads, &cand);
-		if (rc == 0 && cand.n > ok_cap) {
-			free(ok);
-			ok_cap = cand.n;
-			rc = (ok = malloc(ok_cap)) ? 0 : -1;
-		}
+		rc = wu__bands_pairs(bands, lo, hi, n_threads, &parts);
 		double t2 = omp_get_wtime();
 		out->seconds_bucket += t2 - t1;
-		if (rc == 0) {
-			verify_slice(&v, &cand, ok, parent, n_threads, out);
-			out->n_candidates += cand.n;
+		for (int t = 0; rc == 0 && t < n_threads; t++) {
+			if (parts[t].n > ok_cap) {
+				free(ok);
+				ok_cap = parts[t].n;
+				if (!(ok = malloc(ok_cap)))
+					rc = -1;
+			}
+			if (rc == 0)
+				verify_slice(&v, &parts[t], ok, parent, n_threads, out);
+			out->n_candidates += parts[t].n;
 		}
 		out->seconds_verify += omp_get_wtime() - t2;
 	}
-	free(cand.a), free(ok), free(v.low);
+	free(ok), free(v.low);
 	wu__bands_free(bands);
 	return rc;
 }

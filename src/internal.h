@@ -67,12 +67,15 @@ int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *o
 /* Every band's buckets of two or more articles (candidates.c). Pairs come
  * out in slices of their first article: slice [lo, end) where end is
  * wu__bands_slice_end(s, lo, budget) holds at most budget pairs (or one
- * article's), and wu__bands_pairs() gives them sorted and distinct, so the
- * slices in order are the sorted list of all distinct candidate pairs. */
+ * article's). wu__bands_pairs() sets *parts to n_threads arrays, valid
+ * until the next call: each sorted and distinct, and in order they are
+ * the slice's pairs; the slices in order are the sorted list of all
+ * distinct candidate pairs. */
 typedef struct wu__bands wu__bands;
 wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads);
 uint32_t wu__bands_slice_end(const wu__bands *s, uint32_t lo, size_t budget);
-int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads, wu_u64s *out);
+int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads,
+                    const wu_u64s **parts);
 void wu__bands_free(wu__bands *s);
 
 /* The representative rule: is article a a better representative than b? */
