@@ -24,7 +24,9 @@
 #         scripts/peers/datasketch_bench.py, on the first DS_ARTICLES;
 #     wiredup --threads 1 is also run on each such prefix, so every ratio
 #     compares the same articles;
-#  5. prints the machine, the settings and a comparison table.
+#  5. prints the machine, the settings and a comparison table;
+#  6. measures the RMSE of the Jaccard estimate (tests/bench/rmse.c) against
+#     sqrt(J(1-J)/k).
 #
 # Environment: BENCH_DIR (work dir, default /tmp/wiredup-bench), REPEAT (3),
 #   GO_ARTICLES (default min(N, 200000)), DS_ARTICLES (default min(N, 20000)),
@@ -228,6 +230,8 @@ for threads in 1 2; do
   echo "      stages (s): $W_STAGES"
   echo "      LSH: $W_LSH"
   eval "WALL$threads=$W_WALL; RSS$threads=$W_RSS"
+  sk=$(printf '%s\n' "$W_STAGES" | tr ',' '\n' | awk '$1 == "sketch" {print $2}')
+  [ -n "$sk" ] && echo "      second pass (parse, normalize, shingle, MinHash): $(div "$N" "$(awk -v s="$sk" -v t="$threads" 'BEGIN {print s*t}')") articles/s per core"
 done
 RATE1[$N]=$(div "$N" "$WALL1")
 echo "   speedup 2 threads / 1 thread: $(div "$WALL1" "$WALL2" %.2f)x"
@@ -297,3 +301,8 @@ echo "   wiredup/peer = wiredup --threads 1 articles/s on the same first K artic
 echo "   wiredup also does boilerplate removal, containment verification and clustering; the peers"
 echo "   only sketch, index and query (candidates unverified), at LSH Jaccard $THRESHOLD_PEER where"
 echo "   wiredup's bands are tuned for Jaccard 0.167 (containment 0.5, length ratio 0.4)."
+
+# ---------------------------------------------------------------- 6. accuracy
+echo
+say "accuracy: RMSE of the signature's Jaccard estimate (target: within 1.10 x sqrt(J(1-J)/k))"
+"$ROOT/$BUILD/tests/wiredup-rmse" 2000 | sed 's/^/   /'
