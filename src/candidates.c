@@ -195,6 +195,11 @@ static int ensure_per(wu__bands *s, int n_threads)
 static int sub_slice(const wu__bands *s, uint32_t lo, uint32_t hi, wu_u64s *out, wu_u64s *tmp)
 {
 	out->n = 0;
+	uint64_t raw = 0; /* exactly the pairs to come: no growing by copies */
+	for (uint32_t i = lo; i < hi; i++)
+		raw += s->first[i];
+	if (wu_u64s_reserve(out, raw ? (size_t)raw : 1))
+		return -1;
 	for (int b = 0; b < s->n_bands; b++) {
 		const band *bd = &s->band[b];
 		for (size_t k = 0; k < bd->n_buckets; k++)

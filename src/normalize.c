@@ -247,7 +247,7 @@ static const uint64_t COMPACT[256] = {
  * letters lower-cased and separators turned to spaces, less each
  * separator that follows a separator, packed with pshufb in two 8-byte
  * halves. Writes up to 8 bytes past the output: the caller reserved room. */
-__attribute__((target("ssse3"))) static size_t ascii_blocks(const unsigned char *s, size_t n,
+__attribute__((target("ssse3,popcnt"))) static size_t ascii_blocks(const unsigned char *s, size_t n,
                                                             size_t i, char *d, size_t *o,
                                                             unsigned *prev_word)
 {
@@ -300,7 +300,7 @@ size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 	size_t o = 0, simd_from = 0;
 	unsigned prev_word = 0;
 #if HAVE_SSSE3_PATH
-	int simd = __builtin_cpu_supports("ssse3");
+	int simd = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
 #else
 	int simd = 0;
 #endif
