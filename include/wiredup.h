@@ -292,7 +292,7 @@ typedef struct wu_clusters {
 	uint32_t *rep;       /* rep[i]: index of i's representative */
 	float *similarity;   /* similarity of i to its representative (rep: 1) */
 	size_t n_clusters;   /* distinct representatives */
-	size_t n_candidates; /* distinct candidate pairs verified */
+	size_t n_candidates; /* candidate pair checks (a pair met in k bands: k) */
 	size_t n_linked;     /* candidate pairs that passed verification */
 	int bands, rows;
 	double seconds_bucket, seconds_verify, seconds_union;

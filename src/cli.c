@@ -68,7 +68,7 @@ static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stori
 	        "%zu invalid UTF-8 bytes replaced\n",
 	        cl->n, cl->n_clusters, cl->n - cl->n_clusters, r->n_rejected, r->n_invalid_utf8);
 	fprintf(stderr,
-	        "wiredup: LSH %d bands x %d rows (tuned for Jaccard %.3f), %zu candidate pairs, "
+	        "wiredup: LSH %d bands x %d rows (tuned for Jaccard %.3f), %zu candidate checks, "
 	        "%zu linked\n",
 	        cl->bands, cl->rows, wu_opt_lsh_threshold(&r->opt), cl->n_candidates, cl->n_linked);
 	if (r->boiler)

@@ -41,10 +41,6 @@ int wu__sort_keyidx(wu_keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);
 /* Sorts and drops repeats; *n becomes the count of distinct values. */
 int wu__sort_unique_u64(uint64_t *a, size_t *n);
-/* The same with the caller's scratch of n values: a loop of large sorts
- * then reuses one buffer instead of faulting in fresh pages each time. */
-int wu__sort_u64_with(uint64_t *a, size_t n, uint64_t *tmp);
-int wu__sort_unique_u64_with(uint64_t *a, size_t *n, uint64_t *tmp);
 
 /* 64-bit key -> saturating count; key 0 is not allowed. */
 typedef struct {
@@ -64,18 +60,16 @@ size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, 
  * thousands costs linear, not quadratic, work. */
 int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out);
 
-/* Every band's buckets of two or more articles (candidates.c). Pairs come
- * out in slices of their first article: slice [lo, end) where end is
- * wu__bands_slice_end(s, lo, budget) holds at most budget pairs (or one
- * article's). wu__bands_pairs() sets *parts to n_threads arrays, valid
- * until the next call: each sorted and distinct, and in order they are
- * the slice's pairs; the slices in order are the sorted list of all
- * distinct candidate pairs. */
+/* Every band's buckets of two or more articles (candidates.c), members
+ * in ascending article order, handed out as runs of buckets: bucket k of
+ * a run is mem[off[k] .. off[k + 1]). */
+typedef struct {
+	const uint32_t *mem, *off;
+	size_t n_buckets;
+} wu__bucket_run;
 typedef struct wu__bands wu__bands;
 wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads);
-uint32_t wu__bands_slice_end(const wu__bands *s, uint32_t lo, size_t budget);
-int wu__bands_pairs(wu__bands *s, uint32_t lo, uint32_t hi, int n_threads,
-                    const wu_u64s **parts);
+size_t wu__bands_runs(const wu__bands *s, const wu__bucket_run **runs);
 void wu__bands_free(wu__bands *s);
 
 /* The representative rule: is article a a better representative than b? */

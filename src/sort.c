@@ -79,22 +79,20 @@ int wu__sort_keyidx(wu_keyidx *a, size_t n)
 	return rc;
 }
 
-int wu__sort_u64_with(uint64_t *a, size_t n, uint64_t *tmp)
+static int sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
+{
+	RADIX_SORT(uint64_t, KEY_OF_U64)
+}
+
+int wu__sort_u64(uint64_t *a, size_t n)
 {
 	if (n < 2)
 		return 0;
 	if (n < SMALL) {
 		INSERTION_SORT(uint64_t, KEY_OF_U64)
 	}
-	RADIX_SORT(uint64_t, KEY_OF_U64)
-}
-
-int wu__sort_u64(uint64_t *a, size_t n)
-{
-	if (n < SMALL)
-		return wu__sort_u64_with(a, n, NULL);
 	uint64_t *tmp = malloc(n * sizeof *tmp);
-	int rc = tmp ? wu__sort_u64_with(a, n, tmp) : -1;
+	int rc = tmp ? sort_u64(a, n, tmp) : -1;
 	free(tmp);
 	return rc;
 }
@@ -111,14 +109,6 @@ static void drop_repeats(uint64_t *a, size_t *n)
 int wu__sort_unique_u64(uint64_t *a, size_t *n)
 {
 	if (wu__sort_u64(a, *n))
-		return -1;
-	drop_repeats(a, n);
-	return 0;
-}
-
-int wu__sort_unique_u64_with(uint64_t *a, size_t *n, uint64_t *tmp)
-{
-	if (wu__sort_u64_with(a, *n, tmp))
 		return -1;
 	drop_repeats(a, n);
 	return 0;
