@@ -7,6 +7,7 @@
  * components) are the same for any thread count. */
 #include "internal.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,29 +171,53 @@ typedef struct {
 	const wu_corpus *c;
 	const wu_opt *o;
 	uint8_t *low; /* NULL under exact verification */
+	int gate;     /* at most this many equal low bytes fails any pair */
 } verifier;
 
-static int verify(const verifier *v, uint32_t i, uint32_t j)
+/* The fewest equal values any pair needs, less one for rounding: no pair
+ * passes below Jaccard t (or, under containment, t r / (1 + r - t r) at
+ * the lowest length ratio r allowed, where containment t is reached at the
+ * smallest Jaccard). Most candidates fail on this integer test alone. */
+static int low_gate(const wu_opt *o)
+{
+	double t = o->threshold, j = t;
+	if (o->measure == WU_MEASURE_CONTAINMENT) {
+		double r = o->min_length_ratio;
+		j = r > 0 ? t * r / (1.0 + r - t * r) : 0.0;
+	}
+	return (int)floor(j * o->num_perm) - 1;
+}
+
+/* Fails the pair on what is cheap to read: lengths and low bytes. */
+static int cheap_fail(const verifier *v, uint32_t i, uint32_t j)
 {
 	const int32_t *date;
 	const uint32_t *tl, *ns;
 	wu__corpus_meta(v->c, &date, &tl, &ns);
 	if (!wu_pair_passes(1.0, ns[i], ns[j], v->o))
+		return 1;
+	if (!v->low)
 		return 0;
-	if (v->low) {
-		int k = v->o->num_perm;
-		double bound = (double)equal_bytes(v->low + (size_t)i * (size_t)k,
-		                                   v->low + (size_t)j * (size_t)k, k) / (double)k;
-		if (!wu_pair_passes(wu_pair_similarity(bound, ns[i], ns[j], v->o), ns[i], ns[j], v->o))
-			return 0;
-	}
-	return passes(v->c, v->o, i, j);
+	int k = v->o->num_perm;
+	int eq = equal_bytes(v->low + (size_t)i * (size_t)k, v->low + (size_t)j * (size_t)k, k);
+	if (eq <= v->gate)
+		return 1;
+	double bound = (double)eq / (double)k;
+	return !wu_pair_passes(wu_pair_similarity(bound, ns[i], ns[j], v->o), ns[i], ns[j], v->o);
 }
 
+/* A thread's links so far, in the order found, and as a set: a true copy
+ * pair shares about half the bands, and is met (and would be verified in
+ * full, reading two whole signatures) in every one of them. */
+typedef struct {
+	wu_u64s list;
+	wu__counter set;
+} links;
+
 /* Verifies the pairs of a run of buckets; the pairs that pass go to
- * *linked. A bucket's members are read by all its pairs, and the next
+ * *found. A bucket's members are read by all its pairs, and the next
  * buckets' members are asked for while this one is checked. */
-static int verify_run(const verifier *v, const wu__bucket_run *r, wu_u64s *linked,
+static int verify_run(const verifier *v, const wu__bucket_run *r, links *found,
                       size_t *n_checked)
 {
 	size_t mb = (size_t)v->o->max_bucket, line = v->low ? (size_t)v->o->num_perm : 0;
@@ -209,11 +234,14 @@ static int verify_run(const verifier *v, const wu__bucket_run *r, wu_u64s *linke
 		for (size_t a = 0; a < last; a++) {
 			*n_checked += cnt - 1 - a;
 			for (size_t j = a + 1; j < cnt; j++) {
-				if (!verify(v, m[a], m[j]))
+				uint64_t pair = (uint64_t)m[a] << 32 | m[j]; /* never 0: m[j] > 0 */
+				if (cheap_fail(v, m[a], m[j]) || wu__counter_get(&found->set, pair) ||
+				    !passes(v->c, v->o, m[a], m[j]))
 					continue;
-				if (wu_u64s_reserve(linked, linked->n + 1))
+				if (wu__counter_add(&found->set, pair, 1) ||
+				    wu_u64s_reserve(&found->list, found->list.n + 1))
 					return -1;
-				linked->a[linked->n++] = (uint64_t)m[a] << 32 | m[j];
+				found->list.a[found->list.n++] = pair;
 			}
 		}
 	}
@@ -230,12 +258,12 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
                            wu_clusters *out)
 {
 	double t0 = omp_get_wtime();
-	verifier v = {c, o, NULL};
+	verifier v = {c, o, NULL, low_gate(o)};
 	if (o->verify != WU_VERIFY_EXACT && !(v.low = low_bytes(c, o->num_perm, n_threads)))
 		return -1;
 	wu__bands *bands = wu__bands_build(c, o, n_threads);
-	wu_u64s *linked = calloc((size_t)n_threads, sizeof *linked);
-	int fail = !bands || !linked;
+	links *found = calloc((size_t)n_threads, sizeof *found);
+	int fail = !bands || !found;
 	double t1 = omp_get_wtime();
 	out->seconds_bucket = t1 - t0;
 	const wu__bucket_run *runs = NULL;
@@ -243,7 +271,7 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 	size_t checked = 0;
 #pragma omp parallel num_threads(n_threads) reduction(+ : checked) if (!fail)
 	{
-		wu_u64s *mine = &linked[omp_get_thread_num()];
+		links *mine = &found[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
 		for (long long r = 0; r < n_runs; r++)
 			if (!fail && verify_run(&v, &runs[r], mine, &checked))
@@ -251,15 +279,17 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 				fail = 1;
 	}
 	wu_u64s all = {0};
-	for (int t = 0; linked && t < n_threads; t++) {
-		if (!fail && wu_u64s_reserve(&all, all.n + linked[t].n + 1))
+	for (int t = 0; found && t < n_threads; t++) {
+		wu_u64s *l = &found[t].list;
+		if (!fail && wu_u64s_reserve(&all, all.n + l->n + 1))
 			fail = 1;
-		if (!fail && linked[t].n)
-			memcpy(all.a + all.n, linked[t].a, linked[t].n * sizeof *all.a);
-		all.n += fail ? 0 : linked[t].n;
-		free(linked[t].a);
+		if (!fail && l->n)
+			memcpy(all.a + all.n, l->a, l->n * sizeof *all.a);
+		all.n += fail ? 0 : l->n;
+		free(l->a);
+		wu__counter_free(&found[t].set);
 	}
-	free(linked), free(v.low);
+	free(found), free(v.low);
 	wu__bands_free(bands);
 	if (fail || wu__sort_unique_u64(all.a, &all.n)) {
 		free(all.a);
