@@ -235,7 +235,7 @@ static int verify_run(const verifier *v, const wu__bucket_run *r, links *found,
 			*n_checked += cnt - 1 - a;
 			for (size_t j = a + 1; j < cnt; j++) {
 				uint64_t pair = (uint64_t)m[a] << 32 | m[j]; /* never 0: m[j] > 0 */
-				if (cheap_fail(v, m[a], m[j]) || wu__counter_get(&found->set, pair) ||
+				if (cheap_fail(v, m[a], m[j]) || wu__counter_has(&found->set, pair) ||
 				    !passes(v->c, v->o, m[a], m[j]))
 					continue;
 				if (wu__counter_add(&found->set, pair, 1) ||

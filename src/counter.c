@@ -65,3 +65,8 @@ uint32_t wu__counter_get(const wu__counter *c, uint64_t k)
 	size_t h = slot(c, k);
 	return c->key[h] == k ? c->count[h] : 0;
 }
+
+int wu__counter_has(const wu__counter *c, uint64_t k)
+{
+	return c->size && c->key[slot(c, k)] == k;
+}

@@ -50,6 +50,8 @@ typedef struct {
 } wu__counter;
 int wu__counter_add(wu__counter *c, uint64_t k, uint32_t by);
 uint32_t wu__counter_get(const wu__counter *c, uint64_t k);
+/* Is k in the table? Reads only the keys: one cache miss, not two. */
+int wu__counter_has(const wu__counter *c, uint64_t k);
 void wu__counter_free(wu__counter *c);
 
 /* wu_story_profile() over any table of document frequencies. */
