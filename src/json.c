@@ -6,6 +6,10 @@
  * ids come back as given. */
 #include "internal.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <string.h>
 
 #define MAX_DEPTH 256
@@ -85,15 +89,37 @@ static int special8(uint64_t v)
 	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v)) & HIGHS ? 1 : 0;
 }
 
+/* Moves p to the first byte from p on that needs a look, or to where
+ * fewer than a block of bytes are left. */
+static const char *skip_plain(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		/* A control byte is its own unsigned minimum with 0x1F. */
+		__m128i ctrl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+		                           ctrl);
+		unsigned m = (unsigned)_mm_movemask_epi8(hit);
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	uint64_t w8;
+	while (end - p >= 8 && (memcpy(&w8, p, 8), !special8(w8)))
+		p += 8;
+	return p;
+}
+
 /* s->p at the opening quote; leaves it past the closing one. Article text
- * is long runs of plain bytes: they are skipped eight at a time. */
+ * is long runs of plain bytes: they are skipped a block at a time. */
 static int scan_string(scan *s)
 {
 	s->p++;
 	while (s->p < s->end) {
-		uint64_t w8;
-		while (s->end - s->p >= 8 && (memcpy(&w8, s->p, 8), !special8(w8)))
-			s->p += 8;
+		s->p = skip_plain(s->p, s->end);
 		if (s->p >= s->end)
 			break;
 		unsigned char c = (unsigned char)*s->p;
