@@ -372,17 +372,20 @@ int wu_pair_passes(double similarity, size_t na, size_t nb, const wu_opt *opt);
 /* An index is a directory holding an LMDB environment: every article's id,
  * date, source, shingle count and signature, its LSH band entries, and the
  * parameters it was built with (fixed at creation). Articles are numbered
- * as added and cut into generations; a complete generation's band entries
- * are sealed into one packed, sorted segment (about 8 bytes an entry), so
- * the index stays near 1 KB an article at 128 permutations and a commit
- * rewrites no more than the open generation; a query reads every segment.
+ * as added; a commit seals its batch's band and id entries into a packed,
+ * sorted segment (about 8 bytes an entry), merged with the segments before
+ * it as a binary counter carries, up to 2^(gen_bits + 2) articles a
+ * segment: the index stays under 1 KB an article at 128 permutations, a
+ * commit writes little more than its batch, and a query reads O(log n)
+ * small segments and one per 2^(gen_bits + 2) articles. At most 1023
+ * bands.
  * Writes go in batches, each one LMDB transaction: a process killed at any
  * moment leaves the index as of its last commit. One writer at a time (a
  * lock file in the directory); readers never block and never wait. A
  * handle is for one thread at a time. LMDB's locks are per process: while
  * other processes use an index, a process should not hold two handles on
  * it at once. */
-#define WU_INDEX_FORMAT 1
+#define WU_INDEX_FORMAT 2
 
 typedef struct wu_index wu_index;
 
@@ -394,10 +397,11 @@ typedef struct wu_index_opt {
 	                      process is killed, not on a power cut (default 0) */
 	uint64_t map_size; /* the most bytes the index may grow to; 0: as stored
 	                      (wu_index_create: 64 GiB) */
-	int gen_bits;      /* wu_index_create only: a sealed generation holds
-	                      2^gen_bits articles (6..16); larger ones mean fewer
-	                      lookups a query and more rewriting a commit; 0:
-	                      chosen from the bands (2^15 at 41 bands) */
+	int gen_bits;      /* wu_index_create only: segments merge up to
+	                      2^(gen_bits + 2) articles (gen_bits 6..16); larger
+	                      ones mean fewer lookups a query and more rewriting
+	                      a commit; 0: chosen from the bands (2^15 at 41
+	                      bands) */
 } wu_index_opt;
 
 /* Sets every field to its documented default. */
@@ -508,7 +512,7 @@ typedef struct wu_index_stats {
 	uint64_t used_bytes;    /* of which in use (the rest is free pages that
 	                           later commits reuse) */
 	uint64_t map_size;      /* the most it may grow to */
-	uint64_t n_segments;    /* sealed generations (a query reads each) */
+	uint64_t n_segments;    /* band segments (a query reads each) */
 } wu_index_stats;
 
 /* The index's parameters, contents and size (the current batch included).

@@ -143,7 +143,7 @@ cat <<T
 | index add, batches of 1000 | ${t_add} s, $(rate "$count" "$t_add") articles/s |
 | index size on disk | $bytes bytes, $(per "$bytes" "$count") bytes/article |
 | of which in use (the rest: free pages LMDB reuses) | $used bytes, $(per "$used" "$count") bytes/article |
-| sealed generations | $segs |
+| band segments | $segs |
 | open (dedup of no input, median of 5) | ${t_open} s |
 | dedup --no-add, $Q queries from a file | ${t_q} s, $(rate "$Q" "$t_q") articles/s |
 | dedup --no-add, stdin line by line | ${t_stdin} s, $(rate "$Q" "$t_stdin") articles/s |

@@ -448,7 +448,7 @@ static void print_info_text(const char *idx, const wu_index_stats *s, const char
 	printf("size        %llu bytes on disk (%.1f an article), %llu in use (%.1f an article)\n",
 	       (unsigned long long)s->file_bytes, (double)s->file_bytes / n,
 	       (unsigned long long)s->used_bytes, (double)s->used_bytes / n);
-	printf("map size    %llu bytes; %llu sealed generations\n", (unsigned long long)s->map_size,
+	printf("map size    %llu bytes; %llu band segments\n", (unsigned long long)s->map_size,
 	       (unsigned long long)s->n_segments);
 	printf("format      %d (text normalization %d)\n", s->format, s->normalize_version);
 	printf("shingles    %s %d-grams\n", o->shingle_kind ? "character" : "word", o->ngram);

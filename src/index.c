@@ -4,22 +4,17 @@
  * Named databases:
  *   meta      "params": text lines "key=value", the first "wiredup-index=FORMAT"
  *             (the magic and format version); "next": the next article
- *             number; "hot_gen": the first generation not sealed (u64s,
- *             little-endian)
+ *             number; "sealed": the first article number not in a segment
+ *             (u64s, little-endian)
  *   articles  article number (u64 big-endian, so additions append) -> record
- *   ids       4-byte bucket of the id's hash -> 8-byte entry
- *   bands     4-byte (band, bucket of the band key) -> 8-byte entry, for the
- *             articles of generations not yet sealed (see "sealed
- *             generations" below)
- *   segments  generation (u64 big-endian) -> its band entries, packed
+ *   segments  first article number (u64 big-endian) -> the band and id
+ *             entries of a run of committed articles, sorted and packed
+ *             (see "segments" below)
  *   dates     4-byte date (biased to sort as signed, big-endian) -> article
- * An entry of ids and bands is (article number in 40 bits, the hash's next
- * 24 bits), big-endian. ids, bands and dates are MDB_DUPSORT|MDB_DUPFIXED:
- * a bucket's entries are packed 8 bytes each with no per-entry node, and
- * since article numbers only grow, each is appended at its bucket's end
- * (MDB_APPENDDUP). A lookup reads its bucket in order, oldest first, a page
- * of entries at a time. Hash bits not kept only add candidates, and every
- * candidate is verified from its signature, as wu_cluster() does.
+ *             number (u64 big-endian); MDB_DUPSORT|MDB_DUPFIXED, appended
+ * The open batch's band and id entries are in memory (see "the open
+ * batch"). Hash bits not kept only add candidates, and every candidate is
+ * verified from its record: its signature, or its id.
  *
  * Record (little-endian): u32 XXH32 of the rest, i32 date, u32 shingle
  * count, u16 id length, u16 source length, num_perm u32 signature values,
@@ -44,26 +39,40 @@
 
 #define ART_BITS 40
 #define ART_MAX ((UINT64_C(1) << ART_BITS) - 1)
-#define REM_BITS 24
-#define REM_MASK ((UINT64_C(1) << REM_BITS) - 1)
-#define BAND_SHIFT 22        /* key = band << 22 | bucket: bands <= 1024 */
-#define BAND_BUCKET_BITS 10  /* 1024 buckets a band: "bands" holds one
-                                generation, a few dozen entries a bucket */
-#define ID_BUCKET_BITS 16
+#define BAND_SHIFT 22        /* bucket_bits may not exceed it */
+#define BAND_BUCKET_BITS 10  /* "bucket_bits" of the parameters: kept for
+                                their format, unused since format 2 */
 #define REC_HEAD 16
 #define MAX_LEN 65535
 #define DEFAULT_MAP_SIZE (UINT64_C(64) << 30)
+#define SPAN 3 /* scratch words a band a segment: see seg_spans() */
+#define MAX_BANDS 1023 /* with the ids as one more, band numbers take 10 bits */
+
+/* The open batch's band entries, in memory (see "the open batch"). */
+typedef struct {
+	uint64_t key;  /* the sort key, seg_key() */
+	uint32_t off;  /* article number - ix->sealed; PEND_GONE once expired */
+	uint32_t next; /* the chain's next entry + 1, or 0 */
+} pend_entry;
+
+typedef struct {
+	pend_entry *e;
+	uint32_t *head, *tail; /* a chain's first and last entries + 1, or 0 */
+	size_t n, cap;
+	unsigned bits;         /* 2^bits chains; 0 before the first entry */
+} pending;
 
 struct wu_index {
 	MDB_env *env;
-	MDB_dbi meta, articles, ids, bands, segments, dates;
+	MDB_dbi meta, articles, segments, dates;
+	pending pend;   /* the open batch's band entries */
 	MDB_txn *wtxn;  /* the open batch, or NULL */
 	MDB_txn *rtxn;  /* a read transaction, reset between reads */
 	wu_opt opt;
 	int format, normalize_version, bucket_bits, gen_bits;
 	int writable, lock_fd, window;
 	uint64_t next;  /* next article number (while wtxn is open) */
-	uint64_t hot_gen; /* first generation not sealed (while wtxn is open) */
+	uint64_t sealed; /* first article not in a segment (while wtxn is open) */
 	int32_t newest; /* newest date in the index (while wtxn is open) */
 	size_t pending;
 	char *path;
@@ -71,7 +80,10 @@ struct wu_index {
 	wu_u64s cand;   /* scratch: candidate article numbers */
 	wu_str rec;     /* scratch: an encoded record */
 	uint64_t *skey; /* scratch, one a band: segment keys of a query */
-	uint32_t *span; /* scratch, four a band: slot bounds in two segments */
+	struct seg *segs; /* scratch: the segments a query reads */
+	size_t seg_cap;   /* room in segs, and in span for as many */
+	uint32_t *span; /* scratch, SPAN a band a segment: a slot's bounds and
+	                   where the key is expected in it */
 	size_t *taken;  /* scratch, one a band: candidates taken */
 };
 
@@ -83,12 +95,6 @@ typedef struct {
 	const char *id, *source;
 	size_t id_len, source_len;
 } record;
-
-/* A bucket key and an entry for it. */
-typedef struct {
-	unsigned char key[4], val[8];
-	uint64_t rem;
-} entry;
 
 /* ---- byte order ---- */
 
@@ -137,23 +143,6 @@ static int32_t key_date(const MDB_val *k)
 	if (k->mv_size != 4)
 		return WU_NO_DATE;
 	return (int32_t)((uint32_t)get_be(k->mv_data, 4) ^ 0x80000000u);
-}
-
-static void make_entry(uint64_t h, uint32_t prefix, int bits, uint64_t art, entry *e)
-{
-	put_be32(e->key, prefix << BAND_SHIFT | (uint32_t)(h >> (64 - bits)));
-	e->rem = (h >> (64 - bits - REM_BITS)) & REM_MASK;
-	put_be64(e->val, art << REM_BITS | e->rem);
-}
-
-static void band_entry(const wu_index *ix, const uint32_t *sig, int band, uint64_t art, entry *e)
-{
-	make_entry(wu_band_key(sig, band, &ix->opt), (uint32_t)band, ix->bucket_bits, art, e);
-}
-
-static void id_entry(const char *id, size_t len, uint64_t art, entry *e)
-{
-	make_entry(XXH3_64bits(id, len), 0, ID_BUCKET_BITS, art, e);
 }
 
 /* ---- errors ---- */
@@ -226,7 +215,7 @@ static const uint32_t *record_sig(wu_index *ix, const record *r)
 }
 
 /* Reads article art; 0, 1 when it is gone and *missing is not NULL (a
- * sealed generation's entries outlive its expired articles), or -1. */
+ * segment's entries outlive its expired articles), or -1. */
 static int fetch(wu_index *ix, MDB_txn *t, uint64_t art, record *r, int missing_ok, char *err,
                  size_t errlen)
 {
@@ -262,7 +251,8 @@ enum { P_NORM, P_SHINGLE, P_NGRAM, P_PERM, P_SEED, P_MEASURE, P_THR, P_RATIO, P_
 static const char *const param_names[P_N] = {"normalize", "shingle", "ngram", "num_perm", "seed",
 	"measure", "threshold", "min_length_ratio", "bands", "rows", "bucket_bits", "gen_bits"};
 
-/* Generations as large as keeps a sealing's sort under 2M entries. */
+/* The segment size unit (see "segments"): as large as keeps a merge's
+ * sort under 8M entries. */
 static int choose_gen_bits(int bands)
 {
 	int g = 16;
@@ -304,15 +294,20 @@ static int set_param(wu_index *ix, int p, const char *v)
 	int bad_int = errno || end == v || *end || i < 0 || i > INT32_MAX;
 	double d = strtod(v, &end);
 	int bad_dbl = end == v || *end;
+	/* A bad value changes nothing: a line repeated with a bad value must
+	 * not leave one (a name out of range) behind the valid line's bit. */
+	int name = p == P_SHINGLE ? lookup(v, shingle_names)
+	           : p == P_MEASURE ? lookup(v, measure_names) : 0;
+	unsigned long long u;
 	switch (p) {
-	case P_SHINGLE: return (o->shingle_kind = lookup(v, shingle_names)) < 0 ? -1 : 0;
-	case P_MEASURE: return (o->measure = lookup(v, measure_names)) < 0 ? -1 : 0;
-	case P_THR: o->threshold = d; return bad_dbl ? -1 : 0;
-	case P_RATIO: o->min_length_ratio = d; return bad_dbl ? -1 : 0;
+	case P_SHINGLE: return name < 0 ? -1 : (o->shingle_kind = name, 0);
+	case P_MEASURE: return name < 0 ? -1 : (o->measure = name, 0);
+	case P_THR: return bad_dbl ? -1 : (o->threshold = d, 0);
+	case P_RATIO: return bad_dbl ? -1 : (o->min_length_ratio = d, 0);
 	case P_SEED:
 		errno = 0;
-		o->seed = strtoull(v, &end, 10);
-		return errno || end == v || *end ? -1 : 0;
+		u = strtoull(v, &end, 10);
+		return errno || end == v || *end ? -1 : (o->seed = u, 0);
 	}
 	if (bad_int)
 		return -1;
@@ -357,13 +352,47 @@ static int parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errlen
 	}
 	char why[160];
 	if (seen != (1u << P_N) - 1 || ix->bucket_bits < 1 || ix->bucket_bits > BAND_SHIFT ||
-	    ix->gen_bits < 6 || ix->gen_bits > 16 || wu_opt_finish(&ix->opt, why, sizeof why))
+	    ix->gen_bits < 6 || ix->gen_bits > 16 || wu_opt_finish(&ix->opt, why, sizeof why) ||
+	    ix->opt.bands > MAX_BANDS)
 		return wu_fail(err, errlen, "damaged index: bad parameters");
 	size_t nb = (size_t)ix->opt.bands;
 	ix->skey = malloc(nb * sizeof *ix->skey);
-	ix->span = malloc(4 * nb * sizeof *ix->span);
 	ix->taken = malloc(nb * sizeof *ix->taken);
-	return ix->skey && ix->span && ix->taken ? 0 : wu_fail(err, errlen, "out of memory");
+	return ix->skey && ix->taken ? 0 : wu_fail(err, errlen, "out of memory");
+}
+
+/* ---- the parsers on their own, for the fuzz harness (internal.h) ---- */
+
+int wu__index_parse_params(const void *text, size_t n, wu_opt *opt, int *gen_bits, char *err,
+                           size_t errlen)
+{
+	wu_index ix;
+	memset(&ix, 0, sizeof ix);
+	MDB_val v = {n, (void *)text};
+	int rc = parse_params(&ix, &v, err, errlen);
+	if (rc == 0)
+		*opt = ix.opt, *gen_bits = ix.gen_bits;
+	free(ix.skey), free(ix.span), free(ix.taken);
+	return rc;
+}
+
+int wu__index_params_text(const wu_opt *opt, int gen_bits, wu_str *out)
+{
+	return params_text(opt, gen_bits, out);
+}
+
+int wu__index_decode_record(const void *rec, size_t n, int num_perm, wu__index_record *out)
+{
+	wu_index ix;
+	memset(&ix, 0, sizeof ix);
+	ix.opt.num_perm = num_perm;
+	MDB_val v = {n, (void *)rec};
+	record r;
+	if (decode(&ix, &v, &r))
+		return -1;
+	*out = (wu__index_record){r.date, r.n_shingles, r.sig, r.id, r.source, r.id_len,
+	                          r.source_len};
+	return 0;
 }
 
 void wu_index_opt_init(wu_index_opt *io)
@@ -533,8 +562,6 @@ static int open_dbis(wu_index *ix, MDB_txn *t, unsigned create, char *err, size_
 	unsigned dup = MDB_DUPSORT | MDB_DUPFIXED | create;
 	if (open_dbi(t, "meta", create, &ix->meta, err, errlen) ||
 	    open_dbi(t, "articles", create, &ix->articles, err, errlen) ||
-	    open_dbi(t, "ids", dup, &ix->ids, err, errlen) ||
-	    open_dbi(t, "bands", dup, &ix->bands, err, errlen) ||
 	    open_dbi(t, "segments", create, &ix->segments, err, errlen) ||
 	    open_dbi(t, "dates", dup, &ix->dates, err, errlen))
 		return -1;
@@ -605,7 +632,8 @@ void wu_index_close(wu_index *ix)
 	free(ix->sig.a);
 	wu_u64s_free(&ix->cand);
 	wu_str_free(&ix->rec);
-	free(ix->skey), free(ix->span), free(ix->taken);
+	free(ix->skey), free(ix->span), free(ix->taken), free(ix->segs);
+	free(ix->pend.e), free(ix->pend.head), free(ix->pend.tail);
 	free(ix->path);
 	free(ix);
 }
@@ -650,7 +678,7 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 		if (!r)
 			r = put_u64(t, tmp.meta, "next", 1);
 		if (!r)
-			r = put_u64(t, tmp.meta, "hot_gen", 0);
+			r = put_u64(t, tmp.meta, "sealed", 1);
 		if (!r)
 			r = mdb_txn_commit(t);
 		else
@@ -719,6 +747,10 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 		wu_fail(err, errlen, "%s", why);
 		return NULL;
 	}
+	if (o.bands > MAX_BANDS) {
+		wu_fail(err, errlen, "an index takes at most %d bands, not %d", MAX_BANDS, o.bands);
+		return NULL;
+	}
 	if (io->gen_bits && (io->gen_bits < 6 || io->gen_bits > 16)) {
 		wu_fail(err, errlen, "gen_bits must be 6..16, not %d", io->gen_bits);
 		return NULL;
@@ -756,6 +788,8 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 }
 
 /* ---- transactions ---- */
+
+static void pend_clear(pending *p);
 
 /* The newest date in the index, WU_NO_DATE when nothing is dated. */
 static int newest_date(const wu_index *ix, MDB_txn *t, int32_t *newest)
@@ -800,7 +834,7 @@ static int begin_write(wu_index *ix, char *err, size_t errlen)
 	}
 	rc = get_u64(ix->wtxn, ix->meta, "next", &ix->next);
 	if (!rc)
-		rc = get_u64(ix->wtxn, ix->meta, "hot_gen", &ix->hot_gen);
+		rc = get_u64(ix->wtxn, ix->meta, "sealed", &ix->sealed);
 	if (!rc)
 		rc = newest_date(ix, ix->wtxn, &ix->newest);
 	ix->pending = 0;
@@ -816,6 +850,7 @@ void wu_index_abort(wu_index *ix)
 	if (ix->wtxn)
 		mdb_txn_abort(ix->wtxn);
 	ix->wtxn = NULL;
+	pend_clear(&ix->pend);
 	ix->pending = 0;
 }
 
@@ -840,7 +875,7 @@ int wu_index_commit(wu_index *ix, char *err, size_t errlen)
 	}
 	int rc = put_u64(ix->wtxn, ix->meta, "next", ix->next);
 	if (!rc)
-		rc = put_u64(ix->wtxn, ix->meta, "hot_gen", ix->hot_gen);
+		rc = put_u64(ix->wtxn, ix->meta, "sealed", ix->sealed);
 	if (!rc)
 		rc = mdb_txn_commit(ix->wtxn); /* frees the transaction, even on failure */
 	else
@@ -887,64 +922,34 @@ static void read_end(wu_index *ix)
 		mdb_txn_reset(ix->rtxn);
 }
 
-/* ---- buckets ---- */
+static uint64_t seg_key(int band, uint64_t h);
+static int segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key);
+static int pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken);
 
-/* Appends to out the articles of a page of entries that carry rem, up to
- * max in all; 0, or ENOMEM. */
-static int match_entries(const MDB_val *v, uint64_t rem, size_t max, size_t *n, wu_u64s *out)
+/* An id's sort key: ids are kept as one more band (see "segments"). */
+static uint64_t id_key(const wu_index *ix, const char *id, size_t len)
 {
-	const unsigned char *p = v->mv_data;
-	for (size_t i = 0; i + 8 <= v->mv_size && *n < max; i += 8) {
-		uint64_t x = get_be(p + i, 8);
-		if ((x & REM_MASK) != rem)
-			continue;
-		if (wu_u64s_reserve(out, out->n + 1))
-			return ENOMEM;
-		out->a[out->n++] = x >> REM_BITS;
-		++*n;
-	}
-	return 0;
-}
-
-/* Appends to out the articles (up to max, oldest first) of e's bucket
- * whose entries carry e's hash bits. 0 or an LMDB error. */
-static int bucket_scan(MDB_cursor *c, const entry *e, size_t max, wu_u64s *out)
-{
-	MDB_val k = {4, (void *)e->key}, v;
-	size_t n = 0;
-	int rc = mdb_cursor_get(c, &k, &v, MDB_SET);
-	if (rc == 0)
-		rc = mdb_cursor_get(c, &k, &v, MDB_GET_MULTIPLE);
-	while (rc == 0 && n < max) {
-		if (v.mv_size % 8)
-			return MDB_CORRUPTED;
-		if (match_entries(&v, e->rem, max, &n, out))
-			return ENOMEM;
-		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_MULTIPLE);
-	}
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	return seg_key(ix->opt.bands, XXH3_64bits(id, len));
 }
 
 /* The stored article with this id: 1 (in *art), 0 when none, -1 on error. */
 static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_t *art,
                    char *err, size_t errlen)
 {
-	entry e;
-	MDB_cursor *c;
-	id_entry(id, len, 0, &e);
+	uint64_t key = id_key(ix, id, len);
+	size_t taken = 0;
 	ix->cand.n = 0;
-	int rc = mdb_cursor_open(t, ix->ids, &c);
-	if (!rc) {
-		rc = bucket_scan(c, &e, SIZE_MAX, &ix->cand);
-		mdb_cursor_close(c);
-	}
+	int rc = segment_lookup(ix, t, key);
+	if (!rc && t == ix->wtxn)
+		rc = pend_scan(ix, key, SIZE_MAX, &taken);
 	if (rc)
 		return mdb_fail(err, errlen, "looking up an id", rc);
 	for (size_t i = 0; i < ix->cand.n; i++) {
 		record r;
-		if (get_record(ix, t, ix->cand.a[i], &r, err, errlen))
+		int gone = fetch(ix, t, ix->cand.a[i], &r, 1, err, errlen);
+		if (gone < 0)
 			return -1;
-		if (r.id_len == len && !memcmp(r.id, id, len)) {
+		if (!gone && r.id_len == len && !memcmp(r.id, id, len)) {
 			*art = ix->cand.a[i];
 			return 1;
 		}
@@ -952,30 +957,119 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 	return 0;
 }
 
-/* ---- adding ---- */
+/* ---- the open batch ----
+ *
+ * Queries in a batch must see the articles added before them in it (the
+ * earlier of two copies wins, an id is added once). Their band and id
+ * entries are kept in memory, a hash table of chains in article order,
+ * not in LMDB B-trees: 42 random inserts an article there cost more than
+ * all the rest of an add. The commit builds the batch's segment from its
+ * records, so nothing here needs to survive the process, and a dropped
+ * batch just clears it. */
+#define PEND_GONE UINT32_MAX
+#define PEND_MIN_BITS 12
 
-static int put_entry(MDB_txn *t, MDB_dbi dbi, const entry *e)
+static size_t pend_chain(const pending *p, uint64_t key)
 {
-	MDB_val k = {4, (void *)e->key}, v = {8, (void *)e->val};
-	return mdb_put(t, dbi, &k, &v, MDB_APPENDDUP);
+	return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - p->bits));
 }
+
+static void pend_link(pending *p, size_t i)
+{
+	size_t c = pend_chain(p, p->e[i].key);
+	p->e[i].next = 0;
+	if (p->tail[c])
+		p->e[p->tail[c] - 1].next = (uint32_t)i + 1;
+	else
+		p->head[c] = (uint32_t)i + 1;
+	p->tail[c] = (uint32_t)i + 1;
+}
+
+/* Room for one more entry, with chains at most half full on average. */
+static int pend_room(pending *p)
+{
+	if (p->n + 1 >= UINT32_MAX)
+		return ENOMEM; /* a batch of 100 million articles */
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : (size_t)1 << PEND_MIN_BITS;
+		pend_entry *e = realloc(p->e, cap * sizeof *e);
+		if (!e)
+			return ENOMEM;
+		p->e = e, p->cap = cap;
+	}
+	if (p->bits && p->n < ((size_t)1 << p->bits) / 2)
+		return 0;
+	unsigned bits = p->bits ? p->bits + 1 : PEND_MIN_BITS;
+	uint32_t *h = calloc((size_t)1 << bits, sizeof *h), *t = calloc((size_t)1 << bits, sizeof *t);
+	if (!h || !t) {
+		free(h), free(t);
+		return ENOMEM;
+	}
+	free(p->head), free(p->tail);
+	p->head = h, p->tail = t, p->bits = bits;
+	for (size_t i = 0; i < p->n; i++) /* in order: chains stay in article order */
+		pend_link(p, i);
+	return 0;
+}
+
+static int pend_add(pending *p, uint64_t key, uint64_t off)
+{
+	if (off >= PEND_GONE || pend_room(p))
+		return ENOMEM;
+	p->e[p->n] = (pend_entry){key, (uint32_t)off, 0};
+	pend_link(p, p->n++);
+	return 0;
+}
+
+/* An expired article of the batch: its entries no longer count. */
+static void pend_drop(pending *p, uint64_t key, uint64_t off)
+{
+	for (uint32_t i = p->n ? p->head[pend_chain(p, key)] : 0; i; i = p->e[i - 1].next)
+		if (p->e[i - 1].key == key && p->e[i - 1].off == off)
+			p->e[i - 1].off = PEND_GONE;
+}
+
+static void pend_clear(pending *p)
+{
+	if (p->n) {
+		memset(p->head, 0, sizeof *p->head << p->bits);
+		memset(p->tail, 0, sizeof *p->tail << p->bits);
+	}
+	p->n = 0;
+}
+
+/* Appends the batch's articles with sort key key, oldest first, while
+ * *taken < max. 0 or ENOMEM. */
+static int pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken)
+{
+	const pending *p = &ix->pend;
+	for (uint32_t i = p->n ? p->head[pend_chain(p, key)] : 0; i && *taken < max;
+	     i = p->e[i - 1].next) {
+		const pend_entry *e = &p->e[i - 1];
+		if (e->key != key || e->off == PEND_GONE)
+			continue;
+		if (wu_u64s_reserve(&ix->cand, ix->cand.n + 1))
+			return ENOMEM;
+		ix->cand.a[ix->cand.n++] = ix->sealed + e->off;
+		++*taken;
+	}
+	return 0;
+}
+
+/* ---- adding ---- */
 
 static int put_article(wu_index *ix, const wu_index_article *a, uint64_t art)
 {
 	unsigned char kb[8], dk[4];
-	entry e;
 	put_be64(kb, art);
 	if (encode(ix, a))
 		return ENOMEM;
 	MDB_val k = {8, kb}, v = {ix->rec.n, ix->rec.s};
 	int rc = mdb_put(ix->wtxn, ix->articles, &k, &v, MDB_APPEND);
-	id_entry(a->id, a->id_len, art, &e);
 	if (!rc)
-		rc = put_entry(ix->wtxn, ix->ids, &e);
-	for (int b = 0; !rc && b < ix->opt.bands; b++) {
-		band_entry(ix, a->sig, b, art, &e);
-		rc = put_entry(ix->wtxn, ix->bands, &e);
-	}
+		rc = pend_add(&ix->pend, id_key(ix, a->id, a->id_len), art - ix->sealed);
+	for (int b = 0; !rc && b < ix->opt.bands; b++)
+		rc = pend_add(&ix->pend, seg_key(b, wu_band_key(a->sig, b, &ix->opt)), art - ix->sealed);
 	date_key(a->date, dk);
 	MDB_val dkey = {4, dk}, dval = {8, kb};
 	if (!rc)
@@ -1010,38 +1104,54 @@ int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errl
 	return 1;
 }
 
-/* ---- sealed generations ----
+/* ---- segments ----
  *
- * Article numbers are cut into generations of 2^gen_bits. While its
- * generation is open, an article's band entries are in "bands", a B-tree:
- * random inserts leave its pages about 60% full, and every commit copies
- * the pages it touches (LMDB writes nothing in place), which for 41 random
- * band keys an article is a good part of the tree. When a generation is
- * complete the commit seals it: its entries, sorted, become one packed
- * value of "segments" (8 bytes an entry, pages full), and "bands" is
- * emptied of them. So "bands" stays within one generation, a commit copies
- * at most that much, and the index grows by about 8 bytes a band entry.
- * The price: a query looks in every segment (a slot lookup a band each).
+ * An article's band entries and its id's entry (as band number "bands")
+ * are in memory while its batch is open: queries in the batch see them
+ * there. The commit seals the batch: its entries, sorted, become one
+ * packed value of "segments" (8 bytes an entry, pages full). So a commit
+ * writes the batch's entries once, not the pages of B-trees that 42 random
+ * keys an article touch (LMDB copies every page a commit changes).
+ *
+ * A new segment takes in the one before it while that one covers no more
+ * articles than it has gathered, as a binary counter carries (and no more
+ * than 2^(gen_bits + MERGE_BITS) articles in all): a query, which looks in
+ * every segment (a slot lookup a band each), reads O(log n) small ones
+ * and n / 2^(gen_bits + MERGE_BITS) of the largest size, and an entry is
+ * rewritten O(log) times. The cap bounds the new pages a commit needs
+ * (the replaced segments are freed only after it), and so the file.
  *
  * Segment (little-endian): u32 SEG_MAGIC, u32 bands, u32 dir_bits,
- * u32 count, u64 the generation's first article number, u32 dir[(bands <<
- * dir_bits) + 1] (where each slot starts; the last is count), u64
- * entries[count]. Band b's key h has the sort key s = b << 54 | h >> 10;
- * its slot is the top bits of s (the band, then dir_bits of hash) and its
- * entry s << (10 + dir_bits) with the article's offset in the low 16 bits.
- * Entries sort by s, then by article, so a slot is read oldest first. */
+ * u32 count, u64 first article number (its key, big-endian, too), u64 the
+ * span of article numbers it covers, u32 dir[((bands + 1) << dir_bits) + 1]
+ * (where each slot starts; the last is count), u64 entries[count]. Band
+ * b's key h has the sort key s = b << 54 | h >> 10 (an id: b = bands, h
+ * its XXH3, so an index takes at most MAX_BANDS bands); its slot is the top
+ * bits of s (the band, then dir_bits of hash) and its entry s << (10 +
+ * dir_bits) with the article's offset from the first in the low 10 +
+ * dir_bits bits. Entries sort by s, then by article, so a slot is read
+ * oldest first. dir_bits grows with the span, so that a slot holds 32
+ * to 64 entries on average. */
 #define SEG_MAGIC 0x47535557u /* "WUSG" */
-#define SEG_HEAD 24
-#define DIR_BITS 10
-#define KEY_SHIFT 10 /* a sort key keeps 54 bits of the band key */
+#define SEG_HEAD 32
+#define MERGE_BITS 2
+#define KEY_SHIFT 10   /* a sort key keeps 54 bits of the band key */
+#define SLOT_BITS 6    /* a slot: about 2^SLOT_BITS entries */
+#define MAX_DIR_BITS 32
 
 static uint64_t seg_key(int band, uint64_t h)
 {
 	return (uint64_t)band << 54 | h >> KEY_SHIFT;
 }
 
-typedef struct {
-	uint64_t base;
+/* Directory slots: the bands', then the ids' (one band more). */
+static size_t seg_slots(const wu_index *ix, unsigned dir_bits)
+{
+	return ((size_t)ix->opt.bands + 1) << dir_bits;
+}
+
+typedef struct seg {
+	uint64_t base, span;
 	uint32_t count, dir_bits;
 	const unsigned char *dir, *ent;
 } segment;
@@ -1069,9 +1179,10 @@ static int seg_parse(const wu_index *ix, const MDB_val *v, segment *s)
 	s->dir_bits = load32(p + 8);
 	s->count = load32(p + 12);
 	s->base = load64(p + 16);
-	if (s->dir_bits < 6 || s->dir_bits > 16)
+	s->span = load64(p + 24);
+	if (s->dir_bits > MAX_DIR_BITS || s->span > (UINT64_C(1) << (KEY_SHIFT + s->dir_bits)))
 		return -1;
-	size_t slots = (size_t)ix->opt.bands << s->dir_bits;
+	size_t slots = seg_slots(ix, s->dir_bits);
 	if (v->mv_size != SEG_HEAD + 4 * (slots + 1) + 8 * (size_t)s->count)
 		return -1;
 	s->dir = p + SEG_HEAD;
@@ -1086,115 +1197,255 @@ static void seg_prefetch(const wu_index *ix, const segment *s)
 		__builtin_prefetch(s->dir + 4 * (ix->skey[b] >> shift));
 }
 
-/* Reads every band's slot bounds in s into span and asks for the slots'
- * first entries; 0, or -1 when a slot is out of bounds (damage). */
+/* Where in slot [lo, hi) an entry of key bits want is expected: keys are
+ * hashes, spread evenly over the slot, so the fraction of the slot before
+ * want is about the fraction of the key range below it. Reading from there
+ * touches one cache line a lookup instead of scanning the slot from its
+ * start (32 to 64 entries on average). */
+static uint32_t seg_guess(uint32_t lo, uint32_t hi, uint64_t want)
+{
+	return lo + (uint32_t)(((uint64_t)(hi - lo) * (want >> 32)) >> 32);
+}
+
+/* Reads every band's slot bounds in s into span, with the expected place
+ * of its key, and asks for that entry; 0, or -1 when a slot is out of
+ * bounds (damage). */
 static int seg_spans(const wu_index *ix, const segment *s, uint32_t *span)
 {
-	int shift = 54 - (int)s->dir_bits;
+	int shift = 54 - (int)s->dir_bits, up = KEY_SHIFT + (int)s->dir_bits;
 	for (size_t b = 0; b < (size_t)ix->opt.bands; b++) {
 		const unsigned char *d = s->dir + 4 * (ix->skey[b] >> shift);
 		uint32_t lo = load32(d), hi = load32(d + 4);
 		if (lo > hi || hi > s->count)
 			return -1;
-		span[2 * b] = lo, span[2 * b + 1] = hi;
-		__builtin_prefetch(s->ent + 8 * (size_t)lo);
+		uint32_t at = seg_guess(lo, hi, ix->skey[b] << up);
+		span[SPAN * b] = lo, span[SPAN * b + 1] = hi, span[SPAN * b + 2] = at;
+		__builtin_prefetch(s->ent + 8 * (size_t)at);
 	}
 	return 0;
 }
 
-/* Appends the articles of segment s that share a band key. */
+/* The first entry of [lo, hi) whose key bits are not below want (entries
+ * sort by them), searched from the guess at. */
+static uint32_t seg_first(const segment *s, uint32_t lo, uint32_t hi, uint32_t at, uint64_t want)
+{
+	int up = KEY_SHIFT + (int)s->dir_bits;
+	if (at < hi && load64(s->ent + 8 * (size_t)at) >> up < want) {
+		while (++at < hi && load64(s->ent + 8 * (size_t)at) >> up < want)
+			;
+		return at;
+	}
+	while (at > lo && load64(s->ent + 8 * (size_t)(at - 1)) >> up >= want)
+		at--;
+	return at;
+}
+
+/* Appends the articles of segment s that share a band key, oldest first
+ * (entries of one key sort by article). */
 static int seg_scan(wu_index *ix, const segment *s, const uint32_t *span)
 {
 	size_t max = (size_t)ix->opt.max_bucket;
 	int up = KEY_SHIFT + (int)s->dir_bits;
+	uint64_t low = (UINT64_C(1) << up) - 1;
 	for (size_t b = 0; b < (size_t)ix->opt.bands; b++) {
-		uint64_t want = ix->skey[b] << up >> 16;
-		for (uint32_t i = span[2 * b]; i < span[2 * b + 1] && ix->taken[b] < max; i++) {
+		uint64_t want = ix->skey[b] << up >> up;
+		const uint32_t *sp = span + SPAN * b;
+		for (uint32_t i = seg_first(s, sp[0], sp[1], sp[2], want); i < sp[1] && ix->taken[b] < max;
+		     i++) {
 			uint64_t e = load64(s->ent + 8 * (size_t)i);
-			if (e >> 16 > want)
+			if (e >> up != want)
 				break;
-			if (e >> 16 < want)
-				continue;
 			if (wu_u64s_reserve(&ix->cand, ix->cand.n + 1))
 				return -1;
-			ix->cand.a[ix->cand.n++] = s->base + (e & 0xFFFF);
+			ix->cand.a[ix->cand.n++] = s->base + (e & low);
 			ix->taken[b]++;
 		}
 	}
 	return 0;
 }
 
-/* Candidates from every segment, oldest generation first. A query's reads
- * are scattered over the whole index, so they are pipelined: a segment's
- * slots are located while the previous segment's are read. */
+/* Room for n segments in the query's scratch; 0 or ENOMEM. */
+static int seg_room(wu_index *ix, size_t n)
+{
+	if (n <= ix->seg_cap)
+		return 0;
+	size_t cap = 2 * n, nb = (size_t)ix->opt.bands;
+	segment *s = realloc(ix->segs, cap * sizeof *s);
+	if (s)
+		ix->segs = s;
+	uint32_t *span = s ? realloc(ix->span, SPAN * nb * cap * sizeof *span) : NULL;
+	if (!span)
+		return ENOMEM;
+	ix->span = span;
+	ix->seg_cap = cap;
+	return 0;
+}
+
+/* Candidates from every segment, oldest first. A query's reads are
+ * scattered over the whole index, a few a band a segment, each one
+ * depending on the one before: so each step is done for every segment
+ * before the next step, which keeps many reads in flight (every
+ * directory slot is asked for, then every first entry, then the entries
+ * are read). */
 static int segment_candidates(wu_index *ix, MDB_txn *t)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
-	segment s[2];
-	size_t nb = (size_t)ix->opt.bands;
-	int cur = 0, have = 0;
+	size_t n = 0, nb = (size_t)ix->opt.bands;
 	int rc = mdb_cursor_open(t, ix->segments, &c);
 	if (rc)
 		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT), cur = !cur, have = 1) {
-		if (seg_parse(ix, &v, &s[cur]))
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT), n++) {
+		if ((rc = seg_room(ix, n + 1)))
 			break;
-		seg_prefetch(ix, &s[cur]);
-		if ((have && seg_scan(ix, &s[!cur], ix->span + 2 * nb * (size_t)!cur)) ||
-		    seg_spans(ix, &s[cur], ix->span + 2 * nb * (size_t)cur))
+		if (seg_parse(ix, &v, &ix->segs[n])) {
+			rc = MDB_CORRUPTED;
 			break;
+		}
+		seg_prefetch(ix, &ix->segs[n]);
 	}
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND)
-		return rc ? rc : MDB_CORRUPTED;
-	return have && seg_scan(ix, &s[!cur], ix->span + 2 * nb * (size_t)!cur) ? MDB_CORRUPTED : 0;
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (seg_spans(ix, &ix->segs[i], ix->span + SPAN * nb * i))
+			return MDB_CORRUPTED;
+	for (size_t i = 0; i < n; i++)
+		if (seg_scan(ix, &ix->segs[i], ix->span + SPAN * nb * i))
+			return ENOMEM;
+	return 0;
 }
 
-/* The sort keys of generation g's articles' band entries, sorted; idx is
- * the article's offset in the generation. */
-static int gen_keys(wu_index *ix, uint64_t g, wu_keyidx **out, size_t *n)
+/* Appends every article of segment s with sort key key. */
+static int seg_find(wu_index *ix, const segment *s, uint64_t key)
 {
-	size_t nb = (size_t)ix->opt.bands, gen = (size_t)1 << ix->gen_bits;
-	uint64_t base = (uint64_t)g << ix->gen_bits;
+	int shift = 54 - (int)s->dir_bits, up = KEY_SHIFT + (int)s->dir_bits;
+	uint64_t want = key << up >> up, low = (UINT64_C(1) << up) - 1;
+	const unsigned char *d = s->dir + 4 * (key >> shift);
+	uint32_t lo = load32(d), hi = load32(d + 4);
+	if (lo > hi || hi > s->count)
+		return MDB_CORRUPTED;
+	for (uint32_t i = seg_first(s, lo, hi, seg_guess(lo, hi, key << up), want); i < hi; i++) {
+		uint64_t e = load64(s->ent + 8 * (size_t)i);
+		if (e >> up != want)
+			break;
+		if (wu_u64s_reserve(&ix->cand, ix->cand.n + 1))
+			return ENOMEM;
+		ix->cand.a[ix->cand.n++] = s->base + (e & low);
+	}
+	return 0;
+}
+
+/* Appends every article with sort key key of every segment, oldest
+ * first. */
+static int segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	segment s;
+	int rc = mdb_cursor_open(t, ix->segments, &c);
+	if (rc)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+		if ((rc = seg_parse(ix, &v, &s) ? MDB_CORRUPTED : seg_find(ix, &s, key)))
+			break;
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Appends to ki the sort keys of the band and id entries of articles
+ * from .. to - 1, in article order; idx is the article's offset from
+ * from. */
+static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu_keyidx *ki, size_t *n)
+{
+	size_t nb = (size_t)ix->opt.bands;
 	unsigned char kb[8];
 	MDB_cursor *c;
 	MDB_val k = {8, kb}, v;
 	record r;
-	wu_keyidx *ki = malloc(gen * nb * sizeof *ki);
-	*out = ki, *n = 0;
-	put_be64(kb, base);
-	int rc = ki ? mdb_cursor_open(ix->wtxn, ix->articles, &c) : ENOMEM;
+	put_be64(kb, from);
+	int rc = mdb_cursor_open(ix->wtxn, ix->articles, &c);
 	if (rc)
 		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		uint64_t art = k.mv_size == 8 ? get_be(k.mv_data, 8) : 0;
-		if (art >> ix->gen_bits != g)
+		if (art >= to)
 			break;
 		const uint32_t *sig = decode(ix, &v, &r) ? NULL : record_sig(ix, &r);
-		if (!sig) {
+		if (!sig || art < from) {
 			rc = MDB_CORRUPTED;
 			break;
 		}
 		for (size_t b = 0; b < nb; b++)
 			ki[(*n)++] = (wu_keyidx){seg_key((int)b, wu_band_key(sig, (int)b, &ix->opt)),
-			                         (uint32_t)(art - base)};
+			                         (uint32_t)(art - from)};
+		ki[(*n)++] = (wu_keyidx){id_key(ix, r.id, r.id_len), (uint32_t)(art - from)};
 	}
 	mdb_cursor_close(c);
-	if (rc == MDB_NOTFOUND)
-		rc = 0;
-	return rc ? rc : wu__sort_keyidx(ki, *n) ? ENOMEM : 0;
+	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Writes the segment of generation g from its sorted keys. */
-static int put_segment(wu_index *ix, uint64_t g, const wu_keyidx *ki, size_t n)
+/* Appends to ki segment s's entries as (sort key, offset from article
+ * number base), in the segment's order. The slot gives the key's top bits
+ * back. Walks the entries, not the directory, so that damage cannot make
+ * it write more than count. */
+static void seg_decode(const wu_index *ix, const segment *s, uint64_t base, wu_keyidx *ki,
+                       size_t *n)
 {
-	unsigned d = DIR_BITS, shift = 54 - DIR_BITS;
-	size_t slots = (size_t)ix->opt.bands << d;
+	int up = KEY_SHIFT + (int)s->dir_bits, shift = 54 - (int)s->dir_bits;
+	uint64_t low = (UINT64_C(1) << up) - 1;
+	size_t slots = seg_slots(ix, s->dir_bits), slot = 0;
+	uint32_t off = (uint32_t)(s->base - base);
+	for (uint32_t i = 0; i < s->count; i++) {
+		while (slot < slots && load32(s->dir + 4 * (slot + 1)) <= i)
+			slot++;
+		uint64_t e = load64(s->ent + 8 * (size_t)i);
+		ki[(*n)++] = (wu_keyidx){(uint64_t)slot << shift | e >> up, off + (uint32_t)(e & low)};
+	}
+}
+
+/* The segment ending right before article number art: 0 with it in *s;
+ * MDB_NOTFOUND when none ends there; or an LMDB error. */
+static int seg_before(wu_index *ix, uint64_t art, segment *s)
+{
 	unsigned char kb[8];
-	put_be64(kb, g);
+	MDB_cursor *c;
+	MDB_val k = {8, kb}, v;
+	put_be64(kb, art);
+	int rc = mdb_cursor_open(ix->wtxn, ix->segments, &c);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV)
+	             : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST) : rc;
+	if (!rc && (k.mv_size != 8 || seg_parse(ix, &v, s) || s->base != get_be(k.mv_data, 8)))
+		rc = MDB_CORRUPTED;
+	mdb_cursor_close(c);
+	return rc ? rc : s->base + s->span == art ? 0 : MDB_NOTFOUND;
+}
+
+/* Directory bits for a span of articles: 2^(SLOT_BITS - 1) to 2^SLOT_BITS
+ * entries a slot on average, and room for an article's offset below the
+ * key bits. */
+static unsigned span_dir_bits(uint64_t span)
+{
+	unsigned d = 0;
+	while ((span >> SLOT_BITS >> d) > 0)
+		d++;
+	return d;
+}
+
+/* Writes the segment of articles base .. base + span - 1 from its sorted
+ * keys. */
+static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu_keyidx *ki, size_t n)
+{
+	unsigned d = span_dir_bits(span), shift = 54 - d;
+	size_t slots = seg_slots(ix, d);
+	unsigned char kb[8];
+	put_be64(kb, base);
 	MDB_val k = {8, kb}, v = {SEG_HEAD + 4 * (slots + 1) + 8 * n, NULL};
 	int rc = mdb_put(ix->wtxn, ix->segments, &k, &v, MDB_RESERVE);
 	if (rc)
@@ -1204,7 +1455,8 @@ static int put_segment(wu_index *ix, uint64_t g, const wu_keyidx *ki, size_t n)
 	put_le(p + 4, (uint64_t)ix->opt.bands, 4);
 	put_le(p + 8, d, 4);
 	put_le(p + 12, n, 4);
-	put_le(p + 16, g << ix->gen_bits, 8);
+	put_le(p + 16, base, 8);
+	put_le(p + 24, span, 8);
 	size_t j = 0;
 	for (size_t slot = 0; slot <= slots; slot++) {
 		while (j < n && (ki[j].key >> shift) < slot)
@@ -1216,79 +1468,135 @@ static int put_segment(wu_index *ix, uint64_t g, const wu_keyidx *ki, size_t n)
 	return 0;
 }
 
-/* Puts every article of generation g and later back into "bands". */
-static int refill_bands(wu_index *ix, uint64_t g)
+static int del_segment(wu_index *ix, uint64_t base)
 {
 	unsigned char kb[8];
-	MDB_cursor *c;
-	MDB_val k = {8, kb}, v;
-	record r;
-	entry e;
-	put_be64(kb, g << ix->gen_bits);
-	int rc = mdb_drop(ix->wtxn, ix->bands, 0);
-	if (!rc)
-		rc = mdb_cursor_open(ix->wtxn, ix->articles, &c);
-	if (rc)
-		return rc;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		uint64_t art = k.mv_size == 8 ? get_be(k.mv_data, 8) : 0;
-		const uint32_t *sig = decode(ix, &v, &r) ? NULL : record_sig(ix, &r);
-		if (!sig) {
-			rc = MDB_CORRUPTED;
-			break;
-		}
-		for (int b = 0; !rc && b < ix->opt.bands; b++) {
-			band_entry(ix, sig, b, art, &e);
-			rc = put_entry(ix->wtxn, ix->bands, &e);
-		}
-		if (rc)
-			break;
+	put_be64(kb, base);
+	MDB_val k = {8, kb};
+	return mdb_del(ix->wtxn, ix->segments, &k, NULL);
+}
+
+/* The segments the batch from article number from takes in (see above):
+ * the first article number of the merged segment in *first and the count
+ * of segments in *n_old. */
+static int merge_set(wu_index *ix, uint64_t from, uint64_t *first, size_t *n_old, size_t *n_ent)
+{
+	uint64_t cap = UINT64_C(1) << (ix->gen_bits + MERGE_BITS), span = ix->next - from;
+	segment s;
+	int rc;
+	*first = from, *n_old = 0, *n_ent = (size_t)span * ((size_t)ix->opt.bands + 1);
+	while (!(rc = seg_before(ix, *first, &s)) && s.span <= span && s.span + span <= cap) {
+		*first = s.base, span += s.span, *n_ent += s.count;
+		++*n_old;
 	}
-	mdb_cursor_close(c);
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Seals every complete generation: those before the one the next article
- * will be numbered in. */
-static int seal_complete(wu_index *ix, char *err, size_t errlen)
+/* Decodes the n_old segments from article number first to from into ki
+ * (room for cap), oldest first, each a sorted run starting at bound[i],
+ * and deletes them; bound[n_old] is the end. */
+static int take_segments(wu_index *ix, uint64_t first, uint64_t from, size_t n_old, size_t cap,
+                         wu_keyidx *ki, size_t *bound)
 {
-	uint64_t open = ix->next >> ix->gen_bits;
+	size_t n = 0, i = 0;
+	segment s;
 	int rc = 0;
-	if (ix->hot_gen >= open)
-		return 0;
-	for (uint64_t g = ix->hot_gen; !rc && g < open; g++) {
-		wu_keyidx *ki;
-		size_t n;
-		rc = gen_keys(ix, g, &ki, &n);
-		if (!rc && n)
-			rc = put_segment(ix, g, ki, n);
-		free(ki);
+	for (uint64_t at = first; !rc && at < from; at = s.base + s.span, i++) {
+		unsigned char kb[8];
+		put_be64(kb, at);
+		MDB_val k = {8, kb}, v;
+		rc = mdb_get(ix->wtxn, ix->segments, &k, &v);
+		if (!rc && (seg_parse(ix, &v, &s) || n + s.count > cap || i >= n_old))
+			rc = MDB_CORRUPTED;
+		bound[i] = n;
+		if (!rc)
+			seg_decode(ix, &s, first, ki, &n);
+		if (!rc)
+			rc = del_segment(ix, at);
 	}
-	ix->hot_gen = open;
-	if (!rc)
-		rc = refill_bands(ix, open);
-	return rc ? mdb_fail(err, errlen, "sealing a generation", rc) : 0;
+	bound[n_old] = n;
+	return rc ? rc : i == n_old ? 0 : MDB_CORRUPTED;
 }
 
-/* Is an article of generation g left? In *alive; 0 or an LMDB error. */
-static int gen_alive(wu_index *ix, uint64_t g, int *alive)
+/* Merges the sorted runs ki[bound[i] .. bound[i + 1]), i < runs, into one;
+ * on a tie the earlier run (older articles) first. From the newest: runs
+ * grow older and larger, so an entry is moved about twice, where sorting
+ * the lot would pass over it eight times. tmp has room for all. */
+static void merge_runs(wu_keyidx *ki, wu_keyidx *tmp, const size_t *bound, size_t runs)
+{
+	size_t n = bound[runs];
+	for (size_t r = runs - 1; r-- > 0;) {
+		size_t a = bound[r], b = bound[r + 1], i = a, j = b, o = 0;
+		while (i < b && j < n)
+			tmp[o++] = ki[j].key < ki[i].key ? ki[j++] : ki[i++];
+		while (i < b)
+			tmp[o++] = ki[i++];
+		while (j < n)
+			tmp[o++] = ki[j++];
+		memcpy(ki + a, tmp, o * sizeof *tmp);
+	}
+}
+
+/* Seals the batch: the entries of articles from ix->sealed on, and of the
+ * segments they take in, become one segment. */
+static int seal_batch(wu_index *ix)
+{
+	uint64_t first, from = ix->sealed;
+	size_t n_old, cap, n = 0;
+	int rc = merge_set(ix, from, &first, &n_old, &cap);
+	if (rc)
+		return rc;
+	wu_keyidx *ki = malloc((cap ? cap : 1) * sizeof *ki), *tmp = malloc((cap ? cap : 1) * sizeof *tmp);
+	size_t *bound = malloc((n_old + 2) * sizeof *bound);
+	rc = ki && tmp && bound ? take_segments(ix, first, from, n_old, cap, ki, bound) : ENOMEM;
+	if (!rc) {
+		n = bound[n_old];
+		rc = batch_keys(ix, from, ix->next, ki, &n);
+	}
+	for (size_t i = rc ? n : bound[n_old]; i < n; i++)
+		ki[i].idx += (uint32_t)(from - first);
+	if (!rc && wu__sort_keyidx(ki + bound[n_old], n - bound[n_old]))
+		rc = ENOMEM;
+	if (!rc) {
+		bound[n_old + 1] = n;
+		merge_runs(ki, tmp, bound, n_old + 1);
+	}
+	if (!rc && n)
+		rc = put_segment(ix, first, ix->next - first, ki, n);
+	free(ki), free(tmp), free(bound);
+	return rc;
+}
+
+/* Seals the batch and empties the in-memory table of it. */
+static int seal_complete(wu_index *ix, char *err, size_t errlen)
+{
+	int rc = 0;
+	if (ix->sealed >= ix->next)
+		return 0;
+	rc = seal_batch(ix);
+	pend_clear(&ix->pend);
+	ix->sealed = ix->next;
+	return rc ? mdb_fail(err, errlen, "sealing a batch", rc) : 0;
+}
+
+/* Is an article of segment s left? In *alive; 0 or an LMDB error. */
+static int seg_alive(wu_index *ix, const segment *s, int *alive)
 {
 	unsigned char kb[8];
 	MDB_cursor *a;
 	MDB_val k = {8, kb}, v;
-	put_be64(kb, g << ix->gen_bits);
+	put_be64(kb, s->base);
 	*alive = 1;
 	int rc = mdb_cursor_open(ix->wtxn, ix->articles, &a);
 	if (rc)
 		return rc;
 	rc = mdb_cursor_get(a, &k, &v, MDB_SET_RANGE);
-	*alive = rc == 0 && k.mv_size == 8 && get_be(k.mv_data, 8) >> ix->gen_bits == g;
+	*alive = rc == 0 && k.mv_size == 8 && get_be(k.mv_data, 8) - s->base < s->span;
 	mdb_cursor_close(a);
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Deletes the segments of generations whose articles have all expired. */
+/* Deletes the segments whose articles have all expired. */
 static int drop_empty_segments(wu_index *ix)
 {
 	MDB_cursor *c;
@@ -1301,7 +1609,12 @@ static int drop_empty_segments(wu_index *ix)
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		uint64_t g = k.mv_size == 8 ? get_be(k.mv_data, 8) : 0;
-		if ((rc = gen_alive(ix, g, &alive)))
+		segment s;
+		if (seg_parse(ix, &v, &s)) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if ((rc = seg_alive(ix, &s, &alive)))
 			break;
 		if (!alive && wu_u64s_reserve(&ix->cand, ix->cand.n + 1)) {
 			rc = ENOMEM;
@@ -1323,31 +1636,25 @@ static int drop_empty_segments(wu_index *ix)
 
 /* ---- expiry ---- */
 
-/* Deletes an article's band entries, id entry and record. */
+/* Deletes an article's record, and its entries if its batch is open. */
 static int remove_article(wu_index *ix, uint64_t art, char *err, size_t errlen)
 {
 	record r;
-	entry e;
 	if (get_record(ix, ix->wtxn, art, &r, err, errlen))
 		return -1;
 	/* r points into pages the deletes below may move: take what we need. */
 	const uint32_t *sig = record_sig(ix, &r);
 	if (!sig)
 		return wu_fail(err, errlen, "out of memory");
-	id_entry(r.id, r.id_len, art, &e);
-	MDB_val k = {4, e.key}, v = {8, e.val};
-	int rc = mdb_del(ix->wtxn, ix->ids, &k, &v);
-	/* A sealed generation's entries stay until all of it has expired. */
-	int hot = art >> ix->gen_bits >= ix->hot_gen;
-	for (int b = 0; hot && (rc == 0 || rc == MDB_NOTFOUND) && b < ix->opt.bands; b++) {
-		band_entry(ix, sig, b, art, &e);
-		rc = mdb_del(ix->wtxn, ix->bands, &k, &v);
-	}
+	/* A segment's entries stay until all of its articles have expired. */
+	for (int b = 0; art >= ix->sealed && b < ix->opt.bands; b++)
+		pend_drop(&ix->pend, seg_key(b, wu_band_key(sig, b, &ix->opt)), art - ix->sealed);
+	if (art >= ix->sealed)
+		pend_drop(&ix->pend, id_key(ix, r.id, r.id_len), art - ix->sealed);
 	unsigned char kb[8];
 	put_be64(kb, art);
 	MDB_val ak = {8, kb};
-	if (rc == 0 || rc == MDB_NOTFOUND)
-		rc = mdb_del(ix->wtxn, ix->articles, &ak, NULL);
+	int rc = mdb_del(ix->wtxn, ix->articles, &ak, NULL);
 	return rc ? mdb_fail(err, errlen, "expiring an article", rc) : 0;
 }
 
@@ -1406,14 +1713,12 @@ void wu_index_set_window(wu_index *ix, int days)
 
 /* ---- queries ---- */
 
-/* Every band's candidates, sorted and unique, in ix->cand: from the sealed
- * generations, oldest first, then from "bands"; at most opt->max_bucket
+/* Every band's candidates, sorted and unique, in ix->cand: from the
+ * segments, oldest first, then from the open batch; at most opt->max_bucket
  * a band, the oldest (as wu_cluster() links a big bucket's members to its
  * first members only). */
 static int candidates(wu_index *ix, MDB_txn *t, const uint32_t *sig)
 {
-	MDB_cursor *c;
-	entry e;
 	size_t max = (size_t)ix->opt.max_bucket;
 	ix->cand.n = 0;
 	for (int b = 0; b < ix->opt.bands; b++) {
@@ -1421,16 +1726,8 @@ static int candidates(wu_index *ix, MDB_txn *t, const uint32_t *sig)
 		ix->taken[b] = 0;
 	}
 	int rc = segment_candidates(ix, t);
-	if (!rc)
-		rc = mdb_cursor_open(t, ix->bands, &c);
-	if (rc)
-		return rc;
-	for (int b = 0; !rc && b < ix->opt.bands; b++) {
-		band_entry(ix, sig, b, 0, &e);
-		if (ix->taken[b] < max)
-			rc = bucket_scan(c, &e, max - ix->taken[b], &ix->cand);
-	}
-	mdb_cursor_close(c);
+	for (int b = 0; !rc && t == ix->wtxn && b < ix->opt.bands; b++)
+		rc = pend_scan(ix, ix->skey[b], max, &ix->taken[b]);
 	if (!rc && wu__sort_unique_u64(ix->cand.a, &ix->cand.n))
 		rc = ENOMEM;
 	return rc;

@@ -126,6 +126,18 @@ expect_rc 0 "skip mode" "$BIN" dedup --index idx --on-error skip --rejects rej.j
 check "the bad record is in the rejects file" grep -qx "not json" rej.jsonl
 check "good records are answered" test "$(wc -l <out.txt)" -eq 2
 
+# Answers do not depend on how the band entries were cut into segments:
+# the same feed committed an article at a time, 37 at a time and all at
+# once gives the same answers.
+for b in 1 37 5000; do
+  "$BIN" index create -q "idx-b$b"
+  expect_rc 0 "dedup with batches of $b" "$BIN" dedup -q --index "idx-b$b" --no-sync --batch "$b" a.jsonl q.jsonl
+  mv out.txt "layout-$b.txt"
+done
+check "... the same answers whatever the batches" sh -c \
+  'cmp -s layout-1.txt layout-5000.txt && cmp -s layout-37.txt layout-5000.txt'
+check "... and copies are found" test "$(grep -c '"duplicate"' layout-5000.txt)" -ge 400
+
 # ---- dedup over a pipe: an answer per line, before the next line ----
 mkfifo in.fifo out.fifo
 "$BIN" dedup -q --index idx - <in.fifo >out.fifo 2>pipe-err.txt &

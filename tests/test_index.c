@@ -415,8 +415,9 @@ static void test_one_writer(void **state)
 /* Generations, expiry, windows                                        */
 /* ------------------------------------------------------------------ */
 
-/* 64-article generations: most of 300 articles end up sealed; sealed and
- * open ones are found alike, across commits and reopening. */
+/* Segments of at most 256 articles (gen_bits 6): 300 articles committed
+ * 50 at a time end up in merged segments; articles of the open batch and
+ * of segments are found alike, across commits and reopening. */
 static void test_sealed_generations(void **state)
 {
 	(void)state;
@@ -437,7 +438,9 @@ static void test_sealed_generations(void **state)
 	commit(ix);
 	assert_int_equal(wu_index_stat(ix, &st, err, sizeof err), 0);
 	assert_int_equal(st.n_articles, 300);
-	assert_int_equal(st.n_segments, 4); /* articles 1..255; 256..300 open */
+	/* Batches of 50 carry like a binary counter, up to 256 articles:
+	 * articles 1..200 and 201..300. */
+	assert_int_equal(st.n_segments, 2);
 	assert_int_equal(st.first_date, 0);
 	assert_int_equal(st.last_date, 9);
 	wu_index_close(ix);
@@ -449,8 +452,9 @@ static void test_sealed_generations(void **state)
 		snprintf(id, sizeof id, "%d", i);
 		assert_string_equal(m.id.s, id);
 	}
-	/* Expire days 0..4 (articles 0..149): their segments go with them,
-	 * except the one shared with day 5; expired articles are not found. */
+	/* Expire days 0..4 (articles 1..150): a segment goes when all its
+	 * articles have (none here: 151..200 share the first); expired
+	 * articles are not found. */
 	size_t n;
 	assert_int_equal(wu_index_expire(ix, 5, 0, &n, err, sizeof err), 0);
 	assert_int_equal(n, 150);
@@ -458,7 +462,7 @@ static void test_sealed_generations(void **state)
 	assert_int_equal(wu_index_stat(ix, &st, err, sizeof err), 0);
 	assert_int_equal(st.n_articles, 150);
 	assert_int_equal(st.first_date, 5);
-	assert_int_equal(st.n_segments, 2); /* 128..191 (article numbers) and 192..255 */
+	assert_int_equal(st.n_segments, 2);
 	for (int i = 0; i < 300; i += 7) {
 		snprintf(id, sizeof id, "q%d", i);
 		make(&x, o, id, 100 + i, 55, 20);
@@ -468,8 +472,61 @@ static void test_sealed_generations(void **state)
 	make(&x, o, "3", 103, 60, 9);
 	add(ix, &x, 1);
 	commit(ix);
+	/* Expire days 5 and 6 too (articles up to 210): the first segment
+	 * goes; 201..300 and 301 stay. */
+	assert_int_equal(wu_index_expire(ix, 7, 0, &n, err, sizeof err), 0);
+	assert_int_equal(n, 60);
+	commit(ix);
+	assert_int_equal(wu_index_stat(ix, &st, err, sizeof err), 0);
+	assert_int_equal(st.n_segments, 2);
+	for (int i = 0; i < 300; i += 7) {
+		snprintf(id, sizeof id, "q%d", i);
+		make(&x, o, id, 100 + i, 55, 20);
+		assert_int_equal(query(ix, &x, &m), i >= 210);
+	}
 	wu_str_free(&m.id);
 	wu_index_close(ix);
+}
+
+/* Answers do not depend on how the articles were batched, and so on how
+ * their entries were merged into segments: one batch, batches of 7, of 1. */
+static void test_layout(void **state)
+{
+	(void)state;
+	static const int batch[] = {1000, 7, 1};
+	enum { NQ = 40 };
+	double sim[3][NQ];
+	uint64_t which[3][NQ];
+	wu_index_match m = {0};
+	for (int k = 0; k < 3; k++) {
+		char path[256], id[32];
+		fresh(path, sizeof path);
+		wu_index *ix = create(path, 6);
+		wu_opt opt = *wu_index_params(ix);
+		art x;
+		for (int i = 0; i < 300; i++) { /* seeds repeat: copies of all lengths */
+			snprintf(id, sizeof id, "%d", i);
+			make(&x, &opt, id, 100 + i % 60, 40 + i % 50, 1);
+			add(ix, &x, 1);
+			if (i % batch[k] == batch[k] - 1)
+				commit(ix);
+		}
+		commit(ix);
+		for (int q = 0; q < NQ; q++) {
+			snprintf(id, sizeof id, "q%d", q);
+			make(&x, &opt, id, 100 + 2 * q, 45, 2);
+			sim[k][q] = query(ix, &x, &m) ? m.similarity : -1.0;
+			which[k][q] = m.found ? m.article : 0;
+		}
+		wu_index_close(ix);
+	}
+	for (int k = 1; k < 3; k++)
+		for (int q = 0; q < NQ; q++) {
+			assert_int_equal(which[k][q], which[0][q]);
+			assert_true(sim[k][q] == sim[0][q]);
+		}
+	assert_true(which[0][0] != 0 && which[0][NQ - 1] == 0); /* copies and new ones */
+	wu_str_free(&m.id);
 }
 
 static void test_window(void **state)
@@ -607,11 +664,13 @@ static void test_bad_params(void **state)
 	char path[256], err[256];
 	fresh(path, sizeof path);
 	wu_index_close(create(path, 0));
+	/* Format 1 kept a segment a generation, which this one would misread. */
 	static const char *const bad[] = {"something else entirely", "wiredup-index=99\nnormalize=1\n",
-	                                  "wiredup-index=1\nnum_perm=128\n"};
+	                                  "wiredup-index=2\nnum_perm=128\n", "wiredup-index=1\n"};
 	static const char *const why[] = {"not a wiredup index", "index format version 99",
-	                                  "damaged index: bad parameters"};
-	for (int i = 0; i < 3; i++) {
+	                                  "damaged index: bad parameters",
+	                                  "index format version 1; this wiredup reads version 2"};
+	for (int i = 0; i < 4; i++) {
 		MDB_env *env;
 		MDB_txn *t;
 		MDB_dbi dbi;
@@ -629,6 +688,24 @@ static void test_bad_params(void **state)
 	}
 }
 
+/* Ids are kept as one band more, and band numbers take 10 bits. */
+static void test_too_many_bands(void **state)
+{
+	(void)state;
+	char path[256], err[256];
+	wu_opt o;
+	wu_opt_init(&o);
+	o.num_perm = 1024, o.bands = 1024, o.rows = 1;
+	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
+	fresh(path, sizeof path);
+	assert_null(wu_index_create(path, &o, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "at most 1023 bands"));
+	o.bands = 1023;
+	wu_index *ix = wu_index_create(path, &o, NULL, err, sizeof err);
+	assert_non_null(ix);
+	wu_index_close(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,11 +718,13 @@ int main(void)
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_one_writer),
 		cmocka_unit_test(test_sealed_generations),
+		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_damaged_record),
 		cmocka_unit_test(test_bad_params),
+		cmocka_unit_test(test_too_many_bands),
 	};
 	if (!mkdtemp(base_dir))
 		return 1;
