@@ -30,7 +30,7 @@ fi
 case $secs in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$secs'" >&2; exit 2;; esac
 
 # ---- toolchain (only what is missing) ----
-pkgs=(clang libclang-rt-14-dev llvm pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev)
+pkgs=(clang libclang-rt-14-dev llvm pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -45,13 +45,18 @@ CC=${CC:-clang}
 command -v "$CC" >/dev/null || CC=clang-14
 
 # ---- build ----
-# Only the parsing/text layers: none of these files uses OpenMP.
+# Only the parsing/text layers: none of these files uses OpenMP (index:
+# the feed index and the clustering code it verifies matches with, -fopenmp).
 src=${FUZZ_SRC:-src}
 lib=()
 for f in buf opt sort counter normalize boiler shingle minhash lsh json record terms; do
   lib+=("$src/$f.c")
 done
-declare -A extra=([gzip]="$src/input.c")
+# Largest input per target (-max_len; default 65536): the costly harnesses
+# stay on short inputs, which reach their paths as well (fuzz_gzip's records
+# are at most 1024 bytes).
+declare -A max_len=([normalize]=4096 [gzip]=8192)
+declare -A extra=([gzip]="$src/input.c" [index]="$src/index.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
 if [ -n "${FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$FUZZ_TARGETS"
 else
@@ -60,7 +65,7 @@ else
 fi
 out=build-fuzz
 mkdir -p "$out"
-read -r -a deps <<<"$(pkg-config --cflags --libs libxxhash libutf8proc)"
+read -r -a deps <<<"$(pkg-config --cflags --libs libxxhash libutf8proc lmdb)"
 read -r -a xflags <<<"${FUZZ_CFLAGS:-}"
 for t in "${targets[@]}"; do
   [ -f "tests/fuzz/fuzz_$t.c" ] || { echo "fuzz.sh: no tests/fuzz/fuzz_$t.c" >&2; exit 2; }
@@ -116,7 +121,7 @@ run_one() {
     [ -d "$d" ] && find "$d" -type f ! -name '.*' -exec cp -t "$work/corpus" {} +
   done
   set +e
-  "$out/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 -timeout=30 \
+  "$out/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 -max_len="${max_len[$t]:-65536}" -timeout=30 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1
   echo $? >"$work/rc"
   set -e

@@ -13,7 +13,10 @@
  *   wu_story_terms, wu_df, wu_story_profile  sorted distinct keys, finite
  *                       weights, unit-length profiles
  *
- * The first and last input bytes also pick the options. */
+ * The first and last input bytes also pick the options, and which of the
+ * costlier parts runs on this input besides wu_normalize's checks (part
+ * (first ^ last) % 3: shingles and sketches, boilerplate, story terms), so
+ * that each execution pays for one of them. */
 #include "wiredup.h"
 #include "internal.h" /* wu_str_append, wu_str_putc */
 #include "fuzz_util.h"
@@ -241,36 +244,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wu_normalize(norm.s, norm.n, &again, NULL);
 	CHECK_UNLESS("idempotent", again.n == norm.n && !memcmp(again.s, norm.s, norm.n));
 
-	/* shingle + sketch, both kinds */
-	wu_opt o;
-	wu_opt_init(&o);
-	o.num_perm = c1 == 0xff ? 1024 : 8 * (1 + c1 % 32); /* densifying is O(k^2/n) */
-	o.verify = c0 & 1 ? WU_VERIFY_EXACT : WU_VERIFY_SIGNATURE;
-	o.seed = c0 >> 5;
-	o.ngram = 1 + (c0 >> 1) % 8;
-	check_shingles(&norm, words, &o);
-	wu_opt_init(&o);
-	o.shingle_kind = WU_SHINGLE_CHAR;
-	o.num_perm = c1 == 0xff ? 1024 : 8 * (1 + c1 % 32); /* densifying is O(k^2/n) */
-	o.verify = c0 & 1 ? WU_VERIFY_SIGNATURE : WU_VERIFY_EXACT;
-	o.ngram = 1 + (c0 >> 2) % 16;
-	check_shingles(&norm, words, &o);
+	int part = (c0 ^ c1) % 3;
+	const char *source = (c0 & 2) ? "src" : "";
+	line *ln = NULL;
+	size_t nl = 0;
+	wu_u64s keys = {0};
+	wu_boiler *b = NULL;
+	if (part == 0) {
+		/* shingle + sketch, both kinds; wu_sketch is O(n k): 1024
+		 * permutations (densifying is O(k^2/n)) on short inputs only */
+		int k = c1 == 0xff && size <= 1024 ? 1024 : 8 * (1 + c1 % 16);
+		wu_opt o;
+		wu_opt_init(&o);
+		o.num_perm = k;
+		o.verify = c0 & 1 ? WU_VERIFY_EXACT : WU_VERIFY_SIGNATURE;
+		o.seed = c0 >> 5;
+		o.ngram = 1 + (c0 >> 1) % 8;
+		check_shingles(&norm, words, &o);
+		wu_opt_init(&o);
+		o.shingle_kind = WU_SHINGLE_CHAR;
+		o.num_perm = k;
+		o.verify = c0 & 1 ? WU_VERIFY_SIGNATURE : WU_VERIFY_EXACT;
+		o.ngram = 1 + (c0 >> 2) % 16;
+		check_shingles(&norm, words, &o);
+		goto done;
+	}
 
 	/* boilerplate: every other line (by c0's bit 2) is counted in two
 	 * articles, the first line is maybe a known pattern */
-	const char *source = (c0 & 2) ? "src" : "";
-	line *ln;
-	size_t nl = split_lines(s, size, &ln);
+	nl = split_lines(s, size, &ln);
+	if (part == 2)
+		goto story;
 	for (size_t i = (c0 >> 2) & 1; i < nl; i += 2) {
 		wu_str_append(&keep, s + ln[i].off, ln[i].len);
 		wu_str_putc(&keep, '\n');
 	}
-	wu_u64s keys = {0};
 	size_t nk = wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys);
 	CHECK(nk == keys.n && nk <= nl);
 	for (size_t i = 0; i < nk; i++)
 		CHECK(keys.a[i] != 0 && (i == 0 || keys.a[i - 1] < keys.a[i]));
-	wu_boiler *b = wu_boiler_new();
+	b = wu_boiler_new();
 	CHECK(b);
 	CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
 	CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
@@ -308,12 +321,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(removed == 0);
 	CHECK(filt.n == norm.n && !memcmp(filt.s, norm.s, norm.n));
 
-	/* story terms: without boilerplate, and with (a subset) */
+	goto done;
+
+story:;
+	/* story terms: without boilerplate, and with (a subset; the table of
+	 * the input's own lines, as above, when c0's bit 4 says so) */
 	wu_scratch ws = {0};
 	wu_terms all = {0}, t = {0}, lt = {0};
 	size_t nt = wu_story_terms(s, size, source, NULL, &ws, &all);
 	CHECK(nt == all.n);
 	check_terms(&all, 0, SIZE_MAX);
+	if (c0 & 16) {
+		for (size_t i = (c0 >> 2) & 1; i < nl; i += 2) {
+			wu_str_append(&keep, s + ln[i].off, ln[i].len);
+			wu_str_putc(&keep, '\n');
+		}
+		wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys);
+		b = wu_boiler_new();
+		CHECK(b);
+		CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
+		CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
+		wu_boiler_finish(b, 2);
+	}
 	wu_story_terms(s, size, source, b, &ws, &t);
 	check_terms(&t, 0, SIZE_MAX);
 	for (size_t i = 0; i < t.n; i++)
@@ -338,6 +367,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wu_df_free(df);
 	wu_terms_free(&all), wu_terms_free(&t), wu_terms_free(&lt);
 	wu_scratch_free(&ws);
+done:
 	wu_boiler_free(b);
 	wu_u64s_free(&keys);
 	free(ln);
