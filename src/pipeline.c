@@ -254,40 +254,57 @@ static void free_results(result *res, size_t n)
 	}
 }
 
-/* Reads batches and runs a pass over them; 0, -1 or WU_STOPPED. */
+static size_t read_batch(wu_run *run, wu_input *in, wu_batch *b)
+{
+	double t0 = omp_get_wtime();
+	size_t n = wu_input_next(in, b, BATCH_RECORDS, BATCH_BYTES);
+	run->t_read += omp_get_wtime() - t0;
+	return n;
+}
+
+/* Reads batches and runs a pass over them; 0, -1 or WU_STOPPED. One
+ * thread reads the next batch while the others start on this one, so
+ * reading is off the serial path. Not past an oversize record ending the
+ * batch: its commit may still copy the rest of it from the input. */
 static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 {
-	int nt = run->n_threads, rc = 0;
-	wu_batch b = {0};
+	int nt = run->n_threads, rc = 0, cur = 0;
+	wu_batch bat[2] = {{0}};
 	result *res = calloc(BATCH_RECORDS, sizeof *res);
 	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)(k ? k : 1) * sizeof *sigs);
 	workspace *ws = workspaces(nt);
-	if (!res || !sigs || !ws)
-		rc = -1;
-	while (rc == 0) {
-		double t0 = omp_get_wtime();
-		size_t n = wu_input_next(in, &b, BATCH_RECORDS, BATCH_BYTES);
+	size_t n = !res || !sigs || !ws ? (rc = -1, 0) : read_batch(run, in, &bat[cur]);
+	while (rc == 0 && n > 0) {
+		wu_batch *b = &bat[cur], *next = &bat[!cur];
+		int ahead = !b->rec[n - 1].oversize;
+		size_t n_next = 0;
 		double t1 = omp_get_wtime();
-		run->t_read += t1 - t0;
-		if (n == 0)
-			break;
 		long long nn = (long long)n;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
-		for (long long i = 0; i < nn; i++)
-			if (!stopping(run))
-				p->record(run, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i],
-				          sigs + i * (size_t)k);
-		run->t_sketch += omp_get_wtime() - t1;
-		rc = stopping(run) ? WU_STOPPED : p->batch(p, run, in, &b, res, sigs);
+#pragma omp parallel num_threads(nt)
+		{
+#pragma omp single nowait
+			if (ahead)
+				n_next = read_batch(run, in, next);
+#pragma omp for schedule(dynamic, 8)
+			for (long long i = 0; i < nn; i++)
+				if (!stopping(run))
+					p->record(run, b, (size_t)i, &ws[omp_get_thread_num()], &res[i],
+					          sigs + i * (size_t)k);
+		}
+		run->t_sketch += omp_get_wtime() - t1; /* the read ahead overlaps it */
+		rc = stopping(run) ? WU_STOPPED : p->batch(p, run, in, b, res, sigs);
 		free_results(res, n);
 		if (run->progress)
 			fprintf(stderr, "\rwiredup: %zu records read", run->n_read);
+		if (rc == 0 && !ahead)
+			n_next = read_batch(run, in, next);
+		cur = !cur, n = n_next;
 	}
 	if (run->progress)
 		fprintf(stderr, "\n");
 	workspaces_free(ws, nt);
 	free(res), free(sigs);
-	wu_batch_free(&b);
+	wu_batch_free(&bat[0]), wu_batch_free(&bat[1]);
 	return rc;
 }
 
