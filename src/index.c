@@ -449,6 +449,73 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+/* LMDB trusts its two header (meta) pages: a damaged page size or page
+ * count there is a division by zero or a wild read inside mdb_env_open.
+ * So the fields LMDB computes with are checked first, as LMDB 0.9 lays
+ * them out: page header of 16 bytes, then magic, version, address, map
+ * size, two database records of 48 bytes (the first's first word is the
+ * page size), last page, transaction id. Damage inside the other pages is
+ * not detectable this way (LMDB keeps no checksums); article records carry
+ * their own. */
+#define META_AT 16
+#define LMDB_MAGIC 0xBEEFC0DEu
+#define LMDB_P_META 0x08
+#define LMDB_NO_PAGE UINT64_MAX
+
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The page count is not held against the file's size here: check_size()
+ * says what a short file means, and a writer mends it. */
+static int check_meta(const unsigned char *pg, uint32_t psize)
+{
+	const unsigned char *m = pg + META_AT;
+	uint16_t flags;
+	memcpy(&flags, pg + 10, 2);
+	uint64_t map_size = le64(m + 16), last = le64(m + 120);
+	if (le32(m) != LMDB_MAGIC || le32(m + 4) != 1 || !(flags & LMDB_P_META) ||
+	    le32(m + 24) != psize || map_size / psize <= last)
+		return -1;
+	for (int db = 0; db < 2; db++) {
+		uint64_t root = le64(m + 24 + 48 * db + 40);
+		if (root != LMDB_NO_PAGE && (root < 2 || root > last))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_header_pages(const char *data, uint64_t size, char *err, size_t errlen)
+{
+	unsigned char buf[2][256];
+	FILE *f = fopen(data, "rb");
+	if (!f)
+		return wu_fail(err, errlen, "cannot read data.mdb: %s", strerror(errno));
+	size_t got = fread(buf[0], 1, sizeof buf[0], f);
+	uint32_t psize = got == sizeof buf[0] ? le32(buf[0] + META_AT + 24) : 0;
+	int ok = psize >= 512 && psize <= 65536 && !(psize & (psize - 1));
+	if (got < sizeof buf[0] || (ok && size < 2ull * psize)) {
+		fclose(f);
+		return wu_fail(err, errlen, "index file truncated: data.mdb has %llu bytes",
+		               (unsigned long long)size);
+	}
+	ok = ok && fseek(f, (long)psize, SEEK_SET) == 0 && fread(buf[1], 1, sizeof buf[1], f) == sizeof buf[1];
+	fclose(f);
+	for (int i = 0; ok && i < 2; i++)
+		ok = check_meta(buf[i], psize) == 0;
+	return ok ? 0 : wu_fail(err, errlen, "damaged index: the header pages of data.mdb are invalid");
+}
+
 /* Refuses what cannot be an index before LMDB sees it: LMDB would start a
  * new environment in an empty file. */
 static int check_files(const char *path, char *err, size_t errlen)
@@ -465,7 +532,10 @@ static int check_files(const char *path, char *err, size_t errlen)
 		return wu_fail(err, errlen, "not a wiredup index (no data.mdb)");
 	if (st.st_size == 0)
 		return wu_fail(err, errlen, "index file truncated: data.mdb is empty");
-	return 0;
+	data = join(path, "data.mdb");
+	rc = data ? check_header_pages(data, (uint64_t)st.st_size, err, errlen) : -1;
+	free(data);
+	return rc;
 }
 
 /* One writer at a time: LMDB would queue a second writer on its own mutex,

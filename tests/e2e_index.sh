@@ -190,7 +190,7 @@ check "... saying so" has err.txt "idx-trunc: index file truncated"
 cp -r idx idx-junk
 head -c 16384 /dev/urandom | dd of=idx-junk/data.mdb conv=notrunc 2>/dev/null
 expect_rc 1 "a corrupted index file is an error" "$BIN" dedup --index idx-junk --no-add q.jsonl
-check "... saying so" has err.txt "idx-junk: cannot open the index"
+check "... saying so" has err.txt "idx-junk: damaged index"
 mkdir not-an-index
 expect_rc 1 "a directory that is not an index" "$BIN" index info not-an-index
 check "... saying so" has err.txt "not a wiredup index"
