@@ -56,7 +56,7 @@ done
 # stay on short inputs, which reach their paths as well (fuzz_gzip's records
 # are at most 1024 bytes).
 declare -A max_len=([normalize]=4096 [gzip]=8192)
-declare -A extra=([gzip]="$src/input.c" [index]="$src/index.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
+declare -A extra=([gzip]="$src/input.c -DWU_INPUT_CHUNK=16384" [index]="$src/index.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
 if [ -n "${FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$FUZZ_TARGETS"
 else

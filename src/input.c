@@ -15,7 +15,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define CHUNK (1u << 20)
+/* Read size (and zlib's buffer). A build may shrink it: the gzip fuzz
+ * harness opens a reader per input, where a megabyte to map and unmap
+ * each time is most of the work. */
+#ifndef WU_INPUT_CHUNK
+#define WU_INPUT_CHUNK (1u << 20)
+#endif
+#define CHUNK ((unsigned)WU_INPUT_CHUNK)
 
 typedef struct {
 	char *path; /* what is opened */
