@@ -488,7 +488,7 @@ static int check_meta(const unsigned char *pg, uint32_t psize)
 	    le32(m + 24) != psize || map_size / psize <= last)
 		return -1;
 	for (int db = 0; db < 2; db++) {
-		uint64_t root = le64(m + 24 + 48 * db + 40);
+		uint64_t root = le64(m + 24 + (size_t)48 * (size_t)db + 40);
 		if (root != LMDB_NO_PAGE && (root < 2 || root > last))
 			return -1;
 	}
@@ -1569,7 +1569,7 @@ static int take_segments(wu_index *ix, uint64_t first, uint64_t from, size_t n_o
                          wu_keyidx *ki, size_t *bound)
 {
 	size_t n = 0, i = 0;
-	segment s;
+	segment s = {0}; /* read by the increment even after a failed get */
 	int rc = 0;
 	for (uint64_t at = first; !rc && at < from; at = s.base + s.span, i++) {
 		unsigned char kb[8];

@@ -36,7 +36,7 @@ int wu_mpi_fail(wu_mpi *m, const char *fmt, ...)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(m->err, sizeof m->err, fmt, ap);
+	vsnprintf(m->err, sizeof m->err, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
 	va_end(ap);
 	if (!m->err[0])
 		strcpy(m->err, "failed");
