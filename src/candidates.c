@@ -1,11 +1,8 @@
-/* LSH candidates: for each band, the buckets of articles sharing that
- * band's key, and the pairs they make.
- *
- * Pairs are handed out in slices of their first (smaller) article, each
- * slice sorted and without repeats, so the caller sees exactly the sorted
- * list of all distinct pairs, one bounded piece at a time: memory grows
- * with the slice budget, not with the corpus's candidate count (hundreds
- * of millions for a large corpus of one kind of story). */
+/* LSH buckets: for each band, the articles sharing that band's key, kept
+ * only for buckets of two or more (most articles are alone in most bands),
+ * members in article order, and handed out in runs of buckets for the
+ * threads that verify their pairs. No list of pairs is ever built: a
+ * corpus of one kind of story makes hundreds of millions of them. */
 #include "internal.h"
 
 #include <omp.h>

@@ -1,10 +1,10 @@
-/* Clustering: LSH band keys -> candidate pairs -> verification ->
+/* Clustering: LSH buckets -> pairs verified where they are met ->
  * union-find -> representatives.
  *
- * Determinism: band arrays are stably sorted by (key, article), candidate
- * pairs are sorted and deduplicated before verification, and verification
- * is a pure function of the pair, so the linked pairs (and therefore the
- * components) are the same for any thread count. */
+ * Determinism: verification is a pure function of the pair, so the set of
+ * pairs that pass does not depend on which thread met them; it is sorted
+ * and deduplicated before union, so the links, their count and the
+ * components are the same for any thread count. */
 #include "internal.h"
 
 #include <math.h>
