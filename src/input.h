@@ -84,4 +84,49 @@ enum { WU_FMT_JSONL, WU_FMT_TSV, WU_FMT_CSV };
 int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl,
                      const uint32_t *story_rep);
 
+/* ---- per-record work of both programs' passes (record_work.c) ---- */
+
+#define WU_REASON 256
+
+typedef struct {
+	wu_str buf, norm, line;
+	wu_u64s sh;
+	wu_scratch scratch;
+	wu_terms terms;
+} wu_workspace; /* one a thread */
+
+typedef struct {
+	const char *id;
+	size_t id_len;
+	uint64_t *keys; /* first pass: the record's line keys */
+	size_t n_keys;
+	wu_term *terms; /* first pass: story terms; second: the profile */
+	size_t n_terms;
+	int32_t date;
+	uint32_t text_len, n_shingles;
+	size_t n_invalid;
+	uint64_t *shingles;     /* exact verification only */
+	char reason[WU_REASON]; /* "" when the record is good */
+} wu_result;
+
+/* Turns a record's story terms into its profile against a table of
+ * document frequencies (the process's wu_df, or a rank's summed copy). */
+typedef struct {
+	size_t (*profile)(const void *df, int m, wu_terms *t);
+	const void *df;
+} wu_profiler;
+
+/* Parses record i of b into rec; 0, or -1 with res->reason set. */
+int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
+                  wu_record *rec, wu_result *res);
+/* First pass: line keys (if run->count_lines) and story terms (if stories). */
+void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, wu_workspace *w,
+                  wu_result *res);
+/* Second pass: signature into sig, profile when prof is not NULL. */
+void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *b, size_t i,
+                    wu_workspace *w, wu_result *res, uint32_t *sig);
+void wu_workspaces_free(wu_workspace *ws, int n);
+/* Frees what the results of a batch hold (not the array). */
+void wu_results_clear(wu_result *res, size_t n);
+
 #endif

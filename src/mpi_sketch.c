@@ -1,8 +1,7 @@
 /* wiredup-mpi: the two passes over a rank's records.
  *
- * Per record the work is the single process's (pipeline.c, whose helpers
- * are static there, so the few lines are repeated here): parse, normalize
- * without boilerplate, shingle, sketch, story profile. What differs is
+ * Per record the work is the single process's (record_work.c): parse,
+ * normalize without boilerplate, shingle, sketch, story profile. What differs is
  * where results go: counts of the first pass are summed across ranks by
  * key owner; signatures of the second stay on the rank; what rank 0 needs
  * to commit records in input order (ids, dates, lengths, profiles, reasons
@@ -16,137 +15,29 @@
 #include <string.h>
 
 #define BATCH_RECORDS 4096
-#define REASON 256
-
-typedef struct {
-	wu_str buf, norm, line;
-	wu_u64s sh;
-	wu_scratch scratch;
-	wu_terms terms;
-} workspace;
-
-typedef struct {
-	const char *id;
-	size_t id_len;
-	uint64_t *keys; /* first pass: the record's line keys */
-	size_t n_keys;
-	wu_term *terms; /* first pass: story terms; second: the profile */
-	size_t n_terms;
-	int32_t date;
-	uint32_t text_len, n_shingles;
-	size_t n_invalid;
-	uint64_t *shingles; /* exact verification only */
-	char reason[REASON]; /* "" when the record is good */
-} result;
-
-/* ---- per record (as pipeline.c) ---- */
+/* ---- per record (record_work.c, shared with wiredup) ---- */
 
 /* wu_story_profile()'s own code (terms.c) over the rank's copy of the df
  * table, which holds counts summed across ranks. The terms share_df()
  * leaves out (df 1) have df 0 here, which the first test drops alike. */
-static size_t profile(const wu_mdf *d, int m, wu_terms *t)
+static size_t profile(const void *df, int m, wu_terms *t)
 {
+	const wu_mdf *d = df;
 	return wu__story_profile_counts(&d->count, (double)d->n_docs, m, t);
 }
 
-static int copy_terms(const wu_terms *t, result *res)
-{
-	res->terms = malloc((t->n ? t->n : 1) * sizeof *res->terms);
-	if (!res->terms)
-		return -1;
-	if (t->n)
-		memcpy(res->terms, t->a, t->n * sizeof *res->terms);
-	res->n_terms = t->n;
-	return 0;
-}
-
-static int parse(const wu_run *run, const wu_batch *b, size_t i, workspace *w, wu_record *rec,
-                 result *res)
-{
-	const wu_raw *r = &b->rec[i];
-	const char *data = b->arena.s + r->off;
-	memset(res, 0, sizeof *res);
-	if (r->error)
-		return wu_fail(res->reason, REASON, "%s", r->error);
-	if (r->oversize)
-		return wu_fail(res->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
-		               run->max_bytes);
-	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, rec, res->reason, REASON)
-	                    : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason,
-	                                     REASON);
-	if (rc)
-		return -1;
-	if (r->is_file) {
-		rec->id = b->arena.s + r->id_off;
-		rec->id_len = r->id_len;
-		rec->source = b->arena.s + r->dir_off;
-	}
-	res->id = rec->id;
-	res->id_len = rec->id_len;
-	return 0;
-}
-
-static void scan(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res)
-{
-	wu_record rec = {0};
-	if (parse(run, b, i, w, &rec, res))
-		return;
-	if (run->count_lines) {
-		wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
-		res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
-		if (res->keys && w->sh.n)
-			memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
-		res->n_keys = res->keys ? w->sh.n : 0;
-	}
-	if (run->opt.stories)
-		wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch, &w->terms),
-		copy_terms(&w->terms, res);
-}
-
-static int sketch_record(const wu_run *run, const wu_mdf *df, const wu_record *rec, workspace *w,
-                         result *res, uint32_t *sig)
-{
-	size_t inv = 0;
-	wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
-	                      &w->line, &inv, NULL);
-	res->n_invalid = inv;
-	if (w->norm.n == 0)
-		return wu_fail(res->reason, REASON, "text has no letters or digits");
-	wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh);
-	if (w->sh.n == 0)
-		return wu_fail(res->reason, REASON, "out of memory");
-	wu_sketch(w->sh.a, w->sh.n, &run->opt, sig);
-	res->n_shingles = (uint32_t)w->sh.n;
-	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
-	res->date = rec->date;
-	if (df) {
-		wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch, &w->terms);
-		profile(df, run->opt.story_terms, &w->terms);
-		if (copy_terms(&w->terms, res))
-			return wu_fail(res->reason, REASON, "out of memory");
-	}
-	if (run->opt.verify == WU_VERIFY_EXACT) {
-		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
-		if (!res->shingles)
-			return wu_fail(res->reason, REASON, "out of memory");
-		memcpy(res->shingles, w->sh.a, w->sh.n * sizeof *res->shingles);
-	}
-	return 0;
-}
-
 static void process(const wu_run *run, const wu_mdf *df, const wu_batch *b, size_t i,
-                    workspace *w, result *res, uint32_t *sig)
+                    wu_workspace *w, wu_result *res, uint32_t *sig)
 {
-	wu_record rec = {0};
-	if (parse(run, b, i, w, &rec, res) == 0)
-		sketch_record(run, df, &rec, w, res, sig);
+	wu_profiler prof = {profile, df};
+	wu_work_sketch(run, df ? &prof : NULL, b, i, w, res, sig);
 }
 
 /* ---- batches ---- */
 
 typedef struct {
-	workspace *ws;
-	result *res;
+	wu_workspace *ws;
+	wu_result *res;
 	uint32_t *sigs;
 	int nt;
 } pass_mem;
@@ -160,24 +51,10 @@ static int pass_mem_new(pass_mem *pm, int nt, int k)
 	return pm->ws && pm->res && pm->sigs ? 0 : -1;
 }
 
-static void free_results(result *res, size_t n)
-{
-	for (size_t i = 0; res && i < n; i++) {
-		free(res[i].keys), free(res[i].shingles), free(res[i].terms);
-		res[i].keys = NULL, res[i].shingles = NULL, res[i].terms = NULL;
-	}
-}
-
 static void pass_mem_free(pass_mem *pm)
 {
-	for (int t = 0; pm->ws && t < pm->nt; t++) {
-		workspace *w = &pm->ws[t];
-		wu_str_free(&w->buf), wu_str_free(&w->norm), wu_str_free(&w->line);
-		wu_u64s_free(&w->sh);
-		wu_scratch_free(&w->scratch);
-		wu_terms_free(&w->terms);
-	}
-	free(pm->ws), free(pm->res), free(pm->sigs);
+	wu_workspaces_free(pm->ws, pm->nt);
+	free(pm->res), free(pm->sigs);
 }
 
 /* ---- first pass: counts, summed by key owner ---- */
@@ -186,7 +63,7 @@ typedef struct {
 	uint64_t key, count;
 } keycount;
 
-static int count_batch(wu_run *run, const result *res, size_t n, wu__counter *lines,
+static int count_batch(wu_run *run, const wu_result *res, size_t n, wu__counter *lines,
                        wu__counter *df, uint64_t *n_docs)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -214,10 +91,11 @@ static int scan_records(wu_mpi *m, wu_plan *p, wu_run *run, wu__counter *lines, 
 	while (!m->err[0] && (n = wu_plan_next(m, p, &mb, run->max_bytes)) > 0) {
 #pragma omp parallel for num_threads(pm.nt) schedule(dynamic, 8)
 		for (long long i = 0; i < n; i++)
-			scan(run, &mb.b, (size_t)i, &pm.ws[omp_get_thread_num()], &pm.res[i]);
+			wu_work_scan(run, &mb.b, (size_t)i, run->opt.stories, &pm.ws[omp_get_thread_num()],
+			             &pm.res[i]);
 		if (count_batch(run, pm.res, (size_t)n, lines, df, n_docs))
 			wu_mpi_fail(m, "out of memory counting lines and terms");
-		free_results(pm.res, (size_t)n);
+		wu_results_clear(pm.res, (size_t)n);
 	}
 	pass_mem_free(&pm);
 	wu_mbatch_free(&mb);
@@ -379,7 +257,7 @@ void wu_log_free(wu_log *l)
 	memset(l, 0, sizeof *l);
 }
 
-static int sigs_add(wu_sigs *s, const uint32_t *sig, const result *x)
+static int sigs_add(wu_sigs *s, const uint32_t *sig, const wu_result *x)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 4096;
@@ -418,7 +296,7 @@ static int put(wu_str *b, const void *x, size_t n)
  * kind (0 good, 1 bad), flags (1 article file, 2 unreadable), line, file,
  * src; then good: date, text length, shingles, invalid bytes, id, profile
  * terms; bad: reason, id (article files only: their rejects line). */
-static int log_record(wu_str *c, const wu_batch *b, size_t i, const wu_src *src, const result *x)
+static int log_record(wu_str *c, const wu_batch *b, size_t i, const wu_src *src, const wu_result *x)
 {
 	const wu_raw *r = &b->rec[i];
 	uint8_t kind = x->reason[0] ? 1 : 0;
@@ -463,7 +341,7 @@ static int keep_batch(const wu_mbatch *mb, const pass_mem *pm, size_t n, int k, 
 	if (!c)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		const result *x = &pm->res[i];
+		const wu_result *x = &pm->res[i];
 		if (log_record(c, &mb->b, i, &mb->src[i], x))
 			return -1;
 		if (x->reason[0] == 0 && sigs_add(s, pm->sigs + i * (size_t)k, x))
@@ -494,7 +372,7 @@ int wu_sketch_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a, wu_sigs *s, wu_log *l
 		run->t_sketch += t1 - t0;
 		if (keep_batch(&mb, &pm, (size_t)n, k, s, log))
 			wu_mpi_fail(m, "out of memory keeping signatures");
-		free_results(pm.res, (size_t)n);
+		wu_results_clear(pm.res, (size_t)n);
 		run->t_add += omp_get_wtime() - t1;
 	}
 	pass_mem_free(&pm);

@@ -12,131 +12,23 @@
 
 #define BATCH_RECORDS 4096
 #define BATCH_BYTES (32u << 20)
-#define REASON 256
-
-typedef struct {
-	wu_str buf, norm, line;
-	wu_u64s sh;
-	wu_scratch scratch;
-	wu_terms terms;
-} workspace;
-
-typedef struct {
-	const char *id;
-	size_t id_len;
-	uint64_t *keys; /* first pass: the record's line keys */
-	size_t n_keys;
-	wu_term *terms; /* first pass: story terms; second: the profile */
-	size_t n_terms;
-	int32_t date;
-	uint32_t text_len, n_shingles;
-	size_t n_invalid;
-	uint64_t *shingles; /* exact verification only */
-	char reason[REASON]; /* "" when the record is good */
-} result;
 
 typedef struct {
 	uint32_t file;
 	uint64_t line;
 } where;
 
-static int copy_terms(const wu_terms *t, result *res)
+/* wu_story_profile() through the shared per-record code's profiler. */
+static size_t profile_df(const void *df, int m, wu_terms *t)
 {
-	res->terms = malloc((t->n ? t->n : 1) * sizeof *res->terms);
-	if (!res->terms)
-		return -1;
-	if (t->n)
-		memcpy(res->terms, t->a, t->n * sizeof *res->terms);
-	res->n_terms = t->n;
-	return 0;
+	return wu_story_profile(df, m, t);
 }
 
-static int sketch_record(const wu_run *run, const wu_record *rec, workspace *w, result *res,
-                         uint32_t *sig)
+static void process(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
+                    wu_result *res, uint32_t *sig)
 {
-	size_t inv = 0;
-	wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
-	                      &w->line, &inv, NULL);
-	res->n_invalid = inv;
-	if (w->norm.n == 0)
-		return wu_fail(res->reason, REASON, "text has no letters or digits");
-	wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh);
-	if (w->sh.n == 0)
-		return wu_fail(res->reason, REASON, "out of memory");
-	wu_sketch(w->sh.a, w->sh.n, &run->opt, sig);
-	res->n_shingles = (uint32_t)w->sh.n;
-	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
-	res->date = rec->date;
-	if (run->df) {
-		wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch, &w->terms);
-		wu_story_profile(run->df, run->opt.story_terms, &w->terms);
-		if (copy_terms(&w->terms, res))
-			return wu_fail(res->reason, REASON, "out of memory");
-	}
-	if (run->opt.verify == WU_VERIFY_EXACT) {
-		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
-		if (!res->shingles)
-			return wu_fail(res->reason, REASON, "out of memory");
-		memcpy(res->shingles, w->sh.a, w->sh.n * sizeof *res->shingles);
-	}
-	return 0;
-}
-
-/* Parses record i of the batch; 0, or -1 with res->reason set. */
-static int parse(const wu_run *run, const wu_batch *b, size_t i, workspace *w, wu_record *rec,
-                 result *res)
-{
-	const wu_raw *r = &b->rec[i];
-	const char *data = b->arena.s + r->off;
-	memset(res, 0, sizeof *res);
-	if (r->error)
-		return wu_fail(res->reason, REASON, "%s", r->error);
-	if (r->oversize)
-		return wu_fail(res->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
-		               run->max_bytes);
-	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, rec, res->reason, REASON)
-	                    : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason,
-	                                     REASON);
-	if (rc)
-		return -1;
-	if (r->is_file) {
-		/* An article file's outlet is its folder: the section on its
-		 * date line is a desk, not a site. */
-		rec->id = b->arena.s + r->id_off;
-		rec->id_len = r->id_len;
-		rec->source = b->arena.s + r->dir_off;
-	}
-	res->id = rec->id;
-	res->id_len = rec->id_len;
-	return 0;
-}
-
-static void process(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
-                    uint32_t *sig)
-{
-	wu_record rec = {0};
-	if (parse(run, b, i, w, &rec, res) == 0)
-		sketch_record(run, &rec, w, res, sig);
-}
-
-static void scan(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res)
-{
-	wu_record rec = {0};
-	if (parse(run, b, i, w, &rec, res))
-		return;
-	if (run->count_lines) {
-		wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
-		res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
-		if (res->keys && w->sh.n)
-			memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
-		res->n_keys = res->keys ? w->sh.n : 0;
-	}
-	if (run->df) {
-		/* Boilerplate is not known yet: its terms count here, which
-		 * only lowers their weight; pass two leaves them out anyway. */
-		wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch, &w->terms);
-		copy_terms(&w->terms, res);
-	}
+	wu_profiler prof = {profile_df, run->df};
+	wu_work_sketch(run, run->df ? &prof : NULL, b, i, w, res, sig);
 }
 
 /* Reports a rejected record; -1 when the run must stop. */
@@ -177,12 +69,12 @@ static int grow_where(where **w, size_t *cap, size_t need)
 }
 
 /* Adds a batch's good records to the corpus in order; -1 to stop. */
-static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, const uint32_t *sigs,
+static int commit(wu_run *run, wu_input *in, const wu_batch *b, wu_result *res, const uint32_t *sigs,
                   wu_corpus *c, where **loc, size_t *loc_cap)
 {
 	int k = run->opt.num_perm;
 	for (size_t i = 0; i < b->n; i++) {
-		result *x = &res[i];
+		wu_result *x = &res[i];
 		int stop = 0;
 		run->n_read++;
 		if (x->reason[0]) {
@@ -193,7 +85,7 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, result *res, con
 			                 (uint32_t)x->n_terms};
 			int64_t first, idx = wu_corpus_add(c, &a, &first);
 			if (idx < 0 && first >= 0) {
-				char why[REASON];
+				char why[WU_REASON];
 				const where *f = &(*loc)[first];
 				snprintf(why, sizeof why, "duplicate id %.*s (first at %s:%llu)",
 				         (int)(x->id_len > 80 ? 80 : x->id_len), x->id,
@@ -219,40 +111,16 @@ static int stopping(const wu_run *run)
 	return run->stop && *run->stop;
 }
 
-static workspace *workspaces(int n)
-{
-	return calloc((size_t)n, sizeof(workspace));
-}
-
-static void workspaces_free(workspace *ws, int n)
-{
-	for (int t = 0; ws && t < n; t++) {
-		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_str_free(&ws[t].line);
-		wu_u64s_free(&ws[t].sh);
-		wu_scratch_free(&ws[t].scratch);
-		wu_terms_free(&ws[t].terms);
-	}
-	free(ws);
-}
-
 /* What a pass does: per record (in parallel), then per batch (in order). */
 typedef struct pass {
-	void (*record)(const wu_run *run, const wu_batch *b, size_t i, workspace *w, result *res,
+	void (*record)(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w, wu_result *res,
 	               uint32_t *sig);
-	int (*batch)(struct pass *p, wu_run *run, wu_input *in, const wu_batch *b, result *res,
+	int (*batch)(struct pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu_result *res,
 	             const uint32_t *sigs);
 	wu_corpus *corpus; /* the sketch pass */
 	where *loc;
 	size_t loc_cap;
 } pass;
-
-static void free_results(result *res, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(res[i].keys), free(res[i].shingles), free(res[i].terms);
-		res[i].keys = NULL, res[i].shingles = NULL, res[i].terms = NULL;
-	}
-}
 
 static size_t read_batch(wu_run *run, wu_input *in, wu_batch *b)
 {
@@ -270,9 +138,9 @@ static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 {
 	int nt = run->n_threads, rc = 0, cur = 0;
 	wu_batch bat[2] = {{0}};
-	result *res = calloc(BATCH_RECORDS, sizeof *res);
+	wu_result *res = calloc(BATCH_RECORDS, sizeof *res);
 	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)(k ? k : 1) * sizeof *sigs);
-	workspace *ws = workspaces(nt);
+	wu_workspace *ws = calloc((size_t)nt, sizeof *ws);
 	size_t n = !res || !sigs || !ws ? (rc = -1, 0) : read_batch(run, in, &bat[cur]);
 	while (rc == 0 && n > 0) {
 		wu_batch *b = &bat[cur], *next = &bat[!cur];
@@ -293,7 +161,7 @@ static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 		}
 		run->t_sketch += omp_get_wtime() - t1; /* the read ahead overlaps it */
 		rc = stopping(run) ? WU_STOPPED : p->batch(p, run, in, b, res, sigs);
-		free_results(res, n);
+		wu_results_clear(res, n);
 		if (run->progress)
 			fprintf(stderr, "\rwiredup: %zu records read", run->n_read);
 		if (rc == 0 && !ahead)
@@ -302,20 +170,20 @@ static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 	}
 	if (run->progress)
 		fprintf(stderr, "\n");
-	workspaces_free(ws, nt);
+	wu_workspaces_free(ws, nt);
 	free(res), free(sigs);
 	wu_batch_free(&bat[0]), wu_batch_free(&bat[1]);
 	return rc;
 }
 
-static void scan_record(const wu_run *run, const wu_batch *b, size_t i, workspace *w,
-                        result *res, uint32_t *sig)
+static void scan_record(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
+                        wu_result *res, uint32_t *sig)
 {
 	(void)sig;
-	scan(run, b, i, w, res);
+	wu_work_scan(run, b, i, run->df != NULL, w, res);
 }
 
-static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, result *res,
+static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu_result *res,
                        const uint32_t *sigs)
 {
 	(void)p, (void)in, (void)sigs;
@@ -342,7 +210,7 @@ int wu_pipeline_scan(wu_run *run, wu_input *in)
 	return rc;
 }
 
-static int commit_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, result *res,
+static int commit_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu_result *res,
                         const uint32_t *sigs)
 {
 	double t0 = omp_get_wtime();

@@ -1,0 +1,130 @@
+/* The work done on one record by both programs' passes (wiredup's
+ * pipeline.c and wiredup-mpi's mpi_sketch.c): parse it, then either find
+ * its boilerplate line keys and story terms (first pass) or normalize,
+ * shingle and sketch it and profile its terms (second pass). Records are
+ * independent, so this runs on many threads; only where the results go
+ * differs between the programs. */
+#include "input.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void wu_workspaces_free(wu_workspace *ws, int n)
+{
+	for (int t = 0; ws && t < n; t++) {
+		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_str_free(&ws[t].line);
+		wu_u64s_free(&ws[t].sh);
+		wu_scratch_free(&ws[t].scratch);
+		wu_terms_free(&ws[t].terms);
+	}
+	free(ws);
+}
+
+void wu_results_clear(wu_result *res, size_t n)
+{
+	for (size_t i = 0; res && i < n; i++) {
+		free(res[i].keys), free(res[i].shingles), free(res[i].terms);
+		res[i].keys = NULL, res[i].shingles = NULL, res[i].terms = NULL;
+	}
+}
+
+static int copy_terms(const wu_terms *t, wu_result *res)
+{
+	res->terms = malloc((t->n ? t->n : 1) * sizeof *res->terms);
+	if (!res->terms)
+		return -1;
+	if (t->n)
+		memcpy(res->terms, t->a, t->n * sizeof *res->terms);
+	res->n_terms = t->n;
+	return 0;
+}
+
+int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
+                  wu_record *rec, wu_result *res)
+{
+	const wu_raw *r = &b->rec[i];
+	const char *data = b->arena.s + r->off;
+	memset(res, 0, sizeof *res);
+	if (r->error)
+		return wu_fail(res->reason, WU_REASON, "%s", r->error);
+	if (r->oversize)
+		return wu_fail(res->reason, WU_REASON,
+		               "record larger than --max-article-bytes (%zu bytes)", run->max_bytes);
+	int rc = r->is_file
+	         ? wu_article_file(data, r->len, &w->buf, rec, res->reason, WU_REASON)
+	         : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason, WU_REASON);
+	if (rc)
+		return -1;
+	if (r->is_file) {
+		/* An article file's outlet is its folder: the section on its
+		 * date line is a desk, not a site. */
+		rec->id = b->arena.s + r->id_off;
+		rec->id_len = r->id_len;
+		rec->source = b->arena.s + r->dir_off;
+	}
+	res->id = rec->id;
+	res->id_len = rec->id_len;
+	return 0;
+}
+
+void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, wu_workspace *w,
+                  wu_result *res)
+{
+	wu_record rec = {0};
+	if (wu_work_parse(run, b, i, w, &rec, res))
+		return;
+	if (run->count_lines) {
+		wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
+		res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
+		if (res->keys && w->sh.n)
+			memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
+		res->n_keys = res->keys ? w->sh.n : 0;
+	}
+	if (stories) {
+		/* Boilerplate is not known yet: its terms count here, which
+		 * only lowers their weight; pass two leaves them out anyway. */
+		wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch, &w->terms);
+		copy_terms(&w->terms, res);
+	}
+}
+
+static int sketch(const wu_run *run, const wu_profiler *prof, const wu_record *rec,
+                  wu_workspace *w, wu_result *res, uint32_t *sig)
+{
+	size_t inv = 0;
+	wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
+	                      &w->line, &inv, NULL);
+	res->n_invalid = inv;
+	if (w->norm.n == 0)
+		return wu_fail(res->reason, WU_REASON, "text has no letters or digits");
+	wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh);
+	if (w->sh.n == 0)
+		return wu_fail(res->reason, WU_REASON, "out of memory");
+	wu_sketch(w->sh.a, w->sh.n, &run->opt, sig);
+	res->n_shingles = (uint32_t)w->sh.n;
+	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
+	res->date = rec->date;
+	if (prof) {
+		wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch,
+		               &w->terms);
+		prof->profile(prof->df, run->opt.story_terms, &w->terms);
+		if (copy_terms(&w->terms, res))
+			return wu_fail(res->reason, WU_REASON, "out of memory");
+	}
+	if (run->opt.verify == WU_VERIFY_EXACT) {
+		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
+		if (!res->shingles)
+			return wu_fail(res->reason, WU_REASON, "out of memory");
+		memcpy(res->shingles, w->sh.a, w->sh.n * sizeof *res->shingles);
+	}
+	return 0;
+}
+
+void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *b, size_t i,
+                    wu_workspace *w, wu_result *res, uint32_t *sig)
+{
+	wu_record rec = {0};
+	if (wu_work_parse(run, b, i, w, &rec, res) == 0)
+		sketch(run, prof, &rec, w, res, sig);
+}
