@@ -126,26 +126,11 @@ static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clus
 /* Reads the known-boilerplate file into b; 0 or -1 (message printed). */
 static int load_boiler_file(const char *path, wu_boiler *b)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "wiredup: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	wu_str tmp = {0};
-	int rc = 0;
-	while (rc == 0 && (n = getline(&line, &cap, f)) > 0)
-		rc = wu_boiler_known(b, line, (size_t)n, &tmp);
-	if (ferror(f))
-		rc = -1;
-	if (rc)
-		fprintf(stderr, "wiredup: %s: cannot read\n", path);
-	free(line);
-	wu_str_free(&tmp);
-	fclose(f);
-	return rc;
+	char err[512];
+	if (wu_boiler_file(path, b, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "wiredup: %s\n", err);
+	return -1;
 }
 
 /* Copies stdin to a temporary file, so a two-pass run can read it twice.

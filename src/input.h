@@ -128,5 +128,8 @@ void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *
 void wu_workspaces_free(wu_workspace *ws, int n);
 /* Frees what the results of a batch hold (not the array). */
 void wu_results_clear(wu_result *res, size_t n);
+/* Reads a --boilerplate-file (a known line a line) into b; 0, or -1 with
+ * the reason, naming the file, in err. */
+int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen);
 
 #endif

@@ -181,24 +181,8 @@ static int share_df(wu_mpi *m, const wu__counter *owned, uint64_t n_docs, wu_mdf
 
 static int load_boiler_file(wu_mpi *m, const char *path, wu_boiler *b)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return wu_mpi_fail(m, "%s: %s", path, strerror(errno));
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	wu_str tmp = {0};
-	int rc = 0;
-	while (rc == 0 && (n = getline(&line, &cap, f)) > 0)
-		rc = wu_boiler_known(b, line, (size_t)n, &tmp);
-	if (ferror(f))
-		rc = -1;
-	if (rc)
-		wu_mpi_fail(m, "%s: cannot read", path);
-	free(line);
-	wu_str_free(&tmp);
-	fclose(f);
-	return rc;
+	char err[512];
+	return wu_boiler_file(path, b, err, sizeof err) ? wu_mpi_fail(m, "%s", err) : 0;
 }
 
 int wu_stats_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a)

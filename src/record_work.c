@@ -7,6 +7,8 @@
 #include "input.h"
 #include "internal.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,4 +129,26 @@ void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *
 	wu_record rec = {0};
 	if (wu_work_parse(run, b, i, w, &rec, res) == 0)
 		sketch(run, prof, &rec, w, res, sig);
+}
+
+int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return wu_fail(err, errlen, "%s: %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	wu_str tmp = {0};
+	int rc = 0;
+	while (rc == 0 && (n = getline(&line, &cap, f)) > 0)
+		rc = wu_boiler_known(b, line, (size_t)n, &tmp);
+	if (ferror(f))
+		rc = -1;
+	if (rc)
+		wu_fail(err, errlen, "%s: cannot read", path);
+	free(line);
+	wu_str_free(&tmp);
+	fclose(f);
+	return rc;
 }
