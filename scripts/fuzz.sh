@@ -92,14 +92,16 @@ for t in "${targets[@]}"; do
   [ ${#inputs[@]} -gt 0 ] || { echo "== replay fuzz_$t: no inputs"; continue; }
   log="$out/replay_$t.log"
   # Files (not directories) as arguments: each runs once, as is.
-  if "$out/fuzz_$t" -rss_limit_mb=2048 -timeout=60 -artifact_prefix="$out/replay_$t-" \
+  # WU_FUZZ_LMDB=1: fuzz_index's damaged-data.mdb mode, off while fuzzing
+  # (damage inside LMDB's pages crashes LMDB), on for the known inputs.
+  if WU_FUZZ_LMDB=1 "$out/fuzz_$t" -rss_limit_mb=2048 -timeout=60 -artifact_prefix="$out/replay_$t-" \
        "${inputs[@]}" >"$log" 2>&1; then
     echo "== replay fuzz_$t: ${#inputs[@]} inputs ok"
   else
     echo "== replay fuzz_$t: FAILED (log: $log); failing inputs:"
     # libFuzzer stops at the first failure: try each input alone to list them all.
     for f in "${inputs[@]}"; do
-      if ! "$out/fuzz_$t" -rss_limit_mb=2048 -timeout=60 -artifact_prefix="$out/replay_$t-" \
+      if ! WU_FUZZ_LMDB=1 "$out/fuzz_$t" -rss_limit_mb=2048 -timeout=60 -artifact_prefix="$out/replay_$t-" \
            "$f" >"$log.one" 2>&1; then
         why=$(grep -m1 -E "invariant failed|ERROR: (Address|Leak)Sanitizer|runtime error|ERROR: libFuzzer" "$log.one" || true)
         echo "   $f: ${why:-failed}"

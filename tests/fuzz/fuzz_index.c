@@ -15,10 +15,12 @@
  *   3  an index's data.mdb (an LMDB file, written to a scratch directory):
  *      wu_index_open() either refuses it or gives an index that
  *      wu_index_stat() and wu_index_query() use without crashing. Only with
- *      WU_FUZZ_LMDB=1 in the environment: LMDB trusts its file, and a
- *      damaged page size or page number crashes inside liblmdb within
- *      seconds (tests/fuzz/known/index/ holds such inputs; they are not
- *      replayed). Without it these inputs do nothing.
+ *      WU_FUZZ_LMDB=1 in the environment (scripts/fuzz.sh sets it for
+ *      the replay of seeds and regressions): LMDB trusts its file, and
+ *      while damaged header pages are now refused before LMDB reads them
+ *      (regressions/index/lmdb_meta_fpe), damage inside its other pages
+ *      still crashes inside liblmdb within a minute of fuzzing. Without it
+ *      these inputs do nothing.
  */
 #include "wiredup.h"
 #include "internal.h" /* wu__index_* */
