@@ -74,7 +74,7 @@ int wu_pair_passes(double sim, size_t na, size_t nb, const wu_opt *o)
 	return sim >= o->threshold;
 }
 
-static uint32_t find(uint32_t *parent, uint32_t x)
+uint32_t wu__find(uint32_t *parent, uint32_t x)
 {
 	while (parent[x] != x) {
 		parent[x] = parent[parent[x]];
@@ -99,13 +99,22 @@ int wu__better(const wu_corpus *c, uint32_t a, uint32_t b)
 	return wu_id_cmp(ia, la, ib, lb) < 0;
 }
 
-static void choose_reps(const wu_corpus *c, const wu_opt *o, uint32_t *parent, wu_clusters *out,
-                        int n_threads)
+void wu__link(uint32_t *parent, const uint64_t *pairs, size_t n)
+{
+	for (size_t p = 0; p < n; p++) {
+		uint32_t a = wu__find(parent, (uint32_t)(pairs[p] >> 32));
+		uint32_t b = wu__find(parent, (uint32_t)pairs[p]);
+		if (a != b)
+			parent[a > b ? a : b] = a < b ? a : b;
+	}
+}
+
+void wu__representatives(const wu_corpus *c, uint32_t *parent, wu_clusters *out)
 {
 	size_t n = out->n;
 	uint32_t *rep = out->rep, *best = parent;
 	for (size_t i = 0; i < n; i++)
-		rep[i] = find(parent, (uint32_t)i);
+		rep[i] = wu__find(parent, (uint32_t)i);
 	for (size_t i = 0; i < n; i++)
 		best[i] = UINT32_MAX; /* parent is no longer needed: reuse it */
 	for (size_t i = 0; i < n; i++) {
@@ -118,7 +127,13 @@ static void choose_reps(const wu_corpus *c, const wu_opt *o, uint32_t *parent, w
 		rep[i] = best[rep[i]];
 		out->n_clusters += rep[i] == i;
 	}
-	long long nn = (long long)n;
+}
+
+static void choose_reps(const wu_corpus *c, const wu_opt *o, uint32_t *parent, wu_clusters *out,
+                        int n_threads)
+{
+	wu__representatives(c, parent, out);
+	long long nn = (long long)out->n;
 #pragma omp parallel for num_threads(n_threads) schedule(static)
 	for (long long i = 0; i < nn; i++) {
 		uint32_t r = out->rep[i];
@@ -295,11 +310,7 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 		free(all.a);
 		return -1;
 	}
-	for (size_t p = 0; p < all.n; p++) {
-		uint32_t a = find(parent, (uint32_t)(all.a[p] >> 32)), b = find(parent, (uint32_t)all.a[p]);
-		if (a != b)
-			parent[a > b ? a : b] = a < b ? a : b;
-	}
+	wu__link(parent, all.a, all.n);
 	out->n_candidates = checked;
 	out->n_linked = all.n;
 	free(all.a);

@@ -77,6 +77,14 @@ void wu__bands_free(wu__bands *s);
 /* The representative rule: is article a a better representative than b? */
 int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
 
+/* Union-find (cluster.c): the root of x, halving the path; union of each
+ * pair's two components (the smaller root wins, so the result does not
+ * depend on the order); then out->rep and out->n_clusters from the
+ * components by the representative rule (parent is reused as scratch). */
+uint32_t wu__find(uint32_t *parent, uint32_t x);
+void wu__link(uint32_t *parent, const uint64_t *pairs, size_t n);
+void wu__representatives(const wu_corpus *c, uint32_t *parent, wu_clusters *out);
+
 /* The feed index's parsers on their own (index.c), for the fuzz harness:
  * the "params" record text (0, or -1 with a reason in err), its writer,
  * and an article record (0, or -1 when damaged; the pointers point into

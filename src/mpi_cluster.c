@@ -477,47 +477,20 @@ static int verify(wu_mpi *m, const index_map *map, const wu_opt *o, int n_thread
 
 /* ---- union-find and representatives, on rank 0 ---- */
 
-static uint32_t find(uint32_t *parent, uint32_t x)
-{
-	while (parent[x] != x) {
-		parent[x] = parent[parent[x]];
-		x = parent[x];
-	}
-	return x;
-}
-
 /* As cluster.c: components, then the best member of each represents it. */
 static int union_find(const wu_corpus *c, const uint64_t *linked, size_t n_linked,
                       wu_clusters *out)
 {
 	size_t n = out->n;
-	uint32_t *parent = malloc((n ? n : 1) * sizeof *parent), *rep = out->rep;
+	uint32_t *parent = malloc((n ? n : 1) * sizeof *parent);
 	if (!parent)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		parent[i] = (uint32_t)i;
-	for (size_t p = 0; p < n_linked; p++) {
-		uint32_t a = find(parent, (uint32_t)(linked[p] >> 32));
-		uint32_t b = find(parent, (uint32_t)linked[p]);
-		if (a != b)
-			parent[a > b ? a : b] = a < b ? a : b;
-	}
-	uint32_t *best = parent;
+	wu__link(parent, linked, n_linked);
+	wu__representatives(c, parent, out);
 	for (size_t i = 0; i < n; i++)
-		rep[i] = find(parent, (uint32_t)i);
-	for (size_t i = 0; i < n; i++)
-		best[i] = UINT32_MAX;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t r = rep[i];
-		if (best[r] == UINT32_MAX || wu__better(c, (uint32_t)i, best[r]))
-			best[r] = (uint32_t)i;
-	}
-	out->n_clusters = 0;
-	for (size_t i = 0; i < n; i++) {
-		rep[i] = best[rep[i]];
-		out->n_clusters += rep[i] == i;
 		out->similarity[i] = 1.0f;
-	}
 	free(parent);
 	return 0;
 }

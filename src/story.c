@@ -267,15 +267,6 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
 	return 0;
 }
 
-static uint32_t find(uint32_t *parent, uint32_t x)
-{
-	while (parent[x] != x) {
-		parent[x] = parent[parent[x]];
-		x = parent[x];
-	}
-	return x;
-}
-
 /* Greedy average linkage over the heap of candidate pairs. */
 static int merge_loop(story *st, uint32_t *parent, heap *h, const wu_opt *o)
 {
@@ -283,7 +274,7 @@ static int merge_loop(story *st, uint32_t *parent, heap *h, const wu_opt *o)
 	float t = (float)o->story_threshold;
 	while (h->n) {
 		edge e = heap_pop(h);
-		uint32_t a = find(parent, e.a), b = find(parent, e.b);
+		uint32_t a = wu__find(parent, e.a), b = wu__find(parent, e.b);
 		if (a == b || too_long(&st[a], &st[b], o->window_days))
 			continue;
 		int stale = st[a].version != e.va || st[b].version != e.vb || a != e.a || b != e.b;
@@ -334,7 +325,7 @@ static void story_reps(const wu_corpus *c, const uint32_t *unit, uint32_t *paren
 	for (size_t u = 0; u < n_units; u++)
 		best[u] = UINT32_MAX;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t r = find(parent, unit[i]);
+		uint32_t r = wu__find(parent, unit[i]);
 		if (best[r] == UINT32_MAX || wu__better(c, (uint32_t)i, best[r]))
 			best[r] = (uint32_t)i;
 	}
@@ -342,7 +333,7 @@ static void story_reps(const wu_corpus *c, const uint32_t *unit, uint32_t *paren
 	for (size_t u = 0; u < n_units; u++)
 		*n_stories += parent[u] == u;
 	for (size_t i = 0; i < n; i++)
-		story_rep[i] = best[find(parent, unit[i])];
+		story_rep[i] = best[wu__find(parent, unit[i])];
 }
 
 int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *o, int n_threads,
