@@ -8,6 +8,8 @@
 # Environment:
 #   FUZZ_TARGETS="json gzip"   only these targets (default: every fuzz_*.c)
 #   FUZZ_JOBS=N                targets fuzzed at once (default: CPU count)
+#   FUZZ_RUNS=N                stop a target after N executions (SECONDS
+#                              stays the cap), e.g. FUZZ_RUNS=10000000
 #   FUZZ_CFLAGS="..."          extra compiler flags
 #   FUZZ_SRC=dir               library sources and headers from dir instead of
 #                              src/ (e.g. a patched copy, to look past a crash)
@@ -28,6 +30,7 @@ if [ -z "$secs" ]; then
   if [ "${FUZZ_SMOKE:-0}" = 1 ]; then secs=30; else secs=60; fi
 fi
 case $secs in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$secs'" >&2; exit 2;; esac
+case ${FUZZ_RUNS:-0} in *[!0-9]*) echo "fuzz.sh: FUZZ_RUNS must be a whole number, not '$FUZZ_RUNS'" >&2; exit 2;; esac
 
 # ---- toolchain (only what is missing) ----
 pkgs=(clang libclang-rt-14-dev llvm pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev)
@@ -56,7 +59,7 @@ done
 # stay on short inputs, which reach their paths as well (fuzz_gzip's records
 # are at most 1024 bytes).
 declare -A max_len=([normalize]=4096 [gzip]=8192)
-declare -A extra=([gzip]="$src/input.c -DWU_INPUT_CHUNK=16384" [index]="$src/index.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
+declare -A extra=([gzip]="$src/input.c -DWU_INPUT_CHUNK=16384" [index]="$src/index.c $src/index_file.c $src/index_params.c $src/index_record.c $src/index_pending.c $src/index_segment.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
 if [ -n "${FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$FUZZ_TARGETS"
 else
@@ -122,8 +125,10 @@ run_one() {
   for d in "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"; do
     [ -d "$d" ] && find "$d" -type f ! -name '.*' -exec cp -t "$work/corpus" {} +
   done
+  local runs=()
+  [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
   set +e
-  "$out/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 -max_len="${max_len[$t]:-65536}" -timeout=30 \
+  "$out/fuzz_$t" "${runs[@]}" -max_total_time="$secs" -rss_limit_mb=2048 -max_len="${max_len[$t]:-65536}" -timeout=30 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1
   echo $? >"$work/rc"
   set -e
