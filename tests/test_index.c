@@ -1,4 +1,4 @@
-/* Unit tests for the feed index (index.c) and the rules it shares with
+/* Unit tests for the feed index (index*.c) and the rules it shares with
  * wu_cluster() (wu_band_key, wu_pair_similarity, wu_pair_passes).
  *
  * Articles go through the real stages (wu_normalize -> wu_shingle ->

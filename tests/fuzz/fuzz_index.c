@@ -1,4 +1,4 @@
-/* libFuzzer harness: the feed index's loader (src/index.c).
+/* libFuzzer harness: the feed index's loader (src/index*.c).
  *
  * The first input byte picks what the rest is (byte % 4):
  *   0  the "params" record text ("wiredup-index=FORMAT" then key=value

@@ -1,0 +1,150 @@
+/* The feed index's declarations shared by its files; not part of the API.
+ *   index.c          the index (its format), opening, creating, batches,
+ *                    adding, expiry, queries, statistics
+ *   index_file.c     data.mdb and the writer lock, checked around LMDB
+ *   index_params.c   the parameters an index is built with ("params")
+ *   index_record.c   article records
+ *   index_pending.c  the open batch's band and id entries, in memory
+ *   index_segment.c  the committed band and id entries, in segments */
+#ifndef WU_INDEX_INTERNAL_H
+#define WU_INDEX_INTERNAL_H
+
+#include "internal.h"
+
+#include <lmdb.h>
+#include <xxhash.h>
+
+#define MAX_LEN 65535
+#define MAX_BANDS 1023 /* with the ids as one more, band numbers take 10 bits */
+#define KEY_SHIFT 10   /* a sort key keeps 54 bits of the band key */
+
+/* The open batch's band entries, in memory (index_pending.c). */
+typedef struct {
+	uint64_t key;  /* the sort key, seg_key() */
+	uint32_t off;  /* article number - ix->sealed; PEND_GONE once expired */
+	uint32_t next; /* the chain's next entry + 1, or 0 */
+} pend_entry;
+
+typedef struct {
+	pend_entry *e;
+	uint32_t *head, *tail; /* a chain's first and last entries + 1, or 0 */
+	size_t n, cap;
+	unsigned bits;         /* 2^bits chains; 0 before the first entry */
+} pending;
+
+struct wu_index {
+	MDB_env *env;
+	MDB_dbi meta, articles, segments, dates;
+	pending pend;   /* the open batch's band entries */
+	MDB_txn *wtxn;  /* the open batch, or NULL */
+	MDB_txn *rtxn;  /* a read transaction, reset between reads */
+	wu_opt opt;
+	int format, normalize_version, bucket_bits, gen_bits;
+	int writable, lock_fd, window;
+	uint64_t next;  /* next article number (while wtxn is open) */
+	uint64_t sealed; /* first article not in a segment (while wtxn is open) */
+	int32_t newest; /* newest date in the index (while wtxn is open) */
+	size_t pending;
+	char *path;
+	wu_u32s sig;    /* scratch: a decoded signature */
+	wu_u64s cand;   /* scratch: candidate article numbers */
+	wu_str rec;     /* scratch: an encoded record */
+	uint64_t *skey; /* scratch, one a band: segment keys of a query */
+	struct seg *segs; /* scratch: the segments a query reads */
+	size_t seg_cap;   /* room in segs, and in span for as many */
+	uint32_t *span; /* scratch, SPAN a band a segment: a slot's bounds and
+	                   where the key is expected in it */
+	size_t *taken;  /* scratch, one a band: candidates taken */
+};
+
+/* A stored record, pointing into LMDB's pages (valid until the next
+ * write): the fuzz harness's decoded record (internal.h) is the same. */
+typedef wu__index_record record;
+
+/* ---- byte order ---- */
+
+static inline void put_be64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static inline uint64_t get_be(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void put_le(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static inline uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* ---- errors ---- */
+
+/* Returns -1 here, where the analyzer can see it. */
+static inline int mdb_fail(char *err, size_t errlen, const char *what, int rc)
+{
+	wu_fail(err, errlen, "%s: %s", what, mdb_strerror(rc));
+	return -1;
+}
+
+/* ---- sort keys (see index_segment.c) ---- */
+
+static inline uint64_t seg_key(int band, uint64_t h)
+{
+	return (uint64_t)band << 54 | h >> KEY_SHIFT;
+}
+
+/* An id's sort key: ids are kept as one more band (see index_segment.c). */
+static inline uint64_t id_key(const wu_index *ix, const char *id, size_t len)
+{
+	return seg_key(ix->opt.bands, XXH3_64bits(id, len));
+}
+
+/* ---- across the files ---- */
+
+/* index_file.c */
+char *wu__idx_join(const char *dir, const char *name);
+int wu__idx_check_files(const char *path, char *err, size_t errlen);
+int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen);
+int wu__idx_cover_last_page(wu_index *ix);
+int wu__idx_check_size(wu_index *ix, char *err, size_t errlen);
+
+/* index_params.c */
+int wu__idx_params_text(const wu_opt *o, int gen_bits, wu_str *out);
+int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errlen);
+
+/* index_record.c */
+int wu__idx_encode(wu_index *ix, const wu_index_article *a);
+int wu__idx_decode(const wu_index *ix, const MDB_val *v, record *r);
+const uint32_t *wu__idx_record_sig(wu_index *ix, const record *r);
+int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, record *r, int missing_ok, char *err,
+                  size_t errlen);
+int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, record *r, char *err,
+                       size_t errlen);
+
+/* index_pending.c */
+int wu__idx_pend_add(pending *p, uint64_t key, uint64_t off);
+void wu__idx_pend_drop(pending *p, uint64_t key, uint64_t off);
+void wu__idx_pend_clear(pending *p);
+int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken);
+
+/* index_segment.c */
+int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t);
+int wu__idx_segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key);
+int wu__idx_seal_complete(wu_index *ix, char *err, size_t errlen);
+int wu__idx_drop_empty_segments(wu_index *ix);
+
+#endif
