@@ -187,16 +187,17 @@ echo "   peers:    word 5-grams of lower-cased letter/digit words over title + t
 echo "   work dir: $BENCH_DIR"
 
 # ---------------------------------------------------------------- 3. wiredup
-# run_wiredup FILE THREADS TAG: REPEAT runs; sets W_WALL W_RSS W_STAGES W_LSH.
+# run_wiredup FILE THREADS TAG [OPTION...]: REPEAT runs; sets W_WALL W_RSS W_STAGES W_LSH.
 run_wiredup() {
   local file=$1 threads=$2 tag=$3 i t0 t1 log walls="" rsss="" pre=()
+  shift 3
   [ "$threads" = 1 ] && pre=("${PIN[@]}")
   : > "$BENCH_DIR/$tag.stages"
   for ((i = 1; i <= REPEAT; i++)); do
     log=$BENCH_DIR/$tag.$i.log
     t0=$(now)
     if ! /usr/bin/time -v "${pre[@]}" "$WIREDUP" cluster --threads "$threads" \
-         --title-field title --date-field date --source-field source \
+         --title-field title --date-field date --source-field source "$@" \
          -o "$BENCH_DIR/$tag.out.jsonl" "$file" 2>"$log"; then
       echo "bench: wiredup failed, see $log:" >&2; tail -5 "$log" >&2; exit 1
     fi
@@ -235,10 +236,16 @@ for threads in 1 2; do
 done
 RATE1[$N]=$(div "$N" "$WALL1")
 echo "   speedup 2 threads / 1 thread: $(div "$WALL1" "$WALL2" %.2f)x"
+# The peers have no boilerplate pass: wiredup without it too, for reference.
+run_wiredup "$CORPUS" 1 "wiredup-t1-nobp" --boilerplate-min-docs 0
+WALL_NOBP=$W_WALL RSS_NOBP=$W_RSS
+printf '   --threads 1 --boilerplate-min-docs 0 (one pass, as the peers): %.3f s  %s articles/s  stages (s): %s\n' \
+  "$W_WALL" "$(div "$N" "$W_WALL")" "$W_STAGES"
 
 # ---------------------------------------------------------------- 4. peers
 ROWS=()   # "tool|articles|rate|MB/s|rss|ratio"
 ROWS+=("wiredup --threads 1|$N|${RATE1[$N]}|$(div "$BYTES" "$(awk -v w="$WALL1" 'BEGIN {print w*1e6}')" %.1f)|$RSS1|")
+ROWS+=("wiredup --threads 1, --boilerplate-min-docs 0|$N|$(div "$N" "$WALL_NOBP")|$(div "$BYTES" "$(awk -v w="$WALL_NOBP" 'BEGIN {print w*1e6}')" %.1f)|$RSS_NOBP|")
 ROWS+=("wiredup --threads 2 (per core)|$N|$(div "$N" "$(awk -v w="$WALL2" 'BEGIN {print w*2}')")|$(div "$BYTES" "$(awk -v w="$WALL2" 'BEGIN {print w*2e6}')" %.1f)|$RSS2|")
 # wiredup_on K: wiredup --threads 1 on the first K articles (for same-input ratios).
 wiredup_on() {
