@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -221,18 +222,67 @@ static int cheap_fail(const verifier *v, uint32_t i, uint32_t j)
 	return !wu_pair_passes(wu_pair_similarity(bound, ns[i], ns[j], v->o), ns[i], ns[j], v->o);
 }
 
-/* A thread's links so far, in the order found, and as a set: a true copy
- * pair shares about half the bands, and is met (and would be verified in
- * full, reading two whole signatures) in every one of them. */
+/* A thread's links so far, in the order found. A true copy pair shares
+ * about half the bands and is met (and would be verified in full, reading
+ * two whole signatures) in every one of them, so links are remembered:
+ * first in the smaller article's partner list (shared by the threads),
+ * then, for an article with more partners than the list holds, in the
+ * thread's own set. */
 typedef struct {
 	wu_u64s list;
 	wu__counter set;
 } links;
 
+/* An article's first partners found to pass, as its pairs' smaller
+ * member. Within a bucket the smaller member is the outer loop's, so its
+ * list stays in L1 while the bucket is checked, where a set of pairs costs
+ * a cache miss a lookup. Slots are written once, atomically, after the
+ * link is in a thread's list: a thread that sees a partner there may skip
+ * the pair, one that misses it (not written yet, or a slot lost to another
+ * thread's simultaneous add) verifies it again, and repeats are dropped at
+ * the end. A slot's 0 never matches: the larger member is never article 0. */
+#define PARTNERS 7
+typedef struct {
+	_Atomic uint32_t n;
+	_Atomic uint32_t id[PARTNERS];
+} partners;
+
+static int partner_known(const partners *p, uint32_t b)
+{
+	uint32_t n = atomic_load_explicit(&p->n, memory_order_relaxed);
+	for (uint32_t i = 0; i < n && i < PARTNERS; i++)
+		if (atomic_load_explicit(&p->id[i], memory_order_relaxed) == b)
+			return 1;
+	return 0;
+}
+
+/* Is the pair known to pass? Its partner list, then (only if that
+ * overflowed) this thread's set. */
+static int known_link(const partners *pa, const links *found, uint32_t b, uint64_t pair)
+{
+	if (partner_known(pa, b))
+		return 1;
+	return atomic_load_explicit(&pa->n, memory_order_relaxed) > PARTNERS &&
+	       wu__counter_has(&found->set, pair);
+}
+
+static int remember_link(partners *pa, links *found, uint32_t b, uint64_t pair)
+{
+	if (wu_u64s_reserve(&found->list, found->list.n + 1))
+		return -1;
+	found->list.a[found->list.n++] = pair;
+	uint32_t slot = atomic_fetch_add_explicit(&pa->n, 1, memory_order_relaxed);
+	if (slot < PARTNERS) {
+		atomic_store_explicit(&pa->id[slot], b, memory_order_relaxed);
+		return 0;
+	}
+	return wu__counter_add(&found->set, pair, 1);
+}
+
 /* Verifies the pairs of a run of buckets; the pairs that pass go to
  * *found. A bucket's members are read by all its pairs, and the next
  * buckets' members are asked for while this one is checked. */
-static int verify_run(const verifier *v, const wu__bucket_run *r, links *found,
+static int verify_run(const verifier *v, const wu__bucket_run *r, partners *part, links *found,
                       size_t *n_checked)
 {
 	size_t mb = (size_t)v->o->max_bucket, line = v->low ? (size_t)v->o->num_perm : 0;
@@ -248,15 +298,14 @@ static int verify_run(const verifier *v, const wu__bucket_run *r, links *found,
 		size_t cnt = r->off[k + 1] - r->off[k], last = cnt - 1 < mb ? cnt - 1 : mb;
 		for (size_t a = 0; a < last; a++) {
 			*n_checked += cnt - 1 - a;
+			partners *pa = &part[m[a]];
 			for (size_t j = a + 1; j < cnt; j++) {
 				uint64_t pair = (uint64_t)m[a] << 32 | m[j]; /* never 0: m[j] > 0 */
-				if (cheap_fail(v, m[a], m[j]) || wu__counter_has(&found->set, pair) ||
+				if (cheap_fail(v, m[a], m[j]) || known_link(pa, found, m[j], pair) ||
 				    !passes(v->c, v->o, m[a], m[j]))
 					continue;
-				if (wu__counter_add(&found->set, pair, 1) ||
-				    wu_u64s_reserve(&found->list, found->list.n + 1))
+				if (remember_link(pa, found, m[j], pair))
 					return -1;
-				found->list.a[found->list.n++] = pair;
 			}
 		}
 	}
@@ -278,7 +327,9 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 		return -1;
 	wu__bands *bands = wu__bands_build(c, o, n_threads);
 	links *found = calloc((size_t)n_threads, sizeof *found);
-	int fail = !bands || !found;
+	size_t n = wu_corpus_size(c);
+	partners *part = calloc(n ? n : 1, sizeof *part);
+	int fail = !bands || !found || !part;
 	double t1 = omp_get_wtime();
 	out->seconds_bucket = t1 - t0;
 	const wu__bucket_run *runs = NULL;
@@ -289,7 +340,7 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 		links *mine = &found[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
 		for (long long r = 0; r < n_runs; r++)
-			if (!fail && verify_run(&v, &runs[r], mine, &checked))
+			if (!fail && verify_run(&v, &runs[r], part, mine, &checked))
 #pragma omp atomic write
 				fail = 1;
 	}
@@ -304,7 +355,7 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 		free(l->a);
 		wu__counter_free(&found[t].set);
 	}
-	free(found), free(v.low);
+	free(found), free(v.low), free(part);
 	wu__bands_free(bands);
 	if (fail || wu__sort_unique_u64(all.a, &all.n)) {
 		free(all.a);
