@@ -10,6 +10,10 @@
 #   FUZZ_JOBS=N                targets fuzzed at once (default: CPU count)
 #   FUZZ_RUNS=N                stop a target after N executions (SECONDS
 #                              stays the cap), e.g. FUZZ_RUNS=10000000
+#   FUZZ_FORK=N                fuzz each target with N worker processes
+#                              (libFuzzer -fork=N; executions are summed)
+#   FUZZ_MAX_LEN=N             largest input, for every target (default: per
+#                              target, see max_len below)
 #   FUZZ_CFLAGS="..."          extra compiler flags
 #   FUZZ_SRC=dir               library sources and headers from dir instead of
 #                              src/ (e.g. a patched copy, to look past a crash)
@@ -30,7 +34,9 @@ if [ -z "$secs" ]; then
   if [ "${FUZZ_SMOKE:-0}" = 1 ]; then secs=30; else secs=60; fi
 fi
 case $secs in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$secs'" >&2; exit 2;; esac
-case ${FUZZ_RUNS:-0} in *[!0-9]*) echo "fuzz.sh: FUZZ_RUNS must be a whole number, not '$FUZZ_RUNS'" >&2; exit 2;; esac
+for v in FUZZ_RUNS FUZZ_FORK FUZZ_MAX_LEN; do
+  case ${!v:-0} in *[!0-9]*) echo "fuzz.sh: $v must be a whole number, not '${!v}'" >&2; exit 2;; esac
+done
 
 # ---- toolchain (only what is missing) ----
 pkgs=(clang libclang-rt-14-dev llvm pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev)
@@ -126,9 +132,11 @@ run_one() {
     [ -d "$d" ] && find "$d" -type f ! -name '.*' -exec cp -t "$work/corpus" {} +
   done
   local runs=()
-  [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
+  [ -n "${FUZZ_RUNS:-}" ] && runs+=(-runs="$FUZZ_RUNS")
+  [ -n "${FUZZ_FORK:-}" ] && runs+=(-fork="$FUZZ_FORK")
   set +e
-  "$out/fuzz_$t" "${runs[@]}" -max_total_time="$secs" -rss_limit_mb=2048 -max_len="${max_len[$t]:-65536}" -timeout=30 \
+  "$out/fuzz_$t" "${runs[@]}" -max_total_time="$secs" -rss_limit_mb=2048 \
+    -max_len="${FUZZ_MAX_LEN:-${max_len[$t]:-65536}}" -timeout=30 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1
   echo $? >"$work/rc"
   set -e
@@ -146,6 +154,8 @@ if [ "$secs" -gt 0 ]; then
     work="$out/work/$t"
     rc=$(cat "$work/rc" 2>/dev/null || echo 1)
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | tail -n1 | grep -o '[0-9]*$' || true)
+    # fork mode prints no final stats: its last "#N: cov: ..." line counts every worker's runs
+    [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+: ' "$work/log" | tail -n1 | tr -dc '0-9' || true)
     cov=$(grep -oE 'cov: [0-9]+' "$work/log" | tail -n1 | grep -oE '[0-9]+' || true)
     crashes=$(find "$work" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
     if [ "$rc" = 0 ] && [ -z "$crashes" ]; then
