@@ -247,23 +247,15 @@ typedef struct {
 	_Atomic uint32_t id[PARTNERS];
 } partners;
 
-static int partner_known(const partners *p, uint32_t b)
-{
-	uint32_t n = atomic_load_explicit(&p->n, memory_order_relaxed);
-	for (uint32_t i = 0; i < n && i < PARTNERS; i++)
-		if (atomic_load_explicit(&p->id[i], memory_order_relaxed) == b)
-			return 1;
-	return 0;
-}
-
 /* Is the pair known to pass? Its partner list, then (only if that
  * overflowed) this thread's set. */
 static int known_link(const partners *pa, const links *found, uint32_t b, uint64_t pair)
 {
-	if (partner_known(pa, b))
-		return 1;
-	return atomic_load_explicit(&pa->n, memory_order_relaxed) > PARTNERS &&
-	       wu__counter_has(&found->set, pair);
+	uint32_t n = atomic_load_explicit(&pa->n, memory_order_relaxed);
+	for (uint32_t i = 0; i < n && i < PARTNERS; i++)
+		if (atomic_load_explicit(&pa->id[i], memory_order_relaxed) == b)
+			return 1;
+	return n > PARTNERS && wu__counter_has(&found->set, pair);
 }
 
 static int remember_link(partners *pa, links *found, uint32_t b, uint64_t pair)

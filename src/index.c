@@ -204,7 +204,7 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 		rc = mdb_fail(err, errlen, "creating the index", rc);
 	if (!rc)
 		rc = open_dbis(&tmp, t, MDB_CREATE, err, errlen);
-	if (!rc && wu__idx_params_text(o, io->gen_bits, &text))
+	if (!rc && wu__index_params_text(o, io->gen_bits, &text))
 		rc = wu_fail(err, errlen, "out of memory");
 	if (!rc) {
 		MDB_val k = {6, "params"}, v = {text.n, text.s};

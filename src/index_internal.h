@@ -123,7 +123,6 @@ int wu__idx_cover_last_page(wu_index *ix);
 int wu__idx_check_size(wu_index *ix, char *err, size_t errlen);
 
 /* index_params.c */
-int wu__idx_params_text(const wu_opt *o, int gen_bits, wu_str *out);
 int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errlen);
 
 /* index_record.c */

@@ -30,7 +30,7 @@ static int choose_gen_bits(int bands)
 	return g;
 }
 
-int wu__idx_params_text(const wu_opt *o, int gen_bits, wu_str *out)
+int wu__index_params_text(const wu_opt *o, int gen_bits, wu_str *out)
 {
 	char buf[640];
 	int n = snprintf(buf, sizeof buf,
@@ -143,11 +143,6 @@ int wu__index_parse_params(const void *text, size_t n, wu_opt *opt, int *gen_bit
 		*opt = ix.opt, *gen_bits = ix.gen_bits;
 	free(ix.skey), free(ix.span), free(ix.taken);
 	return rc;
-}
-
-int wu__index_params_text(const wu_opt *opt, int gen_bits, wu_str *out)
-{
-	return wu__idx_params_text(opt, gen_bits, out);
 }
 
 /* ---- held against a caller's options ---- */

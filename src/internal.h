@@ -87,8 +87,9 @@ void wu__representatives(const wu_corpus *c, uint32_t *parent, wu_clusters *out)
 
 /* The feed index's parsers on their own (index_params.c, index_record.c),
  * for the fuzz harness: the "params" record text (0, or -1 with a reason
- * in err), its writer, and an article record (0, or -1 when damaged; the
- * pointers point into rec, sig is num_perm little-endian u32s). */
+ * in err), its writer (which index creation uses too), and an article
+ * record (0, or -1 when damaged; the pointers point into rec, sig is
+ * num_perm little-endian u32s). */
 typedef struct {
 	int32_t date;
 	uint32_t n_shingles;
