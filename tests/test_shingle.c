@@ -297,6 +297,48 @@ static void test_word_order_matters(void **state)
 	wu_u64s_free(&b);
 }
 
+/* Each window's hash comes from the one before it (rolling); it must equal
+ * the hash of the same g words shingled on their own, where it is computed
+ * from the words directly: for every n-gram size, short and long (hashed
+ * with XXH3) words, and windows far from the start. */
+static void test_rolling_windows_match_whole(void **state)
+{
+	(void)state;
+	char text[4096], part[1024];
+	size_t off[200];
+	size_t n = 0, nw = 0;
+	for (; nw < 120; nw++) {
+		off[nw] = n;
+		/* Distinct words (no window repeats) of 2 to 14 bytes: both
+		 * word paths. */
+		int len = 2 + (int)((nw * 7) % 13);
+		text[n++] = (char)('a' + nw % 26);
+		text[n++] = (char)('a' + nw / 26);
+		for (int k = 2; k < len; k++)
+			text[n++] = (char)('a' + (nw * 5 + (size_t)k * 3) % 26);
+		text[n++] = ' ';
+	}
+	off[nw] = n;
+	text[--n] = '\0';
+	wu_u64s all = {0}, one = {0};
+	for (int g = 1; g <= 9; g++) {
+		wu_opt o;
+		wu_opt_init(&o);
+		o.ngram = g;
+		assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+		assert_int_equal(shingle(text, &o, &all), nw - (size_t)g + 1);
+		for (size_t i = 0; i + (size_t)g <= nw; i++) {
+			size_t len = off[i + (size_t)g] - off[i] - 1;
+			memcpy(part, text + off[i], len);
+			part[len] = '\0';
+			assert_int_equal(shingle(part, &o, &one), 1);
+			assert_true(one.a[0] == all.a[i]);
+		}
+	}
+	wu_u64s_free(&all);
+	wu_u64s_free(&one);
+}
+
 /* Regression (fixed): wu_opt documents ngram in characters, but char
  * shingles are byte windows: the 12-character Greek text below is 24 bytes
  * and yields 16 shingles, not 12 - 9 + 1 = 4 (and windows start inside
@@ -324,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_seed_changes_hashes),
 		cmocka_unit_test(test_word_hash_position_free),
 		cmocka_unit_test(test_word_order_matters),
+		cmocka_unit_test(test_rolling_windows_match_whole),
 		cmocka_unit_test(test_bug_char_shingles_count_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
