@@ -5,6 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 /* Inlined: most hashed keys are a few bytes, where a library call costs
  * as much as the hash. */
 #define XXH_INLINE_ALL
@@ -80,39 +83,72 @@ static uint64_t word_hash(const char *w, size_t len, uint64_t seed)
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR_WORDS 1
+#define LITTLE_ENDIAN_WORDS 1
 #else
-#define SWAR_WORDS 0
+#define LITTLE_ENDIAN_WORDS 0
 #endif
 
-/* Hashes of the space-separated words of w into h. Where 8 bytes can be
- * read, a word of up to 7 bytes and its ending space are found in one
- * load (the lowest 0x20 byte, by the has-zero-byte trick), without a
- * branch per byte. */
+/* Bit k set where p[k] is a space, for the 64 bytes at p. */
+static uint64_t space_mask(const char *p)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) << (16 * k);
+	}
+#else
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+	for (int k = 0; k < 8; k++) {
+		uint64_t x = 0;
+		for (int b = 0; b < 8; b++) /* byte order of the machine does not matter */
+			x |= (uint64_t)(unsigned char)p[8 * k + b] << (8 * b);
+		uint64_t y = x ^ 0x2020202020202020ULL;
+		uint64_t zero = ~(((y & low7) + low7) | y) & ~low7; /* exact: 0x80 per space */
+		m |= ((zero >> 7) * 0x0102040810204080ULL >> 56) << (8 * k);
+	}
+#endif
+	return m;
+}
+
+/* The hash of the word w[0..len), len > 0; whole = 8 bytes can be read at
+ * w. A word of up to 8 bytes is one load, masked. */
+static uint64_t word_at(const char *w, size_t len, int whole, uint64_t seed)
+{
+	if (len > 8 || !whole || !LITTLE_ENDIAN_WORDS)
+		return word_hash(w, len, seed);
+	uint64_t x;
+	memcpy(&x, w, 8);
+	return short_word(len == 8 ? x : x & ((1ULL << (8 * len)) - 1), seed);
+}
+
+/* Hashes of the space-separated words of w into h. Word ends are found 64
+ * bytes at a time as a bit mask of spaces, then taken off the mask one bit
+ * at a time: where a word ends does not wait on reading the word before
+ * it, so words are hashed back to back, with no branch per byte. */
 static size_t word_hashes(const char *w, size_t n, uint64_t seed, uint64_t *h)
 {
-	size_t m = 0, i = 0;
-	while (i < n) {
-		if (SWAR_WORDS && n - i >= 8) {
-			uint64_t x, y;
-			memcpy(&x, w + i, 8);
-			y = x ^ 0x2020202020202020ULL;
-			y = (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
-			if (y) {
-				unsigned len = (unsigned)__builtin_ctzll(y) / 8;
-				if (len)
-					h[m++] = short_word(x & ((1ULL << (8 * len)) - 1), seed);
-				i += len + 1;
-				continue;
-			}
+	size_t m = 0, start = 0;
+	for (size_t base = 0; base < n; base += 64) {
+		uint64_t sp;
+		if (n - base >= 64) {
+			sp = space_mask(w + base);
+		} else {
+			char tail[64];
+			memset(tail, 'x', sizeof tail);
+			memcpy(tail, w + base, n - base);
+			sp = space_mask(tail);
 		}
-		size_t j = i;
-		while (j < n && w[j] != ' ')
-			j++;
-		if (j > i)
-			h[m++] = word_hash(w + i, j - i, seed);
-		i = j + 1;
+		for (; sp; sp &= sp - 1) {
+			size_t e = base + (size_t)__builtin_ctzll(sp);
+			if (e > start)
+				h[m++] = word_at(w + start, e - start, start + 8 <= n, seed);
+			start = e + 1;
+		}
 	}
+	if (start < n)
+		h[m++] = word_at(w + start, n - start, start + 8 <= n, seed);
 	return m;
 }
 

@@ -339,6 +339,51 @@ static void test_rolling_windows_match_whole(void **state)
 	wu_u64s_free(&one);
 }
 
+/* Words are found 64 bytes at a time: a word's hash must not depend on
+ * where it falls (across a block edge, at the very end, longer than a
+ * block), and runs of spaces or spaces at either end make no words. Each
+ * 1-gram must equal the word shingled alone. */
+static void test_words_at_every_offset(void **state)
+{
+	(void)state;
+	wu_opt o;
+	wu_opt_init(&o);
+	o.ngram = 1;
+	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	static const int lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100};
+	enum { NL = sizeof lens / sizeof *lens };
+	char words[NL][104], text[1024];
+	wu_u64s all = {0}, one = {0};
+	uint64_t want[NL];
+	for (int k = 0; k < NL; k++) {
+		for (int b = 0; b < lens[k]; b++)
+			words[k][b] = (char)('a' + (k * 3 + b) % 26);
+		words[k][lens[k]] = '\0';
+		assert_int_equal(shingle(words[k], &o, &one), 1);
+		want[k] = one.a[0];
+	}
+	for (int shift = 0; shift <= 64; shift++) {
+		for (int spaces = 1; spaces <= 2; spaces++) {
+			size_t n = 0;
+			for (int b = 0; b < shift; b++)
+				text[n++] = ' '; /* leading spaces move every word */
+			for (int k = 0; k < NL; k++) {
+				memcpy(text + n, words[k], (size_t)lens[k]);
+				n += (size_t)lens[k];
+				if (k + 1 < NL || spaces == 2)
+					for (int b = 0; b < spaces; b++)
+						text[n++] = ' ';
+			}
+			text[n] = '\0';
+			assert_int_equal(shingle(text, &o, &all), NL);
+			for (int k = 0; k < NL; k++)
+				assert_true(all.a[k] == want[k]);
+		}
+	}
+	wu_u64s_free(&all);
+	wu_u64s_free(&one);
+}
+
 /* Regression (fixed): wu_opt documents ngram in characters, but char
  * shingles are byte windows: the 12-character Greek text below is 24 bytes
  * and yields 16 shingles, not 12 - 9 + 1 = 4 (and windows start inside
@@ -367,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_word_hash_position_free),
 		cmocka_unit_test(test_word_order_matters),
 		cmocka_unit_test(test_rolling_windows_match_whole),
+		cmocka_unit_test(test_words_at_every_offset),
 		cmocka_unit_test(test_bug_char_shingles_count_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
