@@ -23,6 +23,15 @@ static wu_opt word_opt(void)
 	return o;
 }
 
+static wu_opt word_ngram_opt(int ngram)
+{
+	wu_opt o;
+	wu_opt_init(&o);
+	o.ngram = ngram;
+	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	return o;
+}
+
 static wu_opt char_opt(int ngram)
 {
 	wu_opt o;
@@ -245,10 +254,7 @@ static void test_seed_changes_hashes(void **state)
 static void test_word_hash_position_free(void **state)
 {
 	(void)state;
-	wu_opt o;
-	wu_opt_init(&o);
-	o.ngram = 1;
-	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	wu_opt o = word_ngram_opt(1);
 	wu_u64s a = {0}, b = {0};
 	char word[24], text[96];
 	for (int len = 1; len <= 20; len++) {
@@ -322,10 +328,7 @@ static void test_rolling_windows_match_whole(void **state)
 	text[--n] = '\0';
 	wu_u64s all = {0}, one = {0};
 	for (int g = 1; g <= 9; g++) {
-		wu_opt o;
-		wu_opt_init(&o);
-		o.ngram = g;
-		assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+		wu_opt o = word_ngram_opt(g);
 		assert_int_equal(shingle(text, &o, &all), nw - (size_t)g + 1);
 		for (size_t i = 0; i + (size_t)g <= nw; i++) {
 			size_t len = off[i + (size_t)g] - off[i] - 1;
@@ -346,10 +349,7 @@ static void test_rolling_windows_match_whole(void **state)
 static void test_words_at_every_offset(void **state)
 {
 	(void)state;
-	wu_opt o;
-	wu_opt_init(&o);
-	o.ngram = 1;
-	assert_int_equal(wu_opt_finish(&o, NULL, 0), 0);
+	wu_opt o = word_ngram_opt(1);
 	static const int lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100};
 	enum { NL = sizeof lens / sizeof *lens };
 	char words[NL][104], text[1024];
