@@ -13,6 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 /* Inlined: most hashed keys are a few bytes, where a library call costs
  * as much as the hash. */
 #define XXH_INLINE_ALL
@@ -72,12 +75,28 @@ static int effective(uint64_t k, uint32_t count, int min_docs)
 	return count >= (uint32_t)min_docs;
 }
 
+/* Words of a normalized line: one more than its spaces. A line is a few
+ * blocks, so spaces are counted a block at a time (a compare is -1 where
+ * equal; subtracting counts them in byte lanes, which one sum adds up). */
 static int count_words(const char *s, size_t n)
 {
-	int w = n > 0;
-	for (size_t i = 0; i < n; i++)
+	size_t w = n > 0, i = 0;
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	__m128i acc = _mm_setzero_si128();
+	for (size_t k = 0; i + 16 <= n; i += 16) {
+		acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), sp));
+		if (++k == 255 || i + 32 > n) { /* before a lane can overflow */
+			__m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+			w += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+			acc = _mm_setzero_si128();
+			k = 0;
+		}
+	}
+#endif
+	for (; i < n; i++)
 		w += s[i] == ' ';
-	return w;
+	return w > INT32_MAX ? INT32_MAX : (int)w;
 }
 
 /* Calls fn for each non-empty normalized line of text. */
@@ -88,10 +107,11 @@ static int each_line(const char *text, size_t n, wu_str *tmp, size_t *n_invalid,
 {
 	size_t i = 0;
 	while (i < n) {
-		const char *nl = memchr(text + i, '\n', n - i);
+		const char *nl = wu_find_byte(text + i, n - i, '\n');
 		size_t e = nl ? (size_t)(nl - text) : n;
-		wu_normalize(text + i, e - i, tmp, n_invalid);
-		if (tmp->n && fn(ctx, tmp->s, tmp->n, count_words(tmp->s, tmp->n)))
+		/* Blank lines, half of all lines, skip the call. */
+		if (e > i && (wu_normalize(text + i, e - i, tmp, n_invalid), tmp->n) &&
+		    fn(ctx, tmp->s, tmp->n, count_words(tmp->s, tmp->n)))
 			return -1;
 		i = e + 1;
 	}
@@ -213,45 +233,40 @@ static int is_boiler(const wu_boiler *b, const char *norm, size_t n, uint64_t se
 	return wu__counter_get(&b->lines, k) || wu__counter_get(&b->lines, known) == UINT32_MAX;
 }
 
-typedef struct {
-	const wu_boiler *b;
-	uint64_t seed;
-	wu_str *out;
-	size_t removed;
-} filter_ctx;
-
-static int keep_line(void *ctx, const char *norm, size_t n, int words)
-{
-	filter_ctx *c = ctx;
-	if (is_boiler(c->b, norm, n, c->seed, words)) {
-		c->removed++;
-		return 0;
-	}
-	if (c->out->n && wu_str_putc(c->out, ' '))
-		return -1;
-	return wu_str_append(c->out, norm, n);
-}
-
+/* Each line is normalized straight onto the end of out, and taken back
+ * if it is boilerplate. */
 size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
                              wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed)
 {
-	filter_ctx c = {b, source_seed(source), out, 0};
+	(void)tmp;
+	uint64_t seed = source_seed(source);
+	size_t inv = 0, removed = 0;
 	out->n = 0;
 	if (wu_str_reserve(out, n + 1))
 		return 0;
 	out->s[0] = '\0';
-	size_t inv = 0;
-	each_line(text, n, tmp, &inv, keep_line, &c);
-	if (out->n == 0 && c.removed) {
+	for (size_t i = 0; i < n;) {
+		const char *nl = wu_find_byte(text + i, n - i, '\n');
+		size_t e = nl ? (size_t)(nl - text) : n, at = out->n;
+		size_t len = e > i ? wu__normalize_append(text + i, e - i, out, &inv) : 0;
+		const char *norm = out->s + out->n - len;
+		if (len && is_boiler(b, norm, len, seed, count_words(norm, len))) {
+			out->n = at;
+			out->s[at] = '\0';
+			removed++;
+		}
+		i = e + 1;
+	}
+	if (out->n == 0 && removed) {
 		/* Nothing but boilerplate: keep it all, or identical articles
 		 * (all of whose lines are frequent) would have no text at all. */
-		c.removed = 0;
+		removed = 0;
 		wu_normalize(text, n, out, NULL);
 	}
 	if (n_invalid)
 		*n_invalid += inv;
 	if (n_removed)
-		*n_removed = c.removed;
+		*n_removed = removed;
 	return out->n;
 }
 

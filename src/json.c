@@ -295,7 +295,7 @@ static int decode_string(const char *q, size_t len, wu_str *o)
 	if (wu_str_reserve(o, o->n + len + 1))
 		return -1;
 	while (p < end) {
-		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		const char *bs = wu_find_byte(p, (size_t)(end - p), '\\');
 		const char *stop = bs ? bs : end;
 		wu_str_append(o, p, (size_t)(stop - p));
 		if (!bs)

@@ -15,12 +15,13 @@
 
 typedef struct {
 	wu_str *out;
+	size_t base;    /* where this text's output starts in out */
 	int need_space; /* a separator was seen since the last word byte */
 } emitter;
 
 static int emit_bytes(emitter *e, const char *s, size_t n)
 {
-	if (e->need_space && e->out->n > 0 && wu_str_putc(e->out, ' '))
+	if (e->need_space && e->out->n > e->base && wu_str_putc(e->out, ' '))
 		return -1;
 	e->need_space = 0;
 	return wu_str_append(e->out, s, n);
@@ -132,21 +133,22 @@ static const unsigned char byte_class[256] = {
 /* Re-does the chunk holding the non-ASCII byte s[i] through utf8proc. The
  * fast path copied the chunk's ASCII bytes since its start one for one, so
  * its start is found by walking back over them, and what was written for
- * them (and the space before them) is taken back. Returns the chunk's end. */
-static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out,
+ * them (and the space before them) is taken back. Output before base is
+ * not this text's. Returns the chunk's end. */
+static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out, size_t base,
                          size_t *n_invalid)
 {
 	size_t ws = i;
 	while (ws > 0 && byte_class[s[ws - 1]] >= 2)
 		ws--;
 	size_t wo = out->n - (i - ws);
-	if (wo > 0 && out->s[wo - 1] == ' ')
+	if (wo > base && out->s[wo - 1] == ' ')
 		wo--;
 	size_t j = i;
 	while (j < n && byte_class[s[j]] != 0)
 		j++;
 	out->n = wo;
-	emitter e = {out, wo > 0};
+	emitter e = {out, base, wo > base};
 	slow_chunk(&e, s + ws, j - ws, n_invalid);
 	return j;
 }
@@ -282,32 +284,92 @@ __attribute__((target("ssse3,popcnt"))) static size_t ascii_blocks(const unsigne
 	*prev_word = prev;
 	return i;
 }
+
+/* ascii_blocks() 64 bytes at a time with AVX-512: the letter and digit
+ * tests are byte masks, and one vpcompressb packs a block's kept bytes
+ * where the SSSE3 path takes eight table-driven shuffles. Same output, byte
+ * for byte, as ascii_blocks(); it stops at a block holding a non-ASCII byte
+ * or when fewer than 64 bytes are left, for ascii_blocks() to go on. Writes
+ * up to 64 bytes past the output: the caller reserved room for as many
+ * bytes as it reads. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
+ascii_blocks64(const unsigned char *s, size_t n, size_t i, char *d, size_t *o, unsigned *prev_word)
+{
+	const __m512i bit5 = _mm512_set1_epi8(0x20), a = _mm512_set1_epi8('a');
+	const __m512i zero = _mm512_set1_epi8('0'), n25 = _mm512_set1_epi8(25);
+	const __m512i n9 = _mm512_set1_epi8(9);
+	size_t w = *o;
+	uint64_t prev = *prev_word;
+	for (; i + 64 <= n; i += 64) {
+		__m512i v = _mm512_loadu_si512((const void *)(s + i));
+		if (_mm512_movepi8_mask(v))
+			break;
+		/* Setting bit 5 lower-cases A-Z and maps nothing else into a-z. */
+		__m512i low = _mm512_or_si512(v, bit5);
+		__mmask64 letter = _mm512_cmple_epu8_mask(_mm512_sub_epi8(low, a), n25);
+		__mmask64 digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, zero), n9);
+		__m512i out = _mm512_mask_blend_epi8(letter, _mm512_mask_blend_epi8(digit, bit5, v), low);
+		uint64_t wm = (uint64_t)(letter | digit);
+		uint64_t keep = wm | (~wm & ((wm << 1) | prev));
+		prev = wm >> 63;
+		_mm512_storeu_si512((void *)(d + w), _mm512_maskz_compress_epi8(keep, out));
+		w += (size_t)__builtin_popcountll(keep);
+	}
+	*o = w;
+	*prev_word = (unsigned)prev;
+	return i;
+}
 #else
 #define HAVE_SSSE3_PATH 0
 #endif
 
-/* Branch-free on ASCII: every byte is stored (its lower-case form, or a
- * space for a separator) and the output advances past it unless it is a
- * separator after a separator. Word boundaries are unpredictable, every
- * few bytes, so the loops-per-word form this replaced lost most of its time
- * to mispredicted branches. */
-size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+int wu__normalize_isa_best(void)
+{
+#if HAVE_SSSE3_PATH
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt"))
+		return WU_ISA_AVX512;
+	if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt"))
+		return WU_ISA_SSSE3;
+#endif
+	return WU_ISA_SCALAR;
+}
+
+#if HAVE_SSSE3_PATH
+/* The last bytes of a text, fewer than a block, as one block padded with
+ * spaces (which add no word, and at most the trailing space that is taken
+ * off at the end): lines end in such a tail, and bytewise it costs as much
+ * as the rest of a short line. Returns 0 (nothing done) when the tail is
+ * not ASCII. */
+static size_t ascii_tail(const unsigned char *s, size_t n, size_t i, char *d, size_t *o,
+                         unsigned *prev_word)
+{
+	unsigned char pad[16];
+	memset(pad, ' ', sizeof pad);
+	memcpy(pad, s + i, n - i);
+	return ascii_blocks(pad, sizeof pad, 0, d, o, prev_word) ? n - i : 0;
+}
+#endif
+
+/* wu_normalize() of text into out from out->s[base] on, with the fast
+ * paths of isa (a WU_ISA_ level this CPU has). */
+static size_t normalize_at(const char *text, size_t n, wu_str *out, size_t base, size_t *n_invalid,
+                           int isa)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	out->n = 0;
-	if (wu_str_reserve(out, n + 16))
+	out->n = base;
+	if (wu_str_reserve(out, base + n + 64))
 		return 0;
-	size_t o = 0, simd_from = 0;
+	size_t o = base, simd_from = 0;
 	unsigned prev_word = 0;
-#if HAVE_SSSE3_PATH
-	int simd = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
-#else
-	int simd = 0;
-#endif
 	for (size_t i = 0; i < n;) {
 #if HAVE_SSSE3_PATH
-		if (simd && i >= simd_from && i + 16 <= n) {
-			size_t j = ascii_blocks(s, n, i, out->s, &o, &prev_word);
+		if (isa >= WU_ISA_SSSE3 && i >= simd_from) {
+			size_t j = i;
+			if (isa >= WU_ISA_AVX512 && i + 64 <= n)
+				j = ascii_blocks64(s, n, j, out->s, &o, &prev_word);
+			j = j + 16 <= n ? ascii_blocks(s, n, j, out->s, &o, &prev_word)
+			                : j + ascii_tail(s, n, j, out->s, &o, &prev_word);
 			if (j == i)
 				simd_from = i + 16; /* a non-ASCII block: bytewise */
 			i = j;
@@ -325,9 +387,9 @@ size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 		}
 		if (c == 1) {
 			out->n = o;
-			i = redo_chunk(s, n, i, out, n_invalid);
+			i = redo_chunk(s, n, i, out, base, n_invalid);
 			o = out->n;
-			prev_word = o > 0;
+			prev_word = o > base;
 			if (wu_str_reserve(out, o + (n - i) + 16))
 				break;
 			continue;
@@ -338,10 +400,40 @@ size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 		prev_word = is_word;
 		i++;
 	}
-	(void)simd, (void)simd_from;
-	if (o > 0 && out->s[o - 1] == ' ')
+	(void)isa, (void)simd_from;
+	if (o > base && out->s[o - 1] == ' ')
 		o--;
 	out->n = o;
 	out->s[o] = '\0';
-	return o;
+	return o - base;
+}
+
+/* Branch-free on ASCII: every byte is stored (its lower-case form, or a
+ * space for a separator) and the output advances past it unless it is a
+ * separator after a separator. Word boundaries are unpredictable, every
+ * few bytes, so the loops-per-word form this replaced lost most of its time
+ * to mispredicted branches. */
+size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+{
+	return normalize_at(text, n, out, 0, n_invalid, wu__normalize_isa_best());
+}
+
+size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa)
+{
+	int best = wu__normalize_isa_best();
+	return normalize_at(text, n, out, 0, n_invalid, isa < best ? isa : best);
+}
+
+size_t wu__normalize_append(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+{
+	size_t at = out->n;
+	if (at && (wu_str_reserve(out, at + 2) || (out->s[at] = ' ', 0)))
+		return 0;
+	size_t got = normalize_at(text, n, out, at + (at > 0), n_invalid, wu__normalize_isa_best());
+	if (!got) {
+		out->n = at;
+		if (out->s)
+			out->s[at] = '\0';
+	}
+	return got;
 }

@@ -234,7 +234,7 @@ size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_b
 	stream st = {&ws->u1, 0};
 	ws->u1.n = 0;
 	for (size_t i = 0; i < n;) {
-		const char *nl = memchr(text + i, '\n', n - i);
+		const char *nl = wu_find_byte(text + i, n - i, '\n');
 		size_t e = nl ? (size_t)(nl - text) : n;
 		if (!wu_boiler_has_line(b, text + i, e - i, source, &ws->s1) &&
 		    line_words(&st, text + i, e - i, &ws->s2))

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "wiredup.h"
+#include "internal.h"
 
 /* Normalizes s[0..n) into a fresh buffer; the caller frees it. */
 static char *norm_n(const char *s, size_t n, size_t *n_invalid)
@@ -384,6 +384,41 @@ static void test_random_concatenation(void **state)
 	wu_str_free(&oa), wu_str_free(&ob), wu_str_free(&oab);
 }
 
+/* Every instruction-set level this CPU has (scalar, SSSE3, AVX-512) gives
+ * the same bytes and the same count of invalid bytes, on texts that mix
+ * long ASCII runs (whole 64- and 16-byte blocks), tails of every length,
+ * and non-ASCII letters, separators and invalid bytes at any offset. */
+static void test_isa_levels_agree(void **state)
+{
+	(void)state;
+	static const char *pool[] = {"Aa", "zZ9 ", " ", ". ", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
+	                             "\xFF", "\xE2\x80\x94", "\xC2\xA0", "e\xCC\x81", "\n", "-",
+	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
+	int best = wu__normalize_isa_best();
+	print_message("best instruction-set level here: %d\n", best);
+	uint64_t x = 99;
+	char text[2048];
+	wu_str ref = {0}, got = {0};
+	for (int iter = 0; iter < 4000; iter++) {
+		size_t n = 0, words = lcg(&x) % 60;
+		for (size_t k = 0; k < words; k++) {
+			/* Mostly ASCII, as news is: a rare byte ends a run. */
+			size_t at = lcg(&x) % 16 ? 13 + lcg(&x) % 2 : lcg(&x) % 13;
+			const char *t = pool[at];
+			memcpy(text + n, t, strlen(t)), n += strlen(t);
+		}
+		size_t inv_ref = 0;
+		wu__normalize_isa(text, n, &ref, &inv_ref, WU_ISA_SCALAR);
+		for (int isa = WU_ISA_SSSE3; isa <= best; isa++) {
+			size_t inv = 0;
+			assert_int_equal(wu__normalize_isa(text, n, &got, &inv, isa), ref.n);
+			assert_memory_equal(got.s, ref.s, ref.n + 1);
+			assert_int_equal(inv, inv_ref);
+		}
+	}
+	wu_str_free(&ref), wu_str_free(&got);
+}
+
 /* The separators the fast path knows without utf8proc give what utf8proc
  * gives for them: one space, whatever is next to them (checked against the
  * utf8proc-only path for U+0080-U+20FF in nine contexts when added). */
@@ -459,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_random_ascii_matches_reference),
 		cmocka_unit_test(test_random_concatenation),
+		cmocka_unit_test(test_isa_levels_agree),
 		cmocka_unit_test(test_fast_separators),
 		cmocka_unit_test(test_cjk_single_char_words),
 		/* Known library bugs last, so they cannot hide the results above. */
