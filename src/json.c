@@ -255,60 +255,79 @@ static int scan_value(scan *s, int *type)
 	}
 }
 
-static void put_utf8(wu_str *o, unsigned c)
+/* Writes c as UTF-8 at d; returns the end. */
+static char *put_utf8(char *d, unsigned c)
 {
-	char b[4];
-	size_t n;
 	if (c < 0x80) {
-		b[0] = (char)c, n = 1;
+		*d++ = (char)c;
 	} else if (c < 0x800) {
-		b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+		*d++ = (char)(0xC0 | c >> 6), *d++ = (char)(0x80 | (c & 0x3F));
 	} else if (c < 0x10000) {
-		b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+		*d++ = (char)(0xE0 | c >> 12), *d++ = (char)(0x80 | ((c >> 6) & 0x3F));
+		*d++ = (char)(0x80 | (c & 0x3F));
 	} else {
-		b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+		*d++ = (char)(0xF0 | c >> 18), *d++ = (char)(0x80 | ((c >> 12) & 0x3F));
+		*d++ = (char)(0x80 | ((c >> 6) & 0x3F)), *d++ = (char)(0x80 | (c & 0x3F));
 	}
-	wu_str_append(o, b, n);
+	return d;
 }
 
-/* A \u escape at p (already validated); a lone surrogate becomes U+FFFD. */
-static const char *decode_u(const char *p, const char *end, wu_str *o)
+/* A \u escape at p (already validated), written at *d; a lone surrogate
+ * becomes U+FFFD. Returns the input past it. */
+static const char *decode_u(const char *p, const char *end, char **d)
 {
 	unsigned v = 0xFFFD, lo;
 	hex4(p + 2, end, &v);
 	p += 6;
 	if (v >= 0xD800 && v <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
 	    !hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-		put_utf8(o, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
+		*d = put_utf8(*d, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
 		return p + 6;
 	}
-	put_utf8(o, (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
+	*d = put_utf8(*d, (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
 	return p;
 }
 
-/* Appends the decoded value of a validated string span (with quotes). */
+/* Appends the decoded value of a validated string span (with quotes).
+ * Decoding never lengthens a string (an escape of 2, 6 or 12 bytes gives
+ * 1 to 4), so room is made once and bytes are written straight in; where
+ * 16 bytes can be read, they are copied while the backslash is looked
+ * for, in one pass (the copy may run 16 bytes past: room for it too). */
 static int decode_string(const char *q, size_t len, wu_str *o)
 {
 	const char *p = q + 1, *end = q + len - 1;
-	if (wu_str_reserve(o, o->n + len + 1))
+	if (wu_str_reserve(o, o->n + len + 16))
 		return -1;
+	char *d = o->s + o->n;
 	while (p < end) {
-		const char *bs = wu_find_byte(p, (size_t)(end - p), '\\');
-		const char *stop = bs ? bs : end;
-		wu_str_append(o, p, (size_t)(stop - p));
-		if (!bs)
-			break;
-		char e = bs[1];
-		if (e == 'u') {
-			p = decode_u(bs, end, o);
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			_mm_storeu_si128((__m128i *)d, v);
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+			size_t k = m ? (size_t)__builtin_ctz(m) : 16;
+			p += k, d += k;
+			if (!m)
+				continue;
+		} else
+#endif
+		{
+			const char *bs = wu_find_byte(p, (size_t)(end - p), '\\');
+			size_t k = bs ? (size_t)(bs - p) : (size_t)(end - p);
+			memcpy(d, p, k);
+			p += k, d += k;
+			if (!bs)
+				break;
+		}
+		if (p[1] == 'u') {
+			p = decode_u(p, end, &d);
 			continue;
 		}
-		wu_str_putc(o, unescape(e));
-		p = bs + 2;
+		*d++ = unescape(p[1]);
+		p += 2;
 	}
-	o->s[o->n] = '\0'; /* also for an empty string, where nothing was appended */
+	o->n = (size_t)(d - o->s);
+	o->s[o->n] = '\0'; /* also for an empty string, where nothing was written */
 	return 0;
 }
 
