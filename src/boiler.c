@@ -105,15 +105,11 @@ typedef int (*line_fn)(void *ctx, const char *norm, size_t n, int words);
 static int each_line(const char *text, size_t n, wu_str *tmp, size_t *n_invalid, line_fn fn,
                      void *ctx)
 {
-	size_t i = 0;
-	while (i < n) {
-		const char *nl = wu_find_byte(text + i, n - i, '\n');
-		size_t e = nl ? (size_t)(nl - text) : n;
-		/* Blank lines, half of all lines, skip the call. */
-		if (e > i && (wu_normalize(text + i, e - i, tmp, n_invalid), tmp->n) &&
-		    fn(ctx, tmp->s, tmp->n, count_words(tmp->s, tmp->n)))
+	wu__normalize_lines(text, n, tmp, n_invalid);
+	for (size_t pos = 0, len; pos < tmp->n;) {
+		const char *line = tmp->s + wu__norm_line(tmp->s, tmp->n, &pos, &len);
+		if (len && fn(ctx, line, len, count_words(line, len)))
 			return -1;
-		i = e + 1;
 	}
 	return 0;
 }
@@ -233,29 +229,32 @@ static int is_boiler(const wu_boiler *b, const char *norm, size_t n, uint64_t se
 	return wu__counter_get(&b->lines, k) || wu__counter_get(&b->lines, known) == UINT32_MAX;
 }
 
-/* Each line is normalized straight onto the end of out, and taken back
- * if it is boilerplate. */
+/* All lines are normalized at once, then the kept ones are moved up in
+ * place, joined by spaces. */
 size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
                              wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed)
 {
 	(void)tmp;
-	uint64_t seed = source_seed(source);
-	size_t inv = 0, removed = 0;
-	out->n = 0;
-	if (wu_str_reserve(out, n + 1))
-		return 0;
-	out->s[0] = '\0';
-	for (size_t i = 0; i < n;) {
-		const char *nl = wu_find_byte(text + i, n - i, '\n');
-		size_t e = nl ? (size_t)(nl - text) : n, at = out->n;
-		size_t len = e > i ? wu__normalize_append(text + i, e - i, out, &inv) : 0;
-		const char *norm = out->s + out->n - len;
-		if (len && is_boiler(b, norm, len, seed, count_words(norm, len))) {
-			out->n = at;
-			out->s[at] = '\0';
-			removed++;
+	size_t inv = 0, removed = 0, w = 0;
+	if (!b) {
+		wu_normalize(text, n, out, &inv);
+	} else {
+		wu__normalize_lines(text, n, out, &inv); /* out->n 0 if out of memory */
+		uint64_t seed = source_seed(source);
+		for (size_t pos = 0, len; pos < out->n;) {
+			size_t at = wu__norm_line(out->s, out->n, &pos, &len);
+			if (!len || is_boiler(b, out->s + at, len, seed, count_words(out->s + at, len))) {
+				removed += len > 0;
+				continue;
+			}
+			if (w)
+				out->s[w++] = ' ';
+			memmove(out->s + w, out->s + at, len); /* w <= at: reads stay ahead */
+			w += len;
 		}
-		i = e + 1;
+		out->n = w;
+		if (out->s)
+			out->s[w] = '\0';
 	}
 	if (out->n == 0 && removed) {
 		/* Nothing but boilerplate: keep it all, or identical articles

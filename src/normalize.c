@@ -15,13 +15,18 @@
 
 typedef struct {
 	wu_str *out;
-	size_t base;    /* where this text's output starts in out */
 	int need_space; /* a separator was seen since the last word byte */
 } emitter;
 
+/* Is there output before out->s[at] on the same line? */
+static int after_word(const wu_str *out, size_t at)
+{
+	return at > 0 && out->s[at - 1] != '\n';
+}
+
 static int emit_bytes(emitter *e, const char *s, size_t n)
 {
-	if (e->need_space && e->out->n > e->base && wu_str_putc(e->out, ' '))
+	if (e->need_space && after_word(e->out, e->out->n) && wu_str_putc(e->out, ' '))
 		return -1;
 	e->need_space = 0;
 	return wu_str_append(e->out, s, n);
@@ -133,22 +138,22 @@ static const unsigned char byte_class[256] = {
 /* Re-does the chunk holding the non-ASCII byte s[i] through utf8proc. The
  * fast path copied the chunk's ASCII bytes since its start one for one, so
  * its start is found by walking back over them, and what was written for
- * them (and the space before them) is taken back. Output before base is
- * not this text's. Returns the chunk's end. */
-static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out, size_t base,
+ * them (and the space before them) is taken back. Returns the chunk's
+ * end. */
+static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out,
                          size_t *n_invalid)
 {
 	size_t ws = i;
 	while (ws > 0 && byte_class[s[ws - 1]] >= 2)
 		ws--;
 	size_t wo = out->n - (i - ws);
-	if (wo > base && out->s[wo - 1] == ' ')
+	if (wo > 0 && out->s[wo - 1] == ' ')
 		wo--;
 	size_t j = i;
 	while (j < n && byte_class[s[j]] != 0)
 		j++;
 	out->n = wo;
-	emitter e = {out, base, wo > base};
+	emitter e = {out, after_word(out, wo)};
 	slow_chunk(&e, s + ws, j - ws, n_invalid);
 	return j;
 }
@@ -251,8 +256,9 @@ static const uint64_t COMPACT[256] = {
  * halves. Writes up to 8 bytes past the output: the caller reserved room. */
 __attribute__((target("ssse3,popcnt"))) static size_t ascii_blocks(const unsigned char *s, size_t n,
                                                             size_t i, char *d, size_t *o,
-                                                            unsigned *prev_word)
+                                                            unsigned *prev_word, int lines)
 {
+	const __m128i nl = _mm_set1_epi8(lines ? '\n' : 0), nl_sp = _mm_set1_epi8('\n' ^ ' ');
 	const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
 	const __m128i la1 = _mm_set1_epi8('a' - 1), lz1 = _mm_set1_epi8('z' + 1);
 	const __m128i d1 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
@@ -270,8 +276,11 @@ __attribute__((target("ssse3,popcnt"))) static size_t ascii_blocks(const unsigne
 		__m128i word = _mm_or_si128(_mm_or_si128(up, lo), dg);
 		__m128i low = _mm_or_si128(v, _mm_and_si128(up, bit5));
 		__m128i out = _mm_or_si128(_mm_and_si128(word, low), _mm_andnot_si128(word, bit5));
-		unsigned wm = (unsigned)_mm_movemask_epi8(word);
-		unsigned keep = (wm | (~wm & ((wm << 1) | prev))) & 0xFFFF;
+		/* Under lines, a newline is kept as itself (its space, xor'd). */
+		__m128i is_nl = lines ? _mm_cmpeq_epi8(v, nl) : _mm_setzero_si128();
+		out = _mm_xor_si128(out, _mm_and_si128(is_nl, nl_sp));
+		unsigned wm = (unsigned)_mm_movemask_epi8(word), nm = (unsigned)_mm_movemask_epi8(is_nl);
+		unsigned keep = (wm | nm | (~wm & ((wm << 1) | prev))) & 0xFFFF;
 		prev = wm >> 15;
 		__m128i c0 = _mm_cvtsi64_si128((long long)COMPACT[keep & 0xFF]);
 		__m128i c1 = _mm_add_epi8(_mm_cvtsi64_si128((long long)COMPACT[keep >> 8]), hi8);
@@ -293,8 +302,10 @@ __attribute__((target("ssse3,popcnt"))) static size_t ascii_blocks(const unsigne
  * up to 64 bytes past the output: the caller reserved room for as many
  * bytes as it reads. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
-ascii_blocks64(const unsigned char *s, size_t n, size_t i, char *d, size_t *o, unsigned *prev_word)
+ascii_blocks64(const unsigned char *s, size_t n, size_t i, char *d, size_t *o, unsigned *prev_word,
+               int lines)
 {
+	const __m512i nl = _mm512_set1_epi8('\n');
 	const __m512i bit5 = _mm512_set1_epi8(0x20), a = _mm512_set1_epi8('a');
 	const __m512i zero = _mm512_set1_epi8('0'), n25 = _mm512_set1_epi8(25);
 	const __m512i n9 = _mm512_set1_epi8(9);
@@ -309,8 +320,10 @@ ascii_blocks64(const unsigned char *s, size_t n, size_t i, char *d, size_t *o, u
 		__mmask64 letter = _mm512_cmple_epu8_mask(_mm512_sub_epi8(low, a), n25);
 		__mmask64 digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, zero), n9);
 		__m512i out = _mm512_mask_blend_epi8(letter, _mm512_mask_blend_epi8(digit, bit5, v), low);
+		__mmask64 is_nl = lines ? _mm512_cmpeq_epi8_mask(v, nl) : 0;
+		out = _mm512_mask_blend_epi8(is_nl, out, nl);
 		uint64_t wm = (uint64_t)(letter | digit);
-		uint64_t keep = wm | (~wm & ((wm << 1) | prev));
+		uint64_t keep = wm | (uint64_t)is_nl | (~wm & ((wm << 1) | prev));
 		prev = wm >> 63;
 		_mm512_storeu_si512((void *)(d + w), _mm512_maskz_compress_epi8(keep, out));
 		w += (size_t)__builtin_popcountll(keep);
@@ -342,40 +355,46 @@ int wu__normalize_isa_best(void)
  * as the rest of a short line. Returns 0 (nothing done) when the tail is
  * not ASCII. */
 static size_t ascii_tail(const unsigned char *s, size_t n, size_t i, char *d, size_t *o,
-                         unsigned *prev_word)
+                         unsigned *prev_word, int lines)
 {
 	unsigned char pad[16];
 	memset(pad, ' ', sizeof pad);
 	memcpy(pad, s + i, n - i);
-	return ascii_blocks(pad, sizeof pad, 0, d, o, prev_word) ? n - i : 0;
+	return ascii_blocks(pad, sizeof pad, 0, d, o, prev_word, lines) ? n - i : 0;
 }
 #endif
 
-/* wu_normalize() of text into out from out->s[base] on, with the fast
- * paths of isa (a WU_ISA_ level this CPU has). */
-static size_t normalize_at(const char *text, size_t n, wu_str *out, size_t base, size_t *n_invalid,
-                           int isa)
+/* wu_normalize() of text into out, with the fast paths of isa (a WU_ISA_
+ * level this CPU has); under lines, of each line (wu__normalize_lines). */
+static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                             int lines)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	out->n = base;
-	if (wu_str_reserve(out, base + n + 64))
+	out->n = 0;
+	if (wu_str_reserve(out, n + 64))
 		return 0;
-	size_t o = base, simd_from = 0;
+	size_t o = 0, simd_from = 0;
 	unsigned prev_word = 0;
 	for (size_t i = 0; i < n;) {
 #if HAVE_SSSE3_PATH
 		if (isa >= WU_ISA_SSSE3 && i >= simd_from) {
 			size_t j = i;
 			if (isa >= WU_ISA_AVX512 && i + 64 <= n)
-				j = ascii_blocks64(s, n, j, out->s, &o, &prev_word);
-			j = j + 16 <= n ? ascii_blocks(s, n, j, out->s, &o, &prev_word)
-			                : j + ascii_tail(s, n, j, out->s, &o, &prev_word);
+				j = ascii_blocks64(s, n, j, out->s, &o, &prev_word, lines);
+			j = j + 16 <= n ? ascii_blocks(s, n, j, out->s, &o, &prev_word, lines)
+			                : j + ascii_tail(s, n, j, out->s, &o, &prev_word, lines);
 			if (j == i)
 				simd_from = i + 16; /* a non-ASCII block: bytewise */
 			i = j;
 			continue;
 		}
 #endif
+		if (lines && s[i] == '\n') {
+			out->s[o++] = '\n';
+			prev_word = 0;
+			i++;
+			continue;
+		}
 		unsigned c = byte_class[s[i]];
 		size_t sep = c == 1 ? punctuation_len(s + i, n - i) : 0;
 		if (sep) {
@@ -387,9 +406,9 @@ static size_t normalize_at(const char *text, size_t n, wu_str *out, size_t base,
 		}
 		if (c == 1) {
 			out->n = o;
-			i = redo_chunk(s, n, i, out, base, n_invalid);
+			i = redo_chunk(s, n, i, out, n_invalid);
 			o = out->n;
-			prev_word = o > base;
+			prev_word = after_word(out, o);
 			if (wu_str_reserve(out, o + (n - i) + 16))
 				break;
 			continue;
@@ -401,11 +420,11 @@ static size_t normalize_at(const char *text, size_t n, wu_str *out, size_t base,
 		i++;
 	}
 	(void)isa, (void)simd_from;
-	if (o > base && out->s[o - 1] == ' ')
+	if (o > 0 && out->s[o - 1] == ' ')
 		o--;
 	out->n = o;
 	out->s[o] = '\0';
-	return o - base;
+	return o;
 }
 
 /* Branch-free on ASCII: every byte is stored (its lower-case form, or a
@@ -415,25 +434,26 @@ static size_t normalize_at(const char *text, size_t n, wu_str *out, size_t base,
  * to mispredicted branches. */
 size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 {
-	return normalize_at(text, n, out, 0, n_invalid, wu__normalize_isa_best());
+	return normalize_with(text, n, out, n_invalid, wu__normalize_isa_best(), 0);
 }
 
-size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa)
+size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                         int lines)
 {
 	int best = wu__normalize_isa_best();
-	return normalize_at(text, n, out, 0, n_invalid, isa < best ? isa : best);
+	return normalize_with(text, n, out, n_invalid, isa < best ? isa : best, lines);
 }
 
-size_t wu__normalize_append(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+size_t wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 {
-	size_t at = out->n;
-	if (at && (wu_str_reserve(out, at + 2) || (out->s[at] = ' ', 0)))
-		return 0;
-	size_t got = normalize_at(text, n, out, at + (at > 0), n_invalid, wu__normalize_isa_best());
-	if (!got) {
-		out->n = at;
-		if (out->s)
-			out->s[at] = '\0';
-	}
-	return got;
+	return normalize_with(text, n, out, n_invalid, wu__normalize_isa_best(), 1);
+}
+
+size_t wu__norm_line(const char *s, size_t n, size_t *pos, size_t *len)
+{
+	const char *nl = wu_find_byte(s + *pos, n - *pos, '\n');
+	size_t at = *pos, e = nl ? (size_t)(nl - s) : n;
+	*pos = e + 1;
+	*len = e - at - (e > at && s[e - 1] == ' ');
+	return at;
 }

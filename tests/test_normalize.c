@@ -408,15 +408,58 @@ static void test_isa_levels_agree(void **state)
 			memcpy(text + n, t, strlen(t)), n += strlen(t);
 		}
 		size_t inv_ref = 0;
-		wu__normalize_isa(text, n, &ref, &inv_ref, WU_ISA_SCALAR);
+		wu__normalize_isa(text, n, &ref, &inv_ref, WU_ISA_SCALAR, 0);
 		for (int isa = WU_ISA_SSSE3; isa <= best; isa++) {
 			size_t inv = 0;
-			assert_int_equal(wu__normalize_isa(text, n, &got, &inv, isa), ref.n);
+			assert_int_equal(wu__normalize_isa(text, n, &got, &inv, isa, 0), ref.n);
 			assert_memory_equal(got.s, ref.s, ref.n + 1);
 			assert_int_equal(inv, inv_ref);
 		}
 	}
 	wu_str_free(&ref), wu_str_free(&got);
+}
+
+/* Normalizing all lines at once gives each line what normalizing it alone
+ * gives, at every instruction-set level: texts of many lines (blank ones,
+ * \r\n ends, non-ASCII and invalid bytes next to the newlines, separators
+ * that utf8proc sees, long ASCII runs across blocks). */
+static void test_lines_match_each_line(void **state)
+{
+	(void)state;
+	static const char *pool[] = {"Aa", "zZ9 ", " ", ". ", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
+	                             "\xFF", "\xE2", "\xC2\xAB", "e\xCC\x81", "\n", "\n\n", "\r\n", "-",
+	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
+	enum { NP = sizeof pool / sizeof *pool };
+	int best = wu__normalize_isa_best();
+	uint64_t x = 2024;
+	char text[4096];
+	wu_str all = {0}, one = {0};
+	for (int iter = 0; iter < 3000; iter++) {
+		size_t n = 0, parts = lcg(&x) % 120;
+		for (size_t k = 0; k < parts; k++) {
+			size_t at = lcg(&x) % 3 ? NP - 1 - lcg(&x) % 2 : lcg(&x) % NP;
+			memcpy(text + n, pool[at], strlen(pool[at])), n += strlen(pool[at]);
+		}
+		for (int isa = WU_ISA_SCALAR; isa <= best; isa++) {
+			size_t inv_all = 0, inv_sum = 0, pos = 0, i = 0;
+			wu__normalize_isa(text, n, &all, &inv_all, isa, 1);
+			for (;;) {
+				const char *nl = memchr(text + i, '\n', n - i);
+				size_t e = nl ? (size_t)(nl - text) : n, len = 0;
+				wu__normalize_isa(text + i, e - i, &one, &inv_sum, isa, 0);
+				assert_true(pos <= all.n);
+				size_t at = pos < all.n ? wu__norm_line(all.s, all.n, &pos, &len) : (pos++, 0);
+				assert_int_equal(len, one.n);
+				assert_memory_equal(all.s + at, one.s, one.n);
+				if (!nl)
+					break;
+				i = e + 1;
+			}
+			assert_true(pos >= all.n); /* no line left over */
+			assert_int_equal(inv_all, inv_sum);
+		}
+	}
+	wu_str_free(&all), wu_str_free(&one);
 }
 
 /* The separators the fast path knows without utf8proc give what utf8proc
@@ -495,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_random_ascii_matches_reference),
 		cmocka_unit_test(test_random_concatenation),
 		cmocka_unit_test(test_isa_levels_agree),
+		cmocka_unit_test(test_lines_match_each_line),
 		cmocka_unit_test(test_fast_separators),
 		cmocka_unit_test(test_cjk_single_char_words),
 		/* Known library bugs last, so they cannot hide the results above. */
