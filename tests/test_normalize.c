@@ -384,6 +384,20 @@ static void test_random_concatenation(void **state)
 	wu_str_free(&oa), wu_str_free(&ob), wu_str_free(&oab);
 }
 
+/* Up to max_parts random picks from pool into text (room for max_parts
+ * of the longest), mostly (all but one in every `rare`) one of the last two,
+ * long ASCII runs: news is mostly ASCII, a rare byte ends a run. */
+static size_t mixed_text(const char *const *pool, size_t np, size_t max_parts, uint64_t rare,
+                         uint64_t *x, char *text)
+{
+	size_t n = 0, parts = lcg(x) % max_parts;
+	for (size_t k = 0; k < parts; k++) {
+		size_t at = lcg(x) % rare ? np - 1 - lcg(x) % 2 : lcg(x) % np;
+		memcpy(text + n, pool[at], strlen(pool[at])), n += strlen(pool[at]);
+	}
+	return n;
+}
+
 /* Every instruction-set level this CPU has (scalar, SSSE3, AVX-512) gives
  * the same bytes and the same count of invalid bytes, on texts that mix
  * long ASCII runs (whole 64- and 16-byte blocks), tails of every length,
@@ -397,16 +411,10 @@ static void test_isa_levels_agree(void **state)
 	int best = wu__normalize_isa_best();
 	print_message("best instruction-set level here: %d\n", best);
 	uint64_t x = 99;
-	char text[2048];
+	char text[4096];
 	wu_str ref = {0}, got = {0};
 	for (int iter = 0; iter < 4000; iter++) {
-		size_t n = 0, words = lcg(&x) % 60;
-		for (size_t k = 0; k < words; k++) {
-			/* Mostly ASCII, as news is: a rare byte ends a run. */
-			size_t at = lcg(&x) % 16 ? 13 + lcg(&x) % 2 : lcg(&x) % 13;
-			const char *t = pool[at];
-			memcpy(text + n, t, strlen(t)), n += strlen(t);
-		}
+		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 60, 16, &x, text);
 		size_t inv_ref = 0;
 		wu__normalize_isa(text, n, &ref, &inv_ref, WU_ISA_SCALAR, 0);
 		for (int isa = WU_ISA_SSSE3; isa <= best; isa++) {
@@ -429,17 +437,12 @@ static void test_lines_match_each_line(void **state)
 	static const char *pool[] = {"Aa", "zZ9 ", " ", ". ", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
 	                             "\xFF", "\xE2", "\xC2\xAB", "e\xCC\x81", "\n", "\n\n", "\r\n", "-",
 	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
-	enum { NP = sizeof pool / sizeof *pool };
 	int best = wu__normalize_isa_best();
 	uint64_t x = 2024;
-	char text[4096];
+	char text[120 * 36];
 	wu_str all = {0}, one = {0};
 	for (int iter = 0; iter < 3000; iter++) {
-		size_t n = 0, parts = lcg(&x) % 120;
-		for (size_t k = 0; k < parts; k++) {
-			size_t at = lcg(&x) % 3 ? NP - 1 - lcg(&x) % 2 : lcg(&x) % NP;
-			memcpy(text + n, pool[at], strlen(pool[at])), n += strlen(pool[at]);
-		}
+		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 120, 3, &x, text);
 		for (int isa = WU_ISA_SCALAR; isa <= best; isa++) {
 			size_t inv_all = 0, inv_sum = 0, pos = 0, i = 0;
 			wu__normalize_isa(text, n, &all, &inv_all, isa, 1);
