@@ -140,6 +140,45 @@ static void test_title_text_date_source(void **state)
 	wu_str_free(&buf);
 }
 
+/* The text is decoded while it is scanned when its title (if asked for) is
+ * already known; every other order takes the decode-after-scan path. Both
+ * must give the same record, whatever the order and repeats of members. */
+static void test_member_orders(void **state)
+{
+	(void)state;
+	wu_str buf = {0};
+	static const char *const lines[] = {
+		"{\"id\":1,\"title\":\"T \\u00e9\",\"text\":\"a\\nb \\\"q\\\"\",\"date\":\"2021-03-20\"}",
+		"{\"id\":1,\"text\":\"a\\nb \\\"q\\\"\",\"title\":\"T \\u00e9\",\"date\":\"2021-03-20\"}",
+		"{\"date\":\"2021-03-20\",\"text\":\"old\",\"title\":\"T \\u00e9\",\"id\":1,\"text\":\"a\\nb \\\"q\\\"\"}",
+		"{\"id\":1,\"title\":\"x\",\"text\":\"a\\nb \\\"q\\\"\",\"title\":\"T \\u00e9\",\"date\":\"2021-03-20\"}",
+		/* an escaped member name is matched after decoding */
+		"{\"id\":1,\"title\":\"T \\u00e9\",\"te\\u0078t\":\"a\\nb \\\"q\\\"\",\"d\\u0061te\":\"2021-03-20\"}",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+		wu_record r = parse_ok(lines[i], &all_fields, &buf);
+		assert_string_equal(r.text, "T \xC3\xA9\na\nb \"q\"");
+		assert_int_equal(r.text_len, strlen("T \xC3\xA9\na\nb \"q\""));
+		assert_int_equal(r.date, 18706);
+		r = parse_ok(lines[i], &default_fields, &buf);
+		assert_string_equal(r.text, "a\nb \"q\"");
+	}
+	/* A null or absent title: the text alone. */
+	wu_record r = parse_ok("{\"id\":1,\"title\":null,\"text\":\"a\\tb\"}", &all_fields, &buf);
+	assert_string_equal(r.text, "a\tb");
+	/* Errors inside the text are reported at the same byte on either path. */
+	expect_bad_f("{\"id\":1,\"title\":\"t\",\"text\":\"ab\\x\"}", &all_fields,
+	             "at byte 31: bad escape");
+	expect_bad_f("{\"id\":1,\"text\":\"ab\\x\",\"title\":\"t\"}", &all_fields,
+	             "at byte 19: bad escape");
+	expect_bad_f("{\"id\":1,\"title\":\"t\",\"text\":\"0123456789abcdef0123\\u12\"}", &all_fields,
+	             "bad \\u escape");
+	expect_bad_f("{\"id\":1,\"title\":\"t\",\"text\":\"0123456789abcdef0123", &all_fields,
+	             "unterminated string");
+	expect_bad_f("{\"id\":1,\"title\":\"t\",\"text\":", &all_fields, "unexpected end");
+	wu_str_free(&buf);
+}
+
 static void test_string_escapes(void **state)
 {
 	(void)state;
@@ -446,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_numeric_ids_kept_exactly),
 		cmocka_unit_test(test_string_id_kept_with_quotes),
 		cmocka_unit_test(test_title_text_date_source),
+		cmocka_unit_test(test_member_orders),
 		cmocka_unit_test(test_string_escapes),
 		cmocka_unit_test(test_custom_field_names),
 		cmocka_unit_test(test_bad_structure),
