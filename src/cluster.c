@@ -188,6 +188,7 @@ typedef struct {
 	const wu_opt *o;
 	uint8_t *low; /* NULL under exact verification */
 	int gate;     /* at most this many equal low bytes fails any pair */
+	const uint32_t *ns; /* shingle counts, read by every check */
 } verifier;
 
 /* The fewest equal values any pair needs, less one for rounding: no pair
@@ -207,9 +208,7 @@ static int low_gate(const wu_opt *o)
 /* Fails the pair on what is cheap to read: lengths and low bytes. */
 static int cheap_fail(const verifier *v, uint32_t i, uint32_t j)
 {
-	const int32_t *date;
-	const uint32_t *tl, *ns;
-	wu__corpus_meta(v->c, &date, &tl, &ns);
+	const uint32_t *ns = v->ns;
 	if (!wu_pair_passes(1.0, ns[i], ns[j], v->o))
 		return 1;
 	if (!v->low)
@@ -318,7 +317,10 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
                            wu_clusters *out)
 {
 	double t0 = omp_get_wtime();
-	verifier v = {c, o, NULL, low_gate(o)};
+	const int32_t *date;
+	const uint32_t *text_len;
+	verifier v = {c, o, NULL, low_gate(o), NULL};
+	wu__corpus_meta(c, &date, &text_len, &v.ns);
 	if (o->verify != WU_VERIFY_EXACT && !(v.low = low_bytes(c, o->num_perm, n_threads)))
 		return -1;
 	wu__bands *bands = wu__bands_build(c, o, n_threads);
