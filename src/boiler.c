@@ -29,6 +29,7 @@
 struct wu_boiler {
 	wu__counter lines; /* known patterns, then the boilerplate keys */
 	wu_u64s seen;      /* every article's line keys, counted at the end */
+	int any_known;     /* a known pattern was added: lines need a second lookup */
 };
 
 wu_boiler *wu_boiler_new(void)
@@ -162,6 +163,7 @@ int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 	/* Known patterns hold for any source: filed as a no-source key,
 	 * already over any threshold. */
 	uint64_t k = line_key(XXH3_64bits(tmp->s, tmp->n), 0, count_words(tmp->s, tmp->n));
+	b->any_known = 1;
 	return wu__counter_add(&b->lines, k, UINT32_MAX);
 }
 
@@ -225,8 +227,9 @@ static int is_boiler(const wu_boiler *b, const char *norm, size_t n, uint64_t se
 	if (!b)
 		return 0;
 	uint64_t h = XXH3_64bits(norm, n);
-	uint64_t k = line_key(h, seed, words), known = seed ? line_key(h, 0, words) : k;
-	return wu__counter_get(&b->lines, k) || wu__counter_get(&b->lines, known) == UINT32_MAX;
+	if (wu__counter_get(&b->lines, line_key(h, seed, words)))
+		return 1;
+	return seed && b->any_known && wu__counter_get(&b->lines, line_key(h, 0, words)) == UINT32_MAX;
 }
 
 /* All lines are normalized at once, then the kept ones are moved up in
