@@ -303,6 +303,53 @@ static void test_word_order_matters(void **state)
 	wu_u64s_free(&b);
 }
 
+/* The set is exact on both sides of the size where dedupe's table moves
+ * from the stack to the heap (4,096 shingles): the distinct window hashes
+ * (each window shingled on its own) in order of first occurrence. */
+static void test_dedupe_either_table(void **state)
+{
+	(void)state;
+	wu_opt o = word_opt();
+	static const size_t sizes[] = {50, 4099, 4100, 4101, 9000};
+	wu_u64s v = {0}, one = {0};
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		size_t nw = sizes[k], n = 0;
+		char *text = malloc(nw * 4 + 1);
+		size_t *off = malloc((nw + 1) * sizeof *off);
+		uint64_t *ref = malloc(nw * sizeof *ref);
+		uint64_t x = 99 + k;
+		for (size_t i = 0; i < nw; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			off[i] = n;
+			/* 3 words: repeated 5-grams, yet thousands of distinct ones. */
+			char w[4];
+			memcpy(w, (x >> 62) == 0 ? "aa " : (x >> 62) == 1 ? "bb " : "cc ", 4);
+			if ((x >> 40) % 5 == 0)
+				w[1] = (char)('d' + (x >> 20) % 20); /* a rarer word */
+			memcpy(text + n, w, 3);
+			n += 3;
+		}
+		off[nw] = n;
+		text[n] = '\0'; /* a trailing space makes no word */
+		size_t m = 0;
+		for (size_t i = 0; i + 5 <= nw; i++) {
+			char save = text[off[i + 5] - 1];
+			text[off[i + 5] - 1] = '\0';
+			assert_int_equal(shingle(text + off[i], &o, &one), 1);
+			text[off[i + 5] - 1] = save;
+			size_t j = 0;
+			while (j < m && ref[j] != one.a[0])
+				j++;
+			if (j == m)
+				ref[m++] = one.a[0];
+		}
+		assert_int_equal(shingle(text, &o, &v), m);
+		assert_memory_equal(v.a, ref, m * sizeof *ref);
+		free(text), free(off), free(ref);
+	}
+	wu_u64s_free(&v), wu_u64s_free(&one);
+}
+
 /* Each window's hash comes from the one before it (rolling); it must equal
  * the hash of the same g words shingled on their own, where it is computed
  * from the words directly: for every n-gram size, short and long (hashed
@@ -405,6 +452,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_word_count),
 		cmocka_unit_test(test_sorted_unique_long),
+		cmocka_unit_test(test_dedupe_either_table),
 		cmocka_unit_test(test_short_texts_distinct),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_char_shingles),
