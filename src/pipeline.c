@@ -130,48 +130,86 @@ static size_t read_batch(wu_run *run, wu_input *in, wu_batch *b)
 	return n;
 }
 
-/* Reads batches and runs a pass over them; 0, -1 or WU_STOPPED. One
- * thread reads the next batch while the others start on this one, so
- * reading is off the serial path. Not past an oversize record ending the
- * batch: its commit may still copy the rest of it from the input. */
+/* A batch's results, kept until it is committed. */
+typedef struct {
+	wu_result *res;
+	uint32_t *sigs;
+} results;
+
+/* Commits batch b (n > 0 records) and frees its results; 0 or -1. */
+static int finish_batch(wu_run *run, wu_input *in, pass *p, const wu_batch *b, size_t n,
+                        results *r)
+{
+	int rc = p->batch(p, run, in, b, r->res, r->sigs);
+	wu_results_clear(r->res, n);
+	if (run->progress)
+		fprintf(stderr, "\rwiredup: %zu records read", run->n_read);
+	return rc;
+}
+
+/* Reads batches and runs a pass over them; 0, -1 or WU_STOPPED. While the
+ * threads work on a batch, one of them first commits the batch before
+ * (in order: commits are one thread's, one batch after another) and then
+ * reads the next, so neither is on the serial path. Not past an oversize
+ * record ending a batch: its commit may still copy the rest of it from the
+ * input, so that batch is committed, and the next read, after its work. */
 static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 {
 	int nt = run->n_threads, rc = 0, cur = 0;
 	wu_batch bat[2] = {{0}};
-	wu_result *res = calloc(BATCH_RECORDS, sizeof *res);
-	uint32_t *sigs = malloc(BATCH_RECORDS * (size_t)(k ? k : 1) * sizeof *sigs);
+	results r[2] = {{0}};
+	for (int j = 0; j < 2; j++) {
+		r[j].res = calloc(BATCH_RECORDS, sizeof *r[j].res);
+		r[j].sigs = malloc(BATCH_RECORDS * (size_t)(k ? k : 1) * sizeof *r[j].sigs);
+	}
 	wu_workspace *ws = calloc((size_t)nt, sizeof *ws);
-	size_t n = !res || !sigs || !ws ? (rc = -1, 0) : read_batch(run, in, &bat[cur]);
+	int ok = r[0].res && r[0].sigs && r[1].res && r[1].sigs && ws;
+	size_t n = ok ? read_batch(run, in, &bat[cur]) : (rc = -1, 0);
+	size_t n_prev = 0; /* records of bat[!cur], done and not committed yet */
 	while (rc == 0 && n > 0) {
-		wu_batch *b = &bat[cur], *next = &bat[!cur];
-		int ahead = !b->rec[n - 1].oversize;
+		wu_batch *b = &bat[cur], *other = &bat[!cur];
+		results *mine = &r[cur], *prev = &r[!cur];
+		int ahead = !b->rec[n - 1].oversize, rc_prev = 0;
 		size_t n_next = 0;
 		double t1 = omp_get_wtime();
 		long long nn = (long long)n;
 #pragma omp parallel num_threads(nt)
 		{
 #pragma omp single nowait
-			if (ahead)
-				n_next = read_batch(run, in, next);
+			{
+				if (n_prev)
+					rc_prev = finish_batch(run, in, p, other, n_prev, prev);
+				if (ahead && rc_prev == 0)
+					n_next = read_batch(run, in, other);
+			}
 #pragma omp for schedule(dynamic, 8)
 			for (long long i = 0; i < nn; i++)
 				if (!stopping(run))
-					p->record(run, b, (size_t)i, &ws[omp_get_thread_num()], &res[i],
-					          sigs + i * (size_t)k);
+					p->record(run, b, (size_t)i, &ws[omp_get_thread_num()],
+					          &mine->res[i], mine->sigs + i * (size_t)k);
 		}
-		run->t_sketch += omp_get_wtime() - t1; /* the read ahead overlaps it */
-		rc = stopping(run) ? WU_STOPPED : p->batch(p, run, in, b, res, sigs);
-		wu_results_clear(res, n);
-		if (run->progress)
-			fprintf(stderr, "\rwiredup: %zu records read", run->n_read);
-		if (rc == 0 && !ahead)
-			n_next = read_batch(run, in, next);
+		run->t_sketch += omp_get_wtime() - t1; /* the commit and read ahead overlap it */
+		n_prev = 0;
+		rc = rc_prev ? rc_prev : stopping(run) ? WU_STOPPED : 0;
+		if (rc == 0 && !ahead) {
+			rc = finish_batch(run, in, p, b, n, mine);
+			n_next = rc == 0 ? read_batch(run, in, other) : 0;
+		} else if (rc == 0) {
+			n_prev = n;
+		} else {
+			wu_results_clear(mine->res, n);
+		}
 		cur = !cur, n = n_next;
 	}
+	if (rc == 0 && n_prev)
+		rc = finish_batch(run, in, p, &bat[!cur], n_prev, &r[!cur]);
+	else if (n_prev)
+		wu_results_clear(r[!cur].res, n_prev);
 	if (run->progress)
 		fprintf(stderr, "\n");
 	wu_workspaces_free(ws, nt);
-	free(res), free(sigs);
+	for (int j = 0; j < 2; j++)
+		free(r[j].res), free(r[j].sigs);
 	wu_batch_free(&bat[0]), wu_batch_free(&bat[1]);
 	return rc;
 }
