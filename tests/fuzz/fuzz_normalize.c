@@ -2,14 +2,16 @@
  *
  *   wu_normalize        the documented normal form (valid UTF-8, words of
  *                       letters/digits/marks joined by single spaces,
- *                       lower case), n_invalid = the invalid bytes
+ *                       lower case), n_invalid = the invalid bytes; the
+ *                       same bytes from every instruction-set level
  *   wu_shingle          word and character kinds: exactly the distinct
  *                       n-grams, sorted when verification is exact
  *   wu_sketch           a function of the set (order and repeats do not
  *                       matter), n == 0 matches nothing
  *   wu_normalize_filtered  with a boilerplate table built from the input's
  *                       own lines: equal to wu_normalize() of the lines
- *                       wu_boiler_has_line() keeps
+ *                       wu_boiler_has_line() keeps (one line at a time,
+ *                       where the filter normalizes all lines at once)
  *   wu_story_terms, wu_df, wu_story_profile  sorted distinct keys, finite
  *                       weights, unit-length profiles
  *
@@ -240,6 +242,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wu_normalize(s, size, &again, &inv_before); /* adds to *n_invalid */
 	CHECK(inv_before == 5 + inv);
 	CHECK(again.n == norm.n && !memcmp(again.s, norm.s, norm.n));
+	/* Every instruction-set level this CPU has gives the same bytes. */
+	for (int isa = WU_ISA_SCALAR; isa <= wu__normalize_isa_best(); isa++) {
+		size_t inv_isa = 0;
+		wu__normalize_isa(s, size, &again, &inv_isa, isa, 0);
+		CHECK(again.n == norm.n && !memcmp(again.s, norm.s, norm.n) && inv_isa == inv);
+	}
 	/* The normal form is a fixed point. */
 	wu_normalize(norm.s, norm.n, &again, NULL);
 	CHECK_UNLESS("idempotent", again.n == norm.n && !memcmp(again.s, norm.s, norm.n));
