@@ -133,9 +133,10 @@ int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n);
  * known patterns). 0, or -1 on OOM. */
 int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp);
 
-/* Keeps as boilerplate the lines counted in at least min_docs articles.
- * 0, or -1 on OOM (the table then holds no boilerplate). */
-int wu_boiler_finish(wu_boiler *b, int min_docs);
+/* Keeps as boilerplate the lines counted in at least min_docs articles,
+ * sorting the counted keys on n_threads. 0, or -1 on OOM (the table then
+ * holds no boilerplate). */
+int wu_boiler_finish(wu_boiler *b, int min_docs, int n_threads);
 
 /* Number of boilerplate lines (after wu_boiler_finish). */
 size_t wu_boiler_size(const wu_boiler *b);

@@ -191,9 +191,13 @@ static int merge_counts(const wu_boiler *b, int min_docs, wu__counter *kept)
 	return 0;
 }
 
-int wu_boiler_finish(wu_boiler *b, int min_docs)
+int wu_boiler_finish(wu_boiler *b, int min_docs, int n_threads)
 {
-	wu__sort_u64(b->seen.a, b->seen.n);
+	if (wu__sort_u64_mt(b->seen.a, b->seen.n, n_threads)) {
+		wu_u64s_free(&b->seen);
+		wu__counter_free(&b->lines);
+		return -1;
+	}
 	wu__counter merged = {0}, kept = {0};
 	int fail = merge_counts(b, min_docs, &merged);
 	for (size_t i = 0; i < merged.size && !fail; i++)

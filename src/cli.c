@@ -190,10 +190,13 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 			return 1;
 		}
 	}
-	if (a->run.count_lines && wu_boiler_finish(a->run.boiler, a->boiler_min_docs)) {
+	double t = omp_get_wtime(); /* counted with the first pass */
+	if (a->run.count_lines &&
+	    wu_boiler_finish(a->run.boiler, a->boiler_min_docs, a->run.n_threads)) {
 		fprintf(stderr, "wiredup: out of memory in the first pass\n");
 		return 1;
 	}
+	a->run.t_scan += omp_get_wtime() - t;
 	if (a->run.boiler)
 		a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
 	return 0;

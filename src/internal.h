@@ -83,6 +83,8 @@ const wu_term *wu__corpus_profile(const wu_corpus *c, size_t i, size_t *n);
 typedef struct { uint64_t key; uint32_t idx; } wu_keyidx;
 int wu__sort_keyidx(wu_keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);
+/* The same on n_threads (millions of keys: the boilerplate pass's). */
+int wu__sort_u64_mt(uint64_t *a, size_t n, int n_threads);
 /* Sorts and drops repeats; *n becomes the count of distinct values. */
 int wu__sort_unique_u64(uint64_t *a, size_t *n);
 

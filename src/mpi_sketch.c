@@ -153,7 +153,7 @@ static int share_boiler(wu_mpi *m, const wu__counter *owned, int min_docs, wu_bo
 	for (int t = 0; rc == 0 && t < min_docs; t++)
 		if (wu_boiler_count(b, all, n_all))
 			rc = wu_mpi_fail(m, "out of memory");
-	if (rc == 0 && wu_boiler_finish(b, min_docs))
+	if (rc == 0 && wu_boiler_finish(b, min_docs, 1))
 		rc = wu_mpi_fail(m, "out of memory");
 	free(cand), free(all);
 	return rc;

@@ -97,6 +97,35 @@ int wu__sort_u64(uint64_t *a, size_t n)
 	return rc;
 }
 
+/* Below this many keys a parallel sort is not worth its extra pass. */
+#define PARALLEL_MIN (1u << 20)
+
+/* wu__sort_u64 on n_threads: the keys are first dealt to 256 buckets by
+ * their top byte (one serial pass), then the buckets are sorted at once,
+ * each by the LSD sort (which skips the top byte: it is the same in all). */
+int wu__sort_u64_mt(uint64_t *a, size_t n, int n_threads)
+{
+	if (n_threads < 2 || n < PARALLEL_MIN)
+		return wu__sort_u64(a, n);
+	size_t start[257] = {0}, at[256];
+	uint64_t *tmp = malloc(n * sizeof *tmp);
+	if (!tmp)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		start[(a[i] >> 56) + 1]++;
+	for (int b = 0; b < 256; b++)
+		start[b + 1] += start[b], at[b] = start[b];
+	for (size_t i = 0; i < n; i++)
+		tmp[at[a[i] >> 56]++] = a[i];
+	int fail = 0;
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1) reduction(| : fail)
+	for (int b = 0; b < 256; b++)
+		fail |= wu__sort_u64(tmp + start[b], start[b + 1] - start[b]);
+	memcpy(a, tmp, n * sizeof *a);
+	free(tmp);
+	return fail ? -1 : 0;
+}
+
 static void drop_repeats(uint64_t *a, size_t *n)
 {
 	size_t m = 0;

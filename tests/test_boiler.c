@@ -163,7 +163,7 @@ static void test_per_source_threshold(void **state)
 	snprintf(text, sizeof text, "%s\n%s\n", nav, body(10));
 	count_article(b, text, "Site B");
 
-	wu_boiler_finish(b, 3);
+	wu_boiler_finish(b, 3, 1);
 	/* At or above min_docs within the source: boilerplate, whatever the
 	 * line's length (the footer has 23 words) and spelling. */
 	assert_true(has(b, nav, "Site A"));
@@ -192,7 +192,7 @@ static void test_per_source_threshold(void **state)
 	count_article(b, "One line\nTwo line\n", "S");
 	count_article(b, "One line\n", "T");
 	assert_int_equal(wu_boiler_size(b), 3); /* before finish: lines counted */
-	wu_boiler_finish(b, 1);
+	wu_boiler_finish(b, 1, 1);
 	assert_int_equal(wu_boiler_size(b), 3);
 	assert_true(has(b, "two line", "S"));
 	assert_true(has(b, "one line", "T"));
@@ -221,7 +221,7 @@ static void test_no_source_short_lines_only(void **state)
 		/* Half with NULL, half with "": both mean no source. */
 		count_article(b, text, i % 2 ? NULL : "");
 	}
-	wu_boiler_finish(b, 4);
+	wu_boiler_finish(b, 4, 1);
 	assert_true(has(b, short12, NULL));
 	assert_true(has(b, short12, ""));
 	assert_true(has(b, "Reporting by Staff", NULL));
@@ -247,7 +247,7 @@ static void test_no_source_short_lines_only(void **state)
 		snprintf(text, sizeof text, "%s\n%s\n", long40, body(i));
 		count_article(b, text, "Site A");
 	}
-	wu_boiler_finish(b, 4);
+	wu_boiler_finish(b, 4, 1);
 	assert_true(has(b, long40, "Site A"));
 	assert_false(has(b, long40, NULL));
 	assert_int_equal(wu_boiler_size(b), 1);
@@ -276,7 +276,7 @@ static void test_known_lines(void **state)
 	assert_int_equal(wu_boiler_known(b, "", 0, &g_tmp), 0);
 	/* Some counted lines, then a high threshold: known lines survive it. */
 	count_article(b, "Some other line\n", "Site A");
-	wu_boiler_finish(b, 1000);
+	wu_boiler_finish(b, 1000, 1);
 	static const char *const sources[] = {"Site A", "Site B", "", NULL};
 	for (int s = 0; s < 4; s++) {
 		assert_true(has(b, k_short, sources[s]));
@@ -310,7 +310,7 @@ static wu_boiler *site_boiler(void)
 		         body(i));
 		count_article(b, text, "Site A");
 	}
-	wu_boiler_finish(b, 5);
+	wu_boiler_finish(b, 5, 1);
 	assert_int_equal(wu_boiler_size(b), 3);
 	return b;
 }
@@ -404,7 +404,7 @@ static void test_boiler_size(void **state)
 	(void)state;
 	wu_boiler *b = wu_boiler_new();
 	assert_int_equal(wu_boiler_size(b), 0);
-	wu_boiler_finish(b, 3); /* finishing an empty table is fine */
+	wu_boiler_finish(b, 3, 1); /* finishing an empty table is fine */
 	assert_int_equal(wu_boiler_size(b), 0);
 	assert_false(has(b, "anything", "S"));
 	wu_boiler_free(b);
@@ -422,7 +422,7 @@ static void test_boiler_size(void **state)
 		}
 	}
 	/* Lines "Menu item 4".."Menu item 9" are in >= 5 articles of each. */
-	wu_boiler_finish(b, 5);
+	wu_boiler_finish(b, 5, 1);
 	assert_int_equal(wu_boiler_size(b), 12);
 	for (int j = 0; j < 10; j++) {
 		char line[32];
@@ -431,7 +431,7 @@ static void test_boiler_size(void **state)
 		assert_int_equal(has(b, line, "S2"), j >= 4);
 	}
 	/* Finishing again with a higher threshold keeps fewer. */
-	wu_boiler_finish(b, 9);
+	wu_boiler_finish(b, 9, 1);
 	assert_int_equal(wu_boiler_size(b), 4);
 	assert_true(has(b, "Menu item 8", "S1"));
 	assert_false(has(b, "Menu item 7", "S2"));
@@ -452,7 +452,7 @@ static void test_bug_boiler_size_counts_keys_not_lines(void **state)
 	wu_boiler *b = wu_boiler_new();
 	const char *k = "Copyright Example News";
 	assert_int_equal(wu_boiler_known(b, k, strlen(k), &g_tmp), 0);
-	wu_boiler_finish(b, 2);
+	wu_boiler_finish(b, 2, 1);
 	assert_true(has(b, k, "Any"));
 	size_t known_size = wu_boiler_size(b);
 	wu_boiler_free(b);
@@ -464,7 +464,7 @@ static void test_bug_boiler_size_counts_keys_not_lines(void **state)
 		snprintf(text, sizeof text, "%s\n%s\n", long20, body(i));
 		count_article(b, text, NULL);
 	}
-	wu_boiler_finish(b, 3);
+	wu_boiler_finish(b, 3, 1);
 	assert_false(has(b, long20, NULL));
 	size_t long_size = wu_boiler_size(b);
 	wu_boiler_free(b);

@@ -53,19 +53,41 @@ static void fill_keys(uint64_t *k, size_t n, uint64_t mask, int shift)
 		k[i] = (next_u64() & mask) << shift;
 }
 
-static void check_u64(size_t n, uint64_t mask, int shift)
+/* threads 0: wu__sort_u64; else wu__sort_u64_mt on that many. */
+static void check_u64_on(size_t n, uint64_t mask, int shift, int threads)
 {
 	uint64_t *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
 	assert_non_null(a);
 	assert_non_null(b);
 	fill_keys(a, n, mask, shift);
 	memcpy(b, a, n * sizeof *a);
-	assert_int_equal(wu__sort_u64(a, n), 0);
+	assert_int_equal(threads ? wu__sort_u64_mt(a, n, threads) : wu__sort_u64(a, n), 0);
 	qsort(b, n, sizeof *b, cmp_u64);
 	if (n)
 		assert_memory_equal(a, b, n * sizeof *a);
 	free(a);
 	free(b);
+}
+
+static void check_u64(size_t n, uint64_t mask, int shift)
+{
+	check_u64_on(n, mask, shift, 0);
+}
+
+/* The parallel sort (top byte first, then buckets at once) sorts the same,
+ * below its threshold (where it is the serial sort) and above it, with
+ * the top byte varying or not, on 1 to 3 threads. */
+static void test_u64_parallel(void **state)
+{
+	(void)state;
+	rng_state = 7;
+	static const size_t sizes[] = {0, 1, 1000, (1u << 20) - 1, (1u << 20) + 3};
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+		for (int t = 1; t <= 3; t++) {
+			check_u64_on(sizes[i], UINT64_MAX, 0, t);
+			check_u64_on(sizes[i], 0xF, 60, t);  /* 16 of 256 buckets used */
+			check_u64_on(sizes[i], 0xFF, 0, t);  /* one bucket holds all */
+		}
 }
 
 static void test_u64_sizes(void **state)
@@ -196,6 +218,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64_sizes),
+		cmocka_unit_test(test_u64_parallel),
 		cmocka_unit_test(test_u64_edge),
 		cmocka_unit_test(test_keyidx_sorted_and_stable),
 		cmocka_unit_test(test_keyidx_all_equal),

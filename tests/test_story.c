@@ -483,7 +483,7 @@ static void test_terms_skip_boilerplate(void **state)
 	wu_str tmp = {0};
 	const char *nav = "Kestrel Daily | Home | World | Sports";
 	assert_int_equal(wu_boiler_known(b, nav, strlen(nav), &tmp), 0);
-	wu_boiler_finish(b, 2);
+	wu_boiler_finish(b, 2, 1);
 	wu_terms t = {0}, u = {0};
 	char text[256];
 	snprintf(text, sizeof text, "%s\nFerry crossing reopened\n%s", nav, nav);

@@ -297,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
 	if ((c0 & 8) && nl)
 		CHECK(wu_boiler_known(b, s + ln[0].off, ln[0].len, &tmp) == 0);
-	wu_boiler_finish(b, 2);
+	wu_boiler_finish(b, 2, 1);
 	CHECK(wu_boiler_size(b) <= nk + 2);
 
 	size_t inv2 = 0, removed = 99;
@@ -349,7 +349,7 @@ story:;
 		CHECK(b);
 		CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
 		CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
-		wu_boiler_finish(b, 2);
+		wu_boiler_finish(b, 2, 1);
 	}
 	wu_story_terms(s, size, source, b, &ws, &t);
 	check_terms(&t, 0, SIZE_MAX);
