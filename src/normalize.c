@@ -451,6 +451,11 @@ size_t wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_in
 
 size_t wu__norm_line(const char *s, size_t n, size_t *pos, size_t *len)
 {
+	if (!s || *pos >= n) { /* past the end: an empty line, and no more */
+		*len = 0;
+		*pos = n + 1;
+		return n;
+	}
 	const char *nl = wu_find_byte(s + *pos, n - *pos, '\n');
 	size_t at = *pos, e = nl ? (size_t)(nl - s) : n;
 	*pos = e + 1;

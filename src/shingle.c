@@ -126,15 +126,15 @@ static uint64_t space_mask(const char *p)
 	uint64_t m = 0;
 #ifdef __SSE2__
 	const __m128i sp = _mm_set1_epi8(' ');
-	for (int k = 0; k < 4; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
 		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) << (16 * k);
 	}
 #else
 	const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
-	for (int k = 0; k < 8; k++) {
+	for (size_t k = 0; k < 8; k++) {
 		uint64_t x = 0;
-		for (int b = 0; b < 8; b++) /* byte order of the machine does not matter */
+		for (size_t b = 0; b < 8; b++) /* byte order of the machine does not matter */
 			x |= (uint64_t)(unsigned char)p[8 * k + b] << (8 * b);
 		uint64_t y = x ^ 0x2020202020202020ULL;
 		uint64_t zero = ~(((y & low7) + low7) | y) & ~low7; /* exact: 0x80 per space */
