@@ -201,10 +201,8 @@ static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 		}
 		cur = !cur, n = n_next;
 	}
-	if (rc == 0 && n_prev)
+	if (n_prev) /* only after the last batch: an error or stop clears it */
 		rc = finish_batch(run, in, p, &bat[!cur], n_prev, &r[!cur]);
-	else if (n_prev)
-		wu_results_clear(r[!cur].res, n_prev);
 	if (run->progress)
 		fprintf(stderr, "\n");
 	wu_workspaces_free(ws, nt);
