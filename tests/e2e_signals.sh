@@ -14,11 +14,18 @@ with open("big.jsonl", "w") as f:
         f.write(json.dumps({"id": i, "text": " ".join(r.choice(vocab) for _ in range(300))}) + "\n")
 P
 
+# The input comes through a FIFO in two parts with a pause between them, so
+# the run is in progress (working, or waiting for the rest) when the signal
+# comes, however fast it is: a fixed sleep on a file raced a run that now
+# ends in 0.3 s. One pass (no boilerplate pass): a FIFO is read once.
 for sig in INT TERM; do
   want=$([ $sig = INT ] && echo 130 || echo 143)
-  "$BIN" cluster --threads 1 -o result.jsonl big.jsonl 2>err.txt &
+  rm -f fifo && mkfifo fifo
+  { head -c 35000000 big.jsonl; sleep 3; tail -c +35000001 big.jsonl; } >fifo 2>/dev/null &
+  writer=$!
+  "$BIN" cluster --threads 1 --boilerplate-min-docs 0 -o result.jsonl fifo 2>err.txt &
   pid=$!
-  sleep 0.3
+  sleep 0.5
   kill -$sig $pid
   t0=$(date +%s%N)
   wait $pid
@@ -29,6 +36,7 @@ for sig in INT TERM; do
   check "SIG$sig says what was done" grep -q "articles read; no output written" err.txt
   check "SIG$sig leaves no output file" test ! -e result.jsonl
   check "SIG$sig leaves no temporary file" test -z "$(ls | grep 'result.jsonl.tmp')"
+  kill $writer 2>/dev/null; wait $writer 2>/dev/null
 done
 
 ( ulimit -f 200; "$BIN" cluster -q -o limited.jsonl big.jsonl 2>err.txt ); rc=$?
