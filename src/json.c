@@ -125,23 +125,93 @@ static const char *skip_plain(const char *p, const char *end)
 	return p;
 }
 
-/* s->p at the opening quote; leaves it past the closing one. Article text
- * is long runs of plain bytes: they are skipped a block at a time. */
-static int scan_string(scan *s)
+/* Writes c as UTF-8 at d; returns the end. */
+static char *put_utf8(char *d, unsigned c)
 {
+	if (c < 0x80) {
+		*d++ = (char)c;
+	} else if (c < 0x800) {
+		*d++ = (char)(0xC0 | c >> 6), *d++ = (char)(0x80 | (c & 0x3F));
+	} else if (c < 0x10000) {
+		*d++ = (char)(0xE0 | c >> 12), *d++ = (char)(0x80 | ((c >> 6) & 0x3F));
+		*d++ = (char)(0x80 | (c & 0x3F));
+	} else {
+		*d++ = (char)(0xF0 | c >> 18), *d++ = (char)(0x80 | ((c >> 12) & 0x3F));
+		*d++ = (char)(0x80 | ((c >> 6) & 0x3F)), *d++ = (char)(0x80 | (c & 0x3F));
+	}
+	return d;
+}
+
+/* A \u escape at p (already validated), written at *d; a lone surrogate
+ * becomes U+FFFD. Returns the input past it. */
+static const char *decode_u(const char *p, const char *end, char **d)
+{
+	unsigned v = 0xFFFD, lo;
+	hex4(p + 2, end, &v);
+	p += 6;
+	if (v >= 0xD800 && v <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+	    !hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+		*d = put_utf8(*d, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
+		return p + 6;
+	}
+	*d = put_utf8(*d, (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
+	return p;
+}
+
+/* Like skip_plain(), copying the bytes it passes to *d (advanced); where
+ * 16 bytes can be read they are stored whole, so up to 16 bytes past *d
+ * are written: the caller made room. */
+static const char *copy_plain(const char *p, const char *end, char **d)
+{
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		_mm_storeu_si128((__m128i *)*d, v);
+		unsigned m = special16(v);
+		size_t k = m ? (size_t)__builtin_ctz(m) : 16;
+		p += k, *d += k;
+		if (m)
+			return p;
+	}
+#endif
+	while (p < end && !special1((unsigned char)*p))
+		*(*d)++ = *p++;
+	return p;
+}
+
+/* s->p at the opening quote; leaves it past the closing one. Article text
+ * is long runs of plain bytes: they are skipped a block at a time. With o,
+ * the string is decoded onto the end of o in the same pass (the article
+ * text is most of a record: reading it once to validate and again to
+ * decode was a fifth of the time spent on JSON); the errors are the same,
+ * at the same bytes. */
+static int scan_string_to(scan *s, wu_str *o)
+{
+	char *d = NULL;
+	if (o) {
+		if (wu_str_reserve(o, o->n + (size_t)(s->end - s->p) + 16))
+			return wu_fail(s->err, s->errlen, "out of memory");
+		d = o->s + o->n;
+	}
 	s->p++;
 	while (s->p < s->end) {
-		s->p = skip_plain(s->p, s->end);
+		s->p = d ? copy_plain(s->p, s->end, &d) : skip_plain(s->p, s->end);
 		if (s->p >= s->end)
 			break;
 		unsigned char c = (unsigned char)*s->p;
 		if (c == '"') {
 			s->p++;
+			if (o) {
+				o->n = (size_t)(d - o->s);
+				o->s[o->n] = '\0';
+			}
 			return 0;
 		}
 		if (c < 0x20)
 			return bad(s, c ? "control character in string" : "NUL byte in string");
-		if (c != '\\') {
+		if (c != '\\') { /* a plain byte skip_plain left in the last 8 */
+			if (d)
+				*d++ = (char)c;
 			s->p++;
 			continue;
 		}
@@ -152,14 +222,21 @@ static int scan_string(scan *s)
 		if (e == 'u') {
 			if (hex4(s->p + 2, s->end, &v))
 				return bad(s, "bad \\u escape");
-			s->p += 6;
+			s->p = d ? decode_u(s->p, s->end, &d) : s->p + 6;
 		} else if (unescape(e)) {
+			if (d)
+				*d++ = unescape(e);
 			s->p += 2;
 		} else {
 			return bad(s, "bad escape in string");
 		}
 	}
 	return bad(s, "unterminated string");
+}
+
+static int scan_string(scan *s)
+{
+	return scan_string_to(s, NULL);
 }
 
 static int digits(scan *s)
@@ -267,44 +344,13 @@ static int scan_value(scan *s, int *type)
 	}
 }
 
-/* Writes c as UTF-8 at d; returns the end. */
-static char *put_utf8(char *d, unsigned c)
-{
-	if (c < 0x80) {
-		*d++ = (char)c;
-	} else if (c < 0x800) {
-		*d++ = (char)(0xC0 | c >> 6), *d++ = (char)(0x80 | (c & 0x3F));
-	} else if (c < 0x10000) {
-		*d++ = (char)(0xE0 | c >> 12), *d++ = (char)(0x80 | ((c >> 6) & 0x3F));
-		*d++ = (char)(0x80 | (c & 0x3F));
-	} else {
-		*d++ = (char)(0xF0 | c >> 18), *d++ = (char)(0x80 | ((c >> 12) & 0x3F));
-		*d++ = (char)(0x80 | ((c >> 6) & 0x3F)), *d++ = (char)(0x80 | (c & 0x3F));
-	}
-	return d;
-}
-
-/* A \u escape at p (already validated), written at *d; a lone surrogate
- * becomes U+FFFD. Returns the input past it. */
-static const char *decode_u(const char *p, const char *end, char **d)
-{
-	unsigned v = 0xFFFD, lo;
-	hex4(p + 2, end, &v);
-	p += 6;
-	if (v >= 0xD800 && v <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
-	    !hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-		*d = put_utf8(*d, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
-		return p + 6;
-	}
-	*d = put_utf8(*d, (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
-	return p;
-}
-
-/* Appends the decoded value of a validated string span (with quotes).
- * Decoding never lengthens a string (an escape of 2, 6 or 12 bytes gives
- * 1 to 4), so room is made once and bytes are written straight in; where
- * 16 bytes can be read, they are copied while the backslash is looked
- * for, in one pass (the copy may run 16 bytes past: room for it too). */
+/* Appends the decoded value of a string span (with quotes). Decoding
+ * never lengthens a string (an escape of 2, 6 or 12 bytes gives 1 to 4),
+ * so room is made once and bytes are written straight in; where 16 bytes
+ * can be read, they are copied while the backslash is looked for, in one
+ * pass (the copy may run 16 bytes past: room for it too). Only backslashes
+ * stop it, not copy_plain()'s quotes and control bytes: a value given to
+ * wu_json_unquote() is copied as it is but for its escapes. */
 static int decode_string(const char *q, size_t len, wu_str *o)
 {
 	const char *p = q + 1, *end = q + len - 1;
@@ -343,63 +389,6 @@ static int decode_string(const char *q, size_t len, wu_str *o)
 	return 0;
 }
 
-/* scan_string() that also decodes the string onto the end of o, in the
- * same pass: the article text is most of a record, and reading it once to
- * validate and again to decode was a fifth of the time spent on JSON.
- * Errors are scan_string()'s, at the same bytes. */
-static int scan_decode(scan *s, wu_str *o)
-{
-	if (wu_str_reserve(o, o->n + (size_t)(s->end - s->p) + 16))
-		return wu_fail(s->err, s->errlen, "out of memory");
-	char *d = o->s + o->n;
-	s->p++;
-	while (s->p < s->end) {
-#ifdef __SSE2__
-		if (s->end - s->p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)s->p);
-			_mm_storeu_si128((__m128i *)d, v); /* room for it: reserved above */
-			unsigned m = special16(v);
-			size_t k = m ? (size_t)__builtin_ctz(m) : 16;
-			s->p += k, d += k;
-			if (!m)
-				continue;
-		} else
-#endif
-		{
-			const char *q = skip_plain(s->p, s->end);
-			while (q < s->end && !special1((unsigned char)*q))
-				q++;
-			memcpy(d, s->p, (size_t)(q - s->p));
-			d += q - s->p, s->p = q;
-			if (s->p >= s->end)
-				break;
-		}
-		unsigned char c = (unsigned char)*s->p;
-		if (c == '"') {
-			s->p++;
-			o->n = (size_t)(d - o->s);
-			o->s[o->n] = '\0';
-			return 0;
-		}
-		if (c < 0x20)
-			return bad(s, c ? "control character in string" : "NUL byte in string");
-		if (s->end - s->p < 2)
-			break;
-		unsigned v;
-		if (s->p[1] == 'u') {
-			if (hex4(s->p + 2, s->end, &v))
-				return bad(s, "bad \\u escape");
-			s->p = decode_u(s->p, s->end, &d);
-		} else if (unescape(s->p[1])) {
-			*d++ = unescape(s->p[1]);
-			s->p += 2;
-		} else {
-			return bad(s, "bad escape in string");
-		}
-	}
-	return bad(s, "unterminated string");
-}
-
 /* Does the member name span (with quotes) equal name? */
 static int key_is(const char *q, size_t len, const char *name, wu_str *tmp)
 {
@@ -417,7 +406,7 @@ static int key_is(const char *q, size_t len, const char *name, wu_str *tmp)
 
 enum { F_ID, F_TEXT, F_TITLE, F_DATE, F_SOURCE, F_N };
 
-/* The article text decoded while it is scanned (scan_decode), as
+/* The article text decoded while it is scanned (scan_string_to), as
  * build_text() would lay it out: the title (if one is asked for, it must
  * come first in the record, as it does in most feeds), a newline, the
  * text, from the start of the buffer. done: what the buffer holds is that. */
@@ -439,7 +428,7 @@ static int scan_text(scan *s, const span *title, int want_title, wu_str *tmp, te
 	if (title->present && title->type == T_STR &&
 	    (decode_string(title->at, title->len, tmp) || wu_str_putc(tmp, '\n')))
 		return wu_fail(s->err, s->errlen, "out of memory");
-	if (scan_decode(s, tmp))
+	if (scan_string_to(s, tmp))
 		return -1;
 	plan->done = 1;
 	plan->len = tmp->n;
@@ -475,17 +464,19 @@ static int scan_record(scan *s, const char *const *names, int n_names, span *sp,
 		s->p++;
 		skip_ws(s);
 		span v = {s->p, 0, 0, 1};
-		int is_text = plan && key_is(key, klen, names[F_TEXT], tmp);
-		if (is_text ? scan_text(s, &sp[F_TITLE], names[F_TITLE] != NULL, tmp, plan, &v.type)
-		            : scan_value(s, &v.type))
+		unsigned match = 0; /* bit i: the name is names[i] */
+		for (int i = 0; i < n_names; i++)
+			match |= (unsigned)key_is(key, klen, names[i], tmp) << i;
+		if (plan && (match >> F_TEXT & 1)
+		        ? scan_text(s, &sp[F_TITLE], names[F_TITLE] != NULL, tmp, plan, &v.type)
+		        : scan_value(s, &v.type))
 			return -1;
+		if (plan && (match >> F_TITLE & 1))
+			plan->done = 0; /* a title after the text: decoded later */
 		v.len = (size_t)(s->p - v.at);
 		for (int i = 0; i < n_names; i++)
-			if (key_is(key, klen, names[i], tmp)) {
+			if (match >> i & 1)
 				sp[i] = v;
-				if (plan && i == F_TITLE)
-					plan->done = 0; /* a title after the text: decoded later */
-			}
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
