@@ -100,42 +100,19 @@ static int count_words(const char *s, size_t n)
 	return w > INT32_MAX ? INT32_MAX : (int)w;
 }
 
-/* Calls fn for each non-empty normalized line of text. */
-typedef int (*line_fn)(void *ctx, const char *norm, size_t n, int words);
-
-static int each_line(const char *text, size_t n, wu_str *tmp, size_t *n_invalid, line_fn fn,
-                     void *ctx)
-{
-	wu__normalize_lines(text, n, tmp, n_invalid);
-	for (size_t pos = 0, len; pos < tmp->n;) {
-		const char *line = tmp->s + wu__norm_line(tmp->s, tmp->n, &pos, &len);
-		if (len && fn(ctx, line, len, count_words(line, len)))
-			return -1;
-	}
-	return 0;
-}
-
-typedef struct {
-	uint64_t seed;
-	wu_u64s *keys;
-} keys_ctx;
-
-static int push_key(void *ctx, const char *norm, size_t n, int words)
-{
-	keys_ctx *c = ctx;
-	if (wu_u64s_reserve(c->keys, c->keys->n + 1))
-		return -1;
-	c->keys->a[c->keys->n++] = line_key(XXH3_64bits(norm, n), c->seed, words);
-	return 0;
-}
-
-
 size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys)
 {
-	keys_ctx c = {source_seed(source), keys};
+	uint64_t seed = source_seed(source);
 	keys->n = 0;
-	if (each_line(text, n, tmp, NULL, push_key, &c))
-		return 0;
+	wu__normalize_lines(text, n, tmp, NULL);
+	for (size_t pos = 0, len; pos < tmp->n;) {
+		const char *line = tmp->s + wu__norm_line(tmp->s, tmp->n, &pos, &len);
+		if (!len)
+			continue;
+		if (wu_u64s_reserve(keys, keys->n + 1))
+			return keys->n = 0;
+		keys->a[keys->n++] = line_key(XXH3_64bits(line, len), seed, count_words(line, len));
+	}
 	/* An article counts once per line, however often it repeats it. */
 	if (wu__sort_unique_u64(keys->a, &keys->n))
 		keys->n = 0;

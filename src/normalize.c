@@ -258,7 +258,7 @@ __attribute__((target("ssse3,popcnt"))) static size_t ascii_blocks(const unsigne
                                                             size_t i, char *d, size_t *o,
                                                             unsigned *prev_word, int lines)
 {
-	const __m128i nl = _mm_set1_epi8(lines ? '\n' : 0), nl_sp = _mm_set1_epi8('\n' ^ ' ');
+	const __m128i nl = _mm_set1_epi8('\n'), nl_sp = _mm_set1_epi8('\n' ^ ' ');
 	const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
 	const __m128i la1 = _mm_set1_epi8('a' - 1), lz1 = _mm_set1_epi8('z' + 1);
 	const __m128i d1 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
@@ -365,7 +365,12 @@ static size_t ascii_tail(const unsigned char *s, size_t n, size_t i, char *d, si
 #endif
 
 /* wu_normalize() of text into out, with the fast paths of isa (a WU_ISA_
- * level this CPU has); under lines, of each line (wu__normalize_lines). */
+ * level this CPU has); under lines, of each line (wu__normalize_lines).
+ * Branch-free on ASCII: every byte is stored (its lower-case form, or a
+ * space for a separator) and the output advances past it unless it is a
+ * separator after a separator. Word boundaries are unpredictable, every
+ * few bytes, so the loops-per-word form this replaced lost most of its time
+ * to mispredicted branches. */
 static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
                              int lines)
 {
@@ -427,11 +432,6 @@ static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_
 	return o;
 }
 
-/* Branch-free on ASCII: every byte is stored (its lower-case form, or a
- * space for a separator) and the output advances past it unless it is a
- * separator after a separator. Word boundaries are unpredictable, every
- * few bytes, so the loops-per-word form this replaced lost most of its time
- * to mispredicted branches. */
 size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 {
 	return normalize_with(text, n, out, n_invalid, wu__normalize_isa_best(), 0);
