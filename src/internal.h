@@ -71,6 +71,17 @@ size_t wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_in
  * returns its start, sets *len, moves *pos past it. */
 size_t wu__norm_line(const char *s, size_t n, size_t *pos, size_t *len);
 
+/* The canonical key of an article id, its JSON text as wu_json_record()
+ * gives it (a string with its quotes, or a number): two ids are the same
+ * article exactly when their keys are the same bytes. A string's key is
+ * '"' and its decoded value ("A" and "\u0041" are one id; a lone
+ * surrogate escape keeps its own value, not U+FFFD's); a number's is its
+ * text as given (1 and 1.0 differ, and no number's key starts with '"',
+ * so the string "1" is not the number 1). Returns the key, *key_len bytes,
+ * not NUL-terminated: into id where nothing is to be decoded, else into
+ * buf (overwritten); NULL on allocation failure. */
+const char *wu__id_key(const char *id, size_t len, wu_str *buf, size_t *key_len);
+
 /* The corpus's arrays, for the clustering stage. */
 const uint32_t *wu__corpus_sig(const wu_corpus *c, size_t i);
 void wu__corpus_meta(const wu_corpus *c, const int32_t **date, const uint32_t **text_len,

@@ -143,8 +143,11 @@ static char *put_utf8(char *d, unsigned c)
 }
 
 /* A \u escape at p (already validated), written at *d; a lone surrogate
- * becomes U+FFFD. Returns the input past it. */
-static const char *decode_u(const char *p, const char *end, char **d)
+ * becomes U+FFFD, or with lone (for id keys, wu__id_key) keeps its own
+ * value in the three bytes UTF-8 would give it (ED A0..BF xx): bytes no
+ * valid UTF-8 holds, so "\ud800" is neither "\ufffd" nor any id given
+ * raw (ids are checked strict UTF-8). Returns the input past it. */
+static const char *decode_u(const char *p, const char *end, char **d, int lone)
 {
 	unsigned v = 0xFFFD, lo;
 	hex4(p + 2, end, &v);
@@ -154,7 +157,7 @@ static const char *decode_u(const char *p, const char *end, char **d)
 		*d = put_utf8(*d, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
 		return p + 6;
 	}
-	*d = put_utf8(*d, (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
+	*d = put_utf8(*d, (!lone && v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v);
 	return p;
 }
 
@@ -222,7 +225,7 @@ static int scan_string_to(scan *s, wu_str *o)
 		if (e == 'u') {
 			if (hex4(s->p + 2, s->end, &v))
 				return bad(s, "bad \\u escape");
-			s->p = d ? decode_u(s->p, s->end, &d) : s->p + 6;
+			s->p = d ? decode_u(s->p, s->end, &d, 0) : s->p + 6;
 		} else if (unescape(e)) {
 			if (d)
 				*d++ = unescape(e);
@@ -351,7 +354,7 @@ static int scan_value(scan *s, int *type)
  * pass (the copy may run 16 bytes past: room for it too). Only backslashes
  * stop it, not copy_plain()'s quotes and control bytes: a value given to
  * wu_json_unquote() is copied as it is but for its escapes. */
-static int decode_string(const char *q, size_t len, wu_str *o)
+static int decode_string_as(const char *q, size_t len, wu_str *o, int lone)
 {
 	const char *p = q + 1, *end = q + len - 1;
 	if (wu_str_reserve(o, o->n + len + 16))
@@ -378,7 +381,7 @@ static int decode_string(const char *q, size_t len, wu_str *o)
 				break;
 		}
 		if (p[1] == 'u') {
-			p = decode_u(p, end, &d);
+			p = decode_u(p, end, &d, lone);
 			continue;
 		}
 		*d++ = unescape(p[1]);
@@ -387,6 +390,11 @@ static int decode_string(const char *q, size_t len, wu_str *o)
 	o->n = (size_t)(d - o->s);
 	o->s[o->n] = '\0'; /* also for an empty string, where nothing was written */
 	return 0;
+}
+
+static int decode_string(const char *q, size_t len, wu_str *o)
+{
+	return decode_string_as(q, len, o, 0);
 }
 
 /* Does the member name span (with quotes) equal name? */
@@ -644,4 +652,21 @@ int wu_json_unquote(const char *val, size_t len, wu_str *out)
 	if (len >= 2 && val[0] == '"')
 		return decode_string(val, len, out);
 	return wu_str_append(out, val, len);
+}
+
+const char *wu__id_key(const char *id, size_t len, wu_str *buf, size_t *key_len)
+{
+	if (len < 2 || id[0] != '"') { /* a number: its text */
+		*key_len = len;
+		return id;
+	}
+	if (!memchr(id + 1, '\\', len - 2)) { /* the opening quote and the bytes as they are */
+		*key_len = len - 1;
+		return id;
+	}
+	buf->n = 0;
+	if (wu_str_putc(buf, '"') || decode_string_as(id, len, buf, 1))
+		return NULL;
+	*key_len = buf->n;
+	return buf->s;
 }

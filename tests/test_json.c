@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "wiredup.h"
+#include "internal.h"
 
 static const wu_fields default_fields = {"id", "text", NULL, NULL, NULL};
 static const wu_fields all_fields = {"id", "text", "title", "date", "source"};
@@ -479,6 +479,55 @@ static void test_json_unquote(void **state)
 	wu_str_free(&out);
 }
 
+/* The key of an id's JSON text (wu__id_key), as a NUL-free comparison. */
+static int same_id(const char *a, const char *b)
+{
+	wu_str ba = {0}, bb = {0};
+	size_t la, lb;
+	const char *ka = wu__id_key(a, strlen(a), &ba, &la);
+	const char *kb = wu__id_key(b, strlen(b), &bb, &lb);
+	assert_non_null(ka);
+	assert_non_null(kb);
+	int eq = la == lb && !memcmp(ka, kb, la);
+	wu_str_free(&ba), wu_str_free(&bb);
+	return eq;
+}
+
+/* Ids are one article when equal as JSON values: escapes decoded, a
+ * string never equal to a number, numbers by their text. */
+static void test_id_key(void **state)
+{
+	(void)state;
+	assert_true(same_id("\"A\"", "\"\\u0041\""));
+	assert_true(same_id("\"a/b\"", "\"a\\/b\""));
+	assert_true(same_id("\"\xC3\xA9t\xC3\xA9\"", "\"\\u00e9t\\u00E9\""));
+	assert_true(same_id("\"\xF0\x9F\x98\x80\"", "\"\\ud83d\\ude00\""));
+	assert_true(same_id("\"x\\ny\"", "\"x\\u000ay\""));
+	assert_true(same_id("\"\"", "\"\""));
+	assert_false(same_id("\"A\"", "\"a\""));
+	assert_false(same_id("\"1\"", "1"));
+	assert_false(same_id("1", "1.0"));
+	assert_false(same_id("\"\\u0000\"", "\"\""));
+	assert_false(same_id("\"\\u0000a\"", "\"a\""));
+	/* A lone surrogate is its own value, not the U+FFFD text decodes it to. */
+	assert_false(same_id("\"\\ud800\"", "\"\\ufffd\""));
+	assert_false(same_id("\"\\ud800\"", "\"\\udc00\""));
+	assert_true(same_id("\"\\ud800x\"", "\"\\uD800x\""));
+	assert_false(same_id("\"\\ud800\\ud800\"", "\"\\ud800\""));
+	/* Ids in the JSON text of a record: the reader and the key agree. */
+	wu_str buf = {0}, kb = {0};
+	wu_record r;
+	char err[128];
+	const char *line = "{\"id\":\"\\u0041\\u0000\",\"text\":\"t\"}";
+	assert_int_equal(wu_json_record(line, strlen(line), &default_fields, &buf, &r, err,
+	                                sizeof err), 0);
+	size_t kl;
+	const char *k = wu__id_key(r.id, r.id_len, &kb, &kl);
+	assert_int_equal(kl, 3);
+	assert_memory_equal(k, "\"A\0", 3);
+	wu_str_free(&buf), wu_str_free(&kb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_buffer_reuse),
 		cmocka_unit_test(test_json_get),
 		cmocka_unit_test(test_json_unquote),
+		cmocka_unit_test(test_id_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
