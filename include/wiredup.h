@@ -277,7 +277,8 @@ wu_corpus *wu_corpus_new(const wu_opt *opt);
 void wu_corpus_free(wu_corpus *c);
 
 /* Appends one article. Returns its index, or -1 when the id is already in
- * the corpus (then *first is the index of the earlier article) or on
+ * the corpus, as a JSON value ("A" is "\u0041", the string "1" is not the
+ * number 1; then *first is the index of the earlier article) or on
  * allocation failure (*first is -1). */
 int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first);
 

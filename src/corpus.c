@@ -22,6 +22,8 @@ struct wu_corpus {
 	uint64_t *pr_off;   /* n + 1 offsets into profiles */
 	uint32_t *slots;    /* id hash table: article index + 1, 0 = empty */
 	size_t n_slots;
+	uint64_t *key_hash; /* n: hash of each id's key (wu__id_key) */
+	wu_str key, key_old; /* scratch: a new id's key, a stored one's */
 };
 
 wu_corpus *wu_corpus_new(const wu_opt *opt)
@@ -42,7 +44,8 @@ void wu_corpus_free(wu_corpus *c)
 	wu_str_free(&c->ids);
 	wu_u64s_free(&c->shingles);
 	free(c->id_off), free(c->date), free(c->text_len), free(c->n_shingles);
-	free(c->sig), free(c->sh_off), free(c->slots);
+	free(c->sig), free(c->sh_off), free(c->slots), free(c->key_hash);
+	wu_str_free(&c->key), wu_str_free(&c->key_old);
 	wu_terms_free(&c->profiles);
 	free(c->pr_off);
 	free(c);
@@ -63,21 +66,25 @@ static int grow_arrays(wu_corpus *c)
 	GROW(sig, cap * (size_t)c->k)
 	GROW(sh_off, cap + 1)
 	GROW(pr_off, cap + 1)
+	GROW(key_hash, cap)
 #undef GROW
 	c->cap = cap;
 	return 0;
 }
 
-static uint64_t id_hash(const char *id, size_t len)
+/* Ids are one article when their keys are equal ("A" and "\u0041"):
+ * the table holds each key's hash, and a stored id's key is made again
+ * only when the hashes match, which is, but for 2^-64, a duplicate. */
+static int key_equal(wu_corpus *c, uint32_t i, uint64_t h, const char *key, size_t len)
 {
-	return XXH3_64bits(id, len);
-}
-
-static int id_equal(const wu_corpus *c, uint32_t i, const char *id, size_t len)
-{
-	size_t l;
+	if (c->key_hash[i] != h)
+		return 0;
+	size_t l, kl;
 	const char *s = wu_corpus_id(c, i, &l);
-	return l == len && !memcmp(s, id, len);
+	const char *k = wu__id_key(s, l, &c->key_old, &kl);
+	/* Out of memory: not equal, so the id is added, not called a duplicate
+	 * of an article it may not repeat; the add fails soon after anyway. */
+	return k && kl == len && !memcmp(k, key, len);
 }
 
 static int rehash(wu_corpus *c)
@@ -87,9 +94,7 @@ static int rehash(wu_corpus *c)
 	if (!t)
 		return -1;
 	for (size_t i = 0; i < c->n; i++) {
-		size_t len;
-		const char *id = wu_corpus_id(c, i, &len);
-		size_t h = (size_t)id_hash(id, len) & (ns - 1);
+		size_t h = (size_t)c->key_hash[i] & (ns - 1);
 		while (t[h])
 			h = (h + 1) & (ns - 1);
 		t[h] = (uint32_t)i + 1;
@@ -100,11 +105,12 @@ static int rehash(wu_corpus *c)
 	return 0;
 }
 
-/* Slot of id: either holding it or the empty slot where it would go. */
-static size_t find_slot(const wu_corpus *c, const char *id, size_t len)
+/* Slot of the id of key key (hash kh): either holding it or the empty
+ * slot where it would go. */
+static size_t find_slot(wu_corpus *c, uint64_t kh, const char *key, size_t len)
 {
-	size_t h = (size_t)id_hash(id, len) & (c->n_slots - 1);
-	while (c->slots[h] && !id_equal(c, c->slots[h] - 1, id, len))
+	size_t h = (size_t)kh & (c->n_slots - 1);
+	while (c->slots[h] && !key_equal(c, c->slots[h] - 1, kh, key, len))
 		h = (h + 1) & (c->n_slots - 1);
 	return h;
 }
@@ -116,7 +122,12 @@ int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
 		return -1;
 	if ((c->n + 1) * 2 > c->n_slots && rehash(c))
 		return -1;
-	size_t slot = find_slot(c, a->id, a->id_len);
+	size_t klen;
+	const char *key = wu__id_key(a->id, a->id_len, &c->key, &klen);
+	if (!key)
+		return -1;
+	uint64_t kh = XXH3_64bits(key, klen);
+	size_t slot = find_slot(c, kh, key, klen);
 	if (c->slots[slot]) {
 		*first = c->slots[slot] - 1;
 		return -1;
@@ -146,6 +157,7 @@ int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
 	c->pr_off[i + 1] = c->profiles.n;
 	c->id_off[i + 1] = c->ids.n;
 	c->sh_off[i + 1] = c->shingles.n;
+	c->key_hash[i] = kh;
 	c->date[i] = a->date;
 	c->text_len[i] = a->text_len;
 	c->n_shingles[i] = a->n_shingles;

@@ -108,4 +108,21 @@ check "tsv rows" test "$(wc -l <t.tsv)" -eq 201
 "$BIN" cluster -q --format csv small.jsonl >t.csv
 check "csv header" test "$(head -1 t.csv)" = "id,cluster,similarity"
 expect_rc 1 "unwritable -o" "$BIN" cluster -q -o /nonexistent-dir/x.jsonl small.jsonl
+# Ids equal as JSON values are one article: the second is a duplicate
+# naming the first's place; a string "1" is not the number 1.
+cat >sameid.jsonl <<'J'
+{"id":"A","text":"alpha beta gamma delta epsilon zeta"}
+{"id":"\u0041","text":"one two three four five six seven"}
+{"id":"1","text":"red orange yellow green blue indigo violet"}
+{"id":1,"text":"north south east west up down"}
+{"id":"\u00e9\/","text":"spring summer autumn winter"}
+{"id":"é/","text":"monday tuesday wednesday thursday"}
+J
+expect_rc 0 "ids equal as JSON: skip mode" "$BIN" cluster --on-error skip --format tsv sameid.jsonl
+check "escaped duplicate id named with the first's place" \
+  has err.txt 'sameid.jsonl:2: duplicate id "\\u0041" (first at sameid.jsonl:1)'
+check "decoded duplicate of an escaped id named" has err.txt 'sameid.jsonl:6: duplicate id "é/" (first at sameid.jsonl:5)'
+check "string 1 and number 1 both kept" test "$(grep -c '^1	' out.txt)" -eq 2
+check "one tsv row for A" test "$(grep -c '^A	' out.txt)" -eq 1
+check "every record a row or a reject" test "$(($(wc -l <out.txt) - 1))" -eq 4
 finish

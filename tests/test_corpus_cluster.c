@@ -228,6 +228,51 @@ static void test_corpus_add_size_id(void **state)
 	free_pipeline();
 }
 
+/* Ids equal as JSON values are one article, whichever way each is
+ * escaped, also after the table is rehashed; each keeps its own text. */
+static void test_corpus_ids_by_value(void **state)
+{
+	(void)state;
+	wu_opt o = default_opt();
+	wu_corpus *c = wu_corpus_new(&o);
+	uint32_t sig[128] = {0};
+	const char *given[] = {"\"A\"", "\"\\u00e9\\n\"", "\"\\ud800\"", "\"x\\u0000\""};
+	const char *again[] = {"\"\\u0041\"", "\"\xC3\xA9\\u000A\"", "\"\\uD800\"", "\"x\\u0000\""};
+	const char *other[] = {"\"a\"", "\"\xC3\xA9\"", "\"\\ufffd\"", "\"x\""};
+	enum { K = sizeof given / sizeof *given, FILL = 5000 };
+	int64_t first;
+	for (int i = 0; i < K; i++) {
+		wu_sketched a = {given[i], strlen(given[i]), 0, 3, 0, sig, NULL, NULL, 0};
+		assert_int_equal(wu_corpus_add(c, &a, &first), i);
+	}
+	char id[32];
+	for (int i = 0; i < FILL; i++) { /* regrow and rehash */
+		int len = snprintf(id, sizeof id, "\"f\\u00%02x%d\"", 0x41 + i % 26, i);
+		wu_sketched a = {id, (size_t)len, 0, 3, 0, sig, NULL, NULL, 0};
+		assert_int_equal(wu_corpus_add(c, &a, &first), K + i);
+	}
+	for (int i = 0; i < K; i++) {
+		wu_sketched a = {again[i], strlen(again[i]), 0, 3, 0, sig, NULL, NULL, 0};
+		first = -1;
+		assert_int_equal(wu_corpus_add(c, &a, &first), -1);
+		assert_int_equal(first, i);
+	}
+	/* The same fill ids decoded: duplicates too. */
+	int len = snprintf(id, sizeof id, "\"f%c%d\"", 0x41 + 77 % 26, 77);
+	wu_sketched d = {id, (size_t)len, 0, 3, 0, sig, NULL, NULL, 0};
+	assert_int_equal(wu_corpus_add(c, &d, &first), -1);
+	assert_int_equal(first, K + 77);
+	for (int i = 0; i < K; i++) {
+		wu_sketched a = {other[i], strlen(other[i]), 0, 3, 0, sig, NULL, NULL, 0};
+		assert_int_equal(wu_corpus_add(c, &a, &first), K + FILL + i);
+	}
+	size_t l;
+	const char *got = wu_corpus_id(c, 0, &l);
+	assert_int_equal(l, 3);
+	assert_memory_equal(got, "\"A\"", 3); /* written as given */
+	wu_corpus_free(c);
+}
+
 static void test_corpus_many_ids(void **state)
 {
 	(void)state;
@@ -750,6 +795,7 @@ int main(void)
 		 * tests below have one), so let it do so under its own name. */
 		cmocka_unit_test(test_bug_cluster_empty_band_memcpy_null),
 		cmocka_unit_test(test_corpus_add_size_id),
+		cmocka_unit_test(test_corpus_ids_by_value),
 		cmocka_unit_test(test_corpus_many_ids),
 		cmocka_unit_test(test_cluster_partition),
 		cmocka_unit_test(test_excerpt_needs_containment),
