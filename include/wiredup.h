@@ -43,6 +43,31 @@ enum wu_shingle_kind { WU_SHINGLE_WORD = 0, WU_SHINGLE_CHAR = 1 };
 enum wu_measure { WU_MEASURE_CONTAINMENT = 0, WU_MEASURE_JACCARD = 1 };
 enum wu_verify { WU_VERIFY_SIGNATURE = 0, WU_VERIFY_EXACT = 1 };
 
+/* The stages wu_cluster() and wu_stories() report through opt->progress,
+ * in this order, and what their done and total count. */
+enum wu_stage {
+	WU_STAGE_BUCKET = 0,  /* wu_cluster: LSH bands bucketed, of opt->bands */
+	WU_STAGE_VERIFY = 1,  /* wu_cluster: runs of buckets (about 16,384 members
+	                         each) whose pairs are verified, of all runs */
+	WU_STAGE_UNION = 2,   /* wu_cluster: articles given their representative
+	                         and similarity, of all articles */
+	WU_STAGE_STORY_CANDIDATES = 3, /* wu_stories: articles indexed by their
+	                         heaviest terms, of all articles */
+	WU_STAGE_STORY_MERGE = 4 /* wu_stories: candidate story pairs scored, of
+	                         all pairs; the last report (done == total) comes
+	                         after the merging */
+};
+
+/* A progress report: stage (enum wu_stage) has done units of total.
+ * Called on the thread that called wu_cluster()/wu_stories(), never twice
+ * at once, sometimes while the other threads go on working: it should be
+ * quick (print a line, keep a count) and must not call into the library on
+ * the same corpus. Per stage: once with done = 0, then with done rising,
+ * at most once per unit above (per 65,536 articles or pairs), last with
+ * done == total (total may be 0). A stage that fails (out of memory) stops
+ * without its last report. Reporting changes no result. */
+typedef void (*wu_progress_fn)(void *data, int stage, size_t done, size_t total);
+
 typedef struct wu_opt {
 	int shingle_kind;   /* WU_SHINGLE_WORD (default) or WU_SHINGLE_CHAR */
 	int ngram;          /* words (default 5) or characters (default 12) a shingle */
@@ -60,6 +85,9 @@ typedef struct wu_opt {
 	int story_terms;    /* profile size (default 64) */
 	int window_days;    /* stories never span more days than this; 0 = no limit (default 7) */
 	int story_single_link; /* join on any one similar pair instead (for comparison; default 0) */
+	wu_progress_fn progress; /* progress of wu_cluster()/wu_stories(), or NULL
+	                            (default); not a parameter of the results */
+	void *progress_data;     /* progress's first argument (default NULL) */
 } wu_opt;
 
 /* Sets every field to its documented default. */
@@ -249,8 +277,12 @@ int32_t wu_parse_date(const char *s, size_t n);
 
 /* Parses an article file as scraped: an optional first line
  * "date YYYY-MM-DD SECTION" sets the date and section (the line is not part
- * of the text). rec->id is left to the caller; rec->source gets the
- * section. Returns 0 or -1 with a reason in err. */
+ * of the text); blanks may pad the line and separate its parts (one at
+ * least after "date" and after the date), and a UTF-8 byte-order mark may
+ * open the file (it is never text). A line of that shape whose date does
+ * not exist ("date 2021-13-45") rejects the file. rec->id is left to the
+ * caller; rec->source gets the section. Returns 0 or -1 with a reason in
+ * err. */
 int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec,
                     char *err, size_t errlen);
 

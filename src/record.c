@@ -42,23 +42,54 @@ int32_t wu_parse_date(const char *s, size_t n)
 	return days_from_civil(y, m, d);
 }
 
-/* "date YYYY-MM-DD SECTION" as the first line of a scraped article. */
-static size_t date_line(const char *s, size_t n, int32_t *date, const char **sec, size_t *sec_len)
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Digits and dashes as in YYYY-MM-DD, whether or not it is a real date. */
+static int date_shape(const char *s)
+{
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return 1;
+}
+
+/* The front matter of a scraped article: a first line "date YYYY-MM-DD
+ * SECTION", blanks (space, tab, CR, VT, FF) allowed around every part and
+ * the section optional. Scrapers pad the line (the sample's first line is
+ * " date 2021-03-20 USA"), so the rule is the shape, not the exact bytes;
+ * it stays tight enough (the word "date", blanks, then digits shaped as a
+ * date, then a blank or the end) that prose opening with "date" is text.
+ * Returns the bytes the line takes (with its newline; date and section
+ * set), 0 when the first line is text, or -1 with a reason in err when the
+ * line has the shape but no such day exists: the record is rejected, not
+ * read as undated text with its front matter in it. */
+static long date_line(const char *s, size_t n, int32_t *date, const char **sec, size_t *sec_len,
+                      char *err, size_t errlen)
 {
 	const char *nl = memchr(s, '\n', n);
-	size_t len = nl ? (size_t)(nl - s) : n;
-	if (len < 15 || memcmp(s, "date ", 5) != 0)
+	size_t len = nl ? (size_t)(nl - s) : n, i = 0;
+	while (i < len && blank(s[i]))
+		i++;
+	if (len - i < 15 || memcmp(s + i, "date", 4) != 0 || !blank(s[i + 4]))
 		return 0;
-	int32_t d = wu_parse_date(s + 5, 10);
-	if (d == WU_NO_DATE || (len > 15 && s[15] != ' ' && s[15] != '\r'))
+	for (i += 4; i < len && blank(s[i]); i++)
+		;
+	if (len - i < 10 || !date_shape(s + i) || (len - i > 10 && !blank(s[i + 10])))
 		return 0;
+	int32_t d = wu_parse_date(s + i, 10);
+	if (d == WU_NO_DATE)
+		return wu_fail(err, errlen, "impossible date %.10s on the date line", s + i);
 	*date = d;
-	*sec = s + 15;
-	*sec_len = len - 15;
-	while (*sec_len && (**sec == ' ')) (*sec)++, (*sec_len)--;
-	while (*sec_len && ((*sec)[*sec_len - 1] == ' ' || (*sec)[*sec_len - 1] == '\r'))
+	*sec = s + i + 10;
+	*sec_len = len - i - 10;
+	while (*sec_len && blank(**sec))
+		(*sec)++, (*sec_len)--;
+	while (*sec_len && blank((*sec)[*sec_len - 1]))
 		(*sec_len)--;
-	return nl ? len + 1 : len;
+	return (long)(nl ? len + 1 : len);
 }
 
 int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec, char *err,
@@ -67,10 +98,16 @@ int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec, c
 	if (memchr(data, '\0', len))
 		return wu_fail(err, errlen, "NUL byte at byte %zu (binary file?)",
 		               (size_t)((const char *)memchr(data, '\0', len) - data) + 1);
+	/* A byte-order mark opens many files saved on Windows: not text. */
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		data += 3, len -= 3;
 	const char *sec = "";
 	size_t sec_len = 0;
 	rec->date = WU_NO_DATE;
-	size_t skip = date_line(data, len, &rec->date, &sec, &sec_len);
+	long line = date_line(data, len, &rec->date, &sec, &sec_len, err, errlen);
+	if (line < 0)
+		return -1;
+	size_t skip = (size_t)line;
 	buf->n = 0;
 	if (wu_str_append(buf, data + skip, len - skip) || wu_str_putc(buf, '\0') ||
 	    wu_str_append(buf, sec, sec_len) || wu_str_putc(buf, '\0'))

@@ -108,6 +108,60 @@ static void test_article_with_date_line(void **state)
 	wu_str_free(&buf);
 }
 
+/* The scraper's own sample (../shared/examples/) opens with " date
+ * 2021-03-20 USA": blanks around the line and its parts, and a byte-order
+ * mark, do not make the front matter text. */
+static void test_article_padded_date_line(void **state)
+{
+	(void)state;
+	wu_str buf = {0};
+	static const char *const files[] = {
+		" date 2021-03-20 USA\nBody of it.\n",
+		"\t date 2021-03-20 USA \t\r\nBody of it.\n",
+		"date  2021-03-20\tUSA\nBody of it.\n",
+		"\xEF\xBB\xBF" "date 2021-03-20 USA\nBody of it.\n",
+		"\xEF\xBB\xBF" "  date 2021-03-20 USA  \nBody of it.\n",
+	};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		wu_record r = article_ok(files[i], strlen(files[i]), &buf);
+		if (r.date != 18706)
+			fail_msg("file %zu: date %d", i, (int)r.date);
+		assert_string_equal(r.source, "USA");
+		assert_string_equal(r.text, "Body of it.\n");
+	}
+	/* A byte-order mark is not text even without a date line. */
+	wu_record r = article_ok("\xEF\xBB\xBFPlain story.", 15, &buf);
+	assert_int_equal(r.date, WU_NO_DATE);
+	assert_string_equal(r.text, "Plain story.");
+	wu_str_free(&buf);
+}
+
+/* A date line whose date does not exist rejects the file, by name. */
+static void test_article_impossible_date(void **state)
+{
+	(void)state;
+	wu_str buf = {0};
+	wu_record rec;
+	char err[200];
+	static const char *const files[] = {
+		"date 2021-13-45 USA\nBody", "date 2021-02-30 USA\nBody", " date 2021-02-29\nBody",
+		"date 2021-00-10 USA\nBody", "\xEF\xBB\xBF" "date 1900-02-29 X\nBody",
+	};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		err[0] = '\0';
+		assert_int_equal(wu_article_file(files[i], strlen(files[i]), &buf, &rec, err, sizeof err),
+		                 -1);
+		if (!strstr(err, "impossible date") || !strstr(err, "date line"))
+			fail_msg("file %zu: reason \"%s\"", i, err);
+		const char *d = strstr(files[i], "date ") + 5;
+		while (*d == ' ')
+			d++;
+		assert_non_null(strstr(err, (char[11]){d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7],
+		                                       d[8], d[9], 0}));
+	}
+	wu_str_free(&buf);
+}
+
 static void test_article_without_date_line(void **state)
 {
 	(void)state;
@@ -115,12 +169,15 @@ static void test_article_without_date_line(void **state)
 	/* Lines that look almost like a date line are text. */
 	static const char *const files[] = {
 		"Just a story.\nWith two lines.",
-		"date 2021-02-30 USA\nbad date: the line stays",
 		"dated 2021-03-20 USA\nnot the keyword",
 		"Date 2021-03-20 USA\ncase matters",
 		"date 2021-03-20USA\nno separator",
 		"date 21-03-20 USA\nshort year",
 		"date of the vote was moved",
+		"date 2021-03-20x USA\nnot a date token",
+		"date 2021 03 20 USA\nnot the shape",
+		"datelined 2021-03-20\nnot the keyword either",
+		"The date 2021-03-20 USA\nnot first on the line",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		wu_record r = article_ok(files[i], strlen(files[i]), &buf);
@@ -171,6 +228,8 @@ int main(void)
 		cmocka_unit_test(test_parse_date_valid),
 		cmocka_unit_test(test_parse_date_invalid),
 		cmocka_unit_test(test_article_with_date_line),
+		cmocka_unit_test(test_article_padded_date_line),
+		cmocka_unit_test(test_article_impossible_date),
 		cmocka_unit_test(test_article_without_date_line),
 		cmocka_unit_test(test_article_rejects),
 	};
