@@ -125,4 +125,12 @@ check "decoded duplicate of an escaped id named" has err.txt 'sameid.jsonl:6: du
 check "string 1 and number 1 both kept" test "$(grep -c '^1	' out.txt)" -eq 2
 check "one tsv row for A" test "$(grep -c '^A	' out.txt)" -eq 1
 check "every record a row or a reject" test "$(($(wc -l <out.txt) - 1))" -eq 4
+# TSV and CSV never write a control byte raw: an escaped NUL id is \x00 in
+# TSV, U+FFFD inside quotes in CSV; JSONL keeps the escape as given.
+printf '%s\n' '{"id":"n\u0000l","text":"alpha beta gamma delta epsilon zeta"}' >nul.jsonl
+"$BIN" cluster -q --format tsv nul.jsonl >nul.tsv
+check "tsv escapes NUL as \\x00" test "$(sed -n 2p nul.tsv | cut -f1)" = 'n\x00l'
+"$BIN" cluster -q --format csv nul.jsonl >nul.csv
+check "csv writes NUL as U+FFFD, quoted" test "$(sed -n 2p nul.csv | cut -d, -f1)" = "$(printf '"n\357\277\275l"')"
+check "no NUL byte in tsv or csv" test "$(cat nul.tsv nul.csv | tr -d '\000' | wc -c)" -eq "$(cat nul.tsv nul.csv | wc -c)"
 finish
