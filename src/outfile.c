@@ -115,19 +115,21 @@ static int stat_input(const char *path, struct stat *st)
 }
 
 /* Refuses an output that is an input: 0, or -1 with a message. Character
- * devices are exempt (reading and writing /dev/tty, or a null device, loses
- * nothing). */
-static int check_inputs(const wu_outfile *o, const struct stat *out, char *const *inputs,
+ * devices and sockets are exempt: reading and writing a terminal, a null
+ * device or a connection loses nothing. */
+static int check_inputs(wu_outfile *o, const struct stat *out, char *const *inputs,
                         int n_inputs, char *err, size_t errlen)
 {
-	if (S_ISCHR(out->st_mode))
+	if (S_ISCHR(out->st_mode) || S_ISSOCK(out->st_mode))
 		return 0;
 	for (int i = 0; i < n_inputs; i++) {
 		struct stat st;
 		if (inputs[i] && !stat_input(inputs[i], &st) && st.st_dev == out->st_dev &&
-		    st.st_ino == out->st_ino)
+		    st.st_ino == out->st_ino) {
+			o->refused = 1;
 			return fail(err, errlen, "%s: is the input %s; refusing to overwrite it",
-			            o->name, inputs[i]);
+			            o->name ? o->name : "standard output", inputs[i]);
+		}
 	}
 	return 0;
 }
@@ -305,8 +307,9 @@ int wu_outfile_commit(wu_outfile *o, char *err, size_t errlen)
 	if (!rc && o->tmp && (rename(o->tmp, o->path) || sync_dir(o->path)))
 		rc = -1, e = errno;
 	if (rc) {
-		wu_outfile_abort(o);
-		return fail(err, errlen, "%s: %s", name, strerror(e));
+		fail(err, errlen, "%s: %s", name, strerror(e));
+		wu_outfile_abort(o); /* frees name */
+		return -1;
 	}
 	free(o->tmp), o->tmp = NULL;
 	wu_outfile_abort(o);

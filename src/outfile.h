@@ -29,6 +29,8 @@ typedef struct {
 	int in_place;  /* 1: device, FIFO, socket, descriptor or stdout */
 	int is_stdout; /* f is stdout: flushed at commit, never closed */
 	int regular;   /* the file written is a regular file: fsync'd at commit */
+	int refused;   /* set when the open failed because the path is an input:
+	                * a usage error (exit 2) rather than an I/O error */
 } wu_outfile;
 
 /* Opens `path` ("-" or NULL = stdout) for writing, as described above.
