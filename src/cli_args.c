@@ -1,5 +1,6 @@
 /* The command line of `cluster`: options, defaults, help. */
 #include "cli_args.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -67,8 +68,8 @@ static const char usage_body[] =
 "  -o, --output FILE          write here (atomically: temporary name, then\n"
 "                             rename) instead of stdout\n"
 "      --format jsonl|tsv|csv [jsonl]\n"
-"  -t, --threads N            threads (per rank with MPI) [OMP_NUM_THREADS, or all\n"
-"                             cores]\n"
+"  -t, --threads N            threads (per rank with MPI), 1..1024 [OMP_NUM_THREADS,\n"
+"                             or all cores; at most 1024]\n"
 "  -q, --quiet                no summary or progress on stderr\n"
 "  -h, --help                 show this help\n";
 
@@ -107,6 +108,27 @@ static int usage_error(const char *prog, int verbose, const char *fmt, const cha
 	return 2;
 }
 
+/* The integer options and the values each takes. */
+typedef struct {
+	int code;
+	const char *name;
+	long lo, hi;
+} long_range;
+
+static const long_range long_ranges[] = {
+	{O_MAXB, "max-article-bytes", 1, 1L << 40}, {O_NGRAM, "ngram", 1, 64},
+	{O_PERM, "num-perm", 8, 1024}, {O_SEED, "seed", 0, 1L << 62}, {O_BANDS, "bands", 1, 1024},
+	{O_ROWS, "rows", 1, 1024}, {O_MAXBUCKET, "max-bucket", 1, 1L << 30},
+	{'t', "threads", 1, WU_MAX_THREADS}, {O_BMIN, "boilerplate-min-docs", 0, 1L << 30},
+	{O_WINDOW, "window-days", 0, 1L << 30}, {0, NULL, 0, 0}};
+
+/* The fractions: each in (0, 1]. */
+static const struct {
+	int code;
+	const char *name;
+} fraction_names[] = {{O_THR, "threshold"}, {O_RATIO, "min-length-ratio"},
+                      {O_STHR, "story-threshold"}, {0, NULL}};
+
 static int parse_long(const char *s, long lo, long hi, long *v)
 {
 	char *end;
@@ -115,12 +137,13 @@ static int parse_long(const char *s, long lo, long hi, long *v)
 	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
 }
 
-static int parse_double(const char *s, double *v)
+/* A fraction in (0, 1] (so no NaN either). */
+static int parse_fraction(const char *s, double *v)
 {
 	char *end;
 	errno = 0;
 	*v = strtod(s, &end);
-	return errno || end == s || *end ? -1 : 0;
+	return errno || end == s || *end || !(*v > 0.0 && *v <= 1.0) ? -1 : 0;
 }
 
 /* Index of s in the NULL-terminated list, or -1. */
@@ -132,41 +155,79 @@ static int choice(const char *s, const char *const *list)
 	return -1;
 }
 
-static int set_choice(int *dst, const char *arg, const char *const *list, const char *name)
+/* The option's value among list; else why says so, naming the choices. */
+static int set_choice(int *dst, const char *arg, const char *const *list, const char *name,
+                      char *why, size_t whylen)
 {
 	int c = choice(arg, list);
-	if (c < 0) {
-		fprintf(stderr, "wiredup: --%s: unknown value '%s'\n", name, arg);
-		return -1;
+	if (c >= 0) {
+		*dst = c;
+		return 0;
 	}
-	*dst = c;
-	return 0;
-}
-
-static int set_numeric(int c, const char *arg, cluster_args *a)
-{
-	wu_opt *o = &a->run.opt;
-	long v;
-	double d;
-	switch (c) {
-	case O_MAXB: if (parse_long(arg, 1, 1L << 40, &v)) return -1; a->run.max_bytes = (size_t)v; return 0;
-	case O_NGRAM: if (parse_long(arg, 1, 64, &v)) return -1; o->ngram = (int)v; return 0;
-	case O_PERM: if (parse_long(arg, 8, 1024, &v)) return -1; o->num_perm = (int)v; return 0;
-	case O_SEED: if (parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
-	case O_BANDS: if (parse_long(arg, 1, 1024, &v)) return -1; o->bands = (int)v; return 0;
-	case O_ROWS: if (parse_long(arg, 1, 1024, &v)) return -1; o->rows = (int)v; return 0;
-	case O_MAXBUCKET: if (parse_long(arg, 1, 1L << 30, &v)) return -1; o->max_bucket = (int)v; return 0;
-	case 't': if (parse_long(arg, 1, 1024, &v)) return -1; a->run.n_threads = (int)v; return 0;
-	case O_BMIN: if (parse_long(arg, 0, 1L << 30, &v)) return -1; a->boiler_min_docs = (int)v; return 0;
-	case O_THR: if (parse_double(arg, &d)) return -1; o->threshold = d; return 0;
-	case O_RATIO: if (parse_double(arg, &d)) return -1; o->min_length_ratio = d; return 0;
-	case O_STHR: if (parse_double(arg, &d)) return -1; o->story_threshold = d; return 0;
-	case O_WINDOW: if (parse_long(arg, 0, 1L << 30, &v)) return -1; o->window_days = (int)v; return 0;
-	}
+	int n = snprintf(why, whylen, "--%s: unknown value '%s' (", name, arg);
+	for (int i = 0; list[i] && n >= 0 && (size_t)n < whylen; i++)
+		n += snprintf(why + n, whylen - (size_t)n, "%s%s", i ? ", " : "", list[i]);
+	if (n >= 0 && (size_t)n < whylen)
+		snprintf(why + n, whylen - (size_t)n, ")");
 	return -1;
 }
 
-static int set_option(int c, const char *arg, cluster_args *a)
+static void store_long(int c, long v, cluster_args *a)
+{
+	wu_opt *o = &a->run.opt;
+	switch (c) {
+	case O_MAXB: a->run.max_bytes = (size_t)v; break;
+	case O_NGRAM: o->ngram = (int)v; break;
+	case O_PERM: o->num_perm = (int)v; break;
+	case O_SEED: o->seed = (uint64_t)v; break;
+	case O_BANDS: o->bands = (int)v; break;
+	case O_ROWS: o->rows = (int)v; break;
+	case O_MAXBUCKET: o->max_bucket = (int)v; break;
+	case 't': a->run.n_threads = (int)v; a->threads_given = 1; break;
+	case O_BMIN: a->boiler_min_docs = (int)v; break;
+	case O_WINDOW: o->window_days = (int)v; break;
+	}
+}
+
+static void store_fraction(int c, double d, wu_opt *o)
+{
+	if (c == O_THR)
+		o->threshold = d;
+	else if (c == O_RATIO)
+		o->min_length_ratio = d;
+	else
+		o->story_threshold = d;
+}
+
+/* A numeric option's value; a bad one is named in why with its range
+ * ("--num-perm: bad value '7' (8..1024, a multiple of 8)"). */
+static int set_numeric(int c, const char *arg, cluster_args *a, char *why, size_t whylen)
+{
+	for (const long_range *r = long_ranges; r->name; r++) {
+		if (r->code != c)
+			continue;
+		long v;
+		int perm = c == O_PERM;
+		if (parse_long(arg, r->lo, r->hi, &v) || (perm && v % 8))
+			return wu_fail(why, whylen, "--%s: bad value '%s' (%ld..%ld%s)", r->name, arg,
+			               r->lo, r->hi, perm ? ", a multiple of 8" : "");
+		store_long(c, v, a);
+		return 0;
+	}
+	for (int i = 0; fraction_names[i].name; i++) {
+		if (fraction_names[i].code != c)
+			continue;
+		double d;
+		if (parse_fraction(arg, &d))
+			return wu_fail(why, whylen, "--%s: bad value '%s' (a number in (0, 1])",
+			               fraction_names[i].name, arg);
+		store_fraction(c, d, &a->run.opt);
+		return 0;
+	}
+	return wu_fail(why, whylen, "unknown option");
+}
+
+static int set_option(int c, const char *arg, cluster_args *a, char *why, size_t whylen)
 {
 	static const char *const shingles[] = {"word", "char", NULL};
 	static const char *const measures[] = {"containment", "jaccard", NULL};
@@ -188,18 +249,28 @@ static int set_option(int c, const char *arg, cluster_args *a)
 	case O_MPISTATS: a->mpi_stats = 1; return 0;
 	case O_STORIES: o->stories = 1; return 0;
 	case O_NOISY: o->shingle_kind = WU_SHINGLE_CHAR; return 0;
-	case O_ONERR: return set_choice(&a->run.skip_errors, arg, onerr, "on-error");
-	case O_SHINGLE: return set_choice(&o->shingle_kind, arg, shingles, "shingle");
-	case O_MEASURE: return set_choice(&o->measure, arg, measures, "measure");
-	case O_VERIFY: return set_choice(&o->verify, arg, verifies, "verify");
-	case O_FORMAT: return set_choice(&a->format, arg, formats, "format");
-	case O_LINK: return set_choice(&o->story_single_link, arg, linkages, "story-linkage");
+	case O_ONERR: return set_choice(&a->run.skip_errors, arg, onerr, "on-error", why, whylen);
+	case O_SHINGLE: return set_choice(&o->shingle_kind, arg, shingles, "shingle", why, whylen);
+	case O_MEASURE: return set_choice(&o->measure, arg, measures, "measure", why, whylen);
+	case O_VERIFY: return set_choice(&o->verify, arg, verifies, "verify", why, whylen);
+	case O_FORMAT: return set_choice(&a->format, arg, formats, "format", why, whylen);
+	case O_LINK: return set_choice(&o->story_single_link, arg, linkages, "story-linkage", why,
+	                               whylen);
 	}
-	if (set_numeric(c, arg, a)) {
-		fprintf(stderr, "wiredup: bad value '%s' for an option\n", arg);
-		return -1;
-	}
-	return 0;
+	return set_numeric(c, arg, a, why, whylen);
+}
+
+int wu_cli_threads(int verbose)
+{
+	int n = omp_get_max_threads();
+	if (n <= WU_MAX_THREADS)
+		return n;
+	if (verbose)
+		fprintf(stderr, "wiredup: OMP_NUM_THREADS asks for %d threads; using %d, the most "
+		        "--threads allows\n", n, WU_MAX_THREADS);
+	/* Also for any parallel region that is not given a count. */
+	omp_set_num_threads(WU_MAX_THREADS);
+	return WU_MAX_THREADS;
 }
 
 static void defaults(cluster_args *a)
@@ -208,10 +279,9 @@ static void defaults(cluster_args *a)
 	wu_opt_init(&a->run.opt);
 	a->run.fields.id = "id";
 	a->run.fields.text = "text";
-	a->run.n_threads = omp_get_max_threads();
 	a->run.max_bytes = 16u << 20;
 	a->boiler_min_docs = 10;
-	a->run.progress = isatty(2);
+	a->run.progress = wu_progress_wanted();
 }
 
 int wu_cli_parse_cluster(int argc, char **argv, cluster_args *a, const char *prog, int mpi,
@@ -228,9 +298,16 @@ int wu_cli_parse_cluster(int argc, char **argv, cluster_args *a, const char *pro
 				       usage_body, mpi ? usage_mpi : "");
 			return 1;
 		}
-		if (c == '?' || (c == O_MPISTATS && !mpi) || set_option(c, optarg, a))
+		char why[256];
+		if (c == '?')
 			return usage_error(prog, verbose, "%s", "invalid command line");
+		if (c == O_MPISTATS && !mpi)
+			return usage_error(prog, verbose, "%s", "--mpi-stats: only for wiredup-mpi");
+		if (set_option(c, optarg, a, why, sizeof why))
+			return usage_error(prog, verbose, "%s", why);
 	}
+	if (!a->threads_given)
+		a->run.n_threads = wu_cli_threads(verbose && !a->quiet);
 	if (optind >= argc)
 		return usage_error(prog, verbose, "%s", "no input FILE (use '-' for stdin)");
 	if (a->rejects && !a->run.skip_errors)

@@ -10,7 +10,19 @@ typedef struct {
 	const char *output, *rejects, *boiler_file;
 	int format, quiet, boiler_min_docs;
 	int mpi_stats; /* wiredup-mpi only */
+	int threads_given; /* --threads was given */
 } cluster_args;
+
+/* The most threads a run takes (--threads 1..WU_MAX_THREADS). */
+#define WU_MAX_THREADS 1024
+
+/* The thread count when --threads is not given: OMP_NUM_THREADS, or all
+ * cores, capped at WU_MAX_THREADS like --threads (libgomp lays out each
+ * team member's start data on the caller's stack: a team of 100,000
+ * overflows 8 MiB and the run dies of SIGSEGV before any work). A capped
+ * count is said on stderr when verbose, and made the default of every
+ * later parallel region. */
+int wu_cli_threads(int verbose);
 
 /* Parses the options of `cluster` (argv[0] is "cluster"); the input files
  * are argv[optind..]. prog names the program in messages; mpi accepts

@@ -133,4 +133,26 @@ check "tsv escapes NUL as \\x00" test "$(sed -n 2p nul.tsv | cut -f1)" = 'n\x00l
 "$BIN" cluster -q --format csv nul.jsonl >nul.csv
 check "csv writes NUL as U+FFFD, quoted" test "$(sed -n 2p nul.csv | cut -d, -f1)" = "$(printf '"n\357\277\275l"')"
 check "no NUL byte in tsv or csv" test "$(cat nul.tsv nul.csv | tr -d '\000' | wc -c)" -eq "$(cat nul.tsv nul.csv | wc -c)"
+# Thread counts from the environment are capped like --threads (100,000
+# overflowed libgomp's stack and died of SIGSEGV), and the cap is said.
+OMP_NUM_THREADS=100000 "$BIN" cluster ids.jsonl >omp.out 2>omp.err
+check "OMP_NUM_THREADS=100000 runs" test $? -eq 0
+check "the cap is said" has omp.err 'OMP_NUM_THREADS asks for 100000 threads; using 1024'
+"$BIN" cluster -q ids.jsonl >ids.out
+check "capped run gives the same output" cmp -s omp.out ids.out
+
+# Every bad option value names the option and what it takes.
+for opt in max-article-bytes ngram num-perm seed bands rows max-bucket threads \
+           boilerplate-min-docs window-days threshold min-length-ratio story-threshold; do
+  expect_rc 2 "--$opt x is a usage error" "$BIN" cluster --$opt x ids.jsonl
+  check "--$opt x named with its range" has err.txt "^wiredup: --$opt: bad value 'x' (.*[0-9].*)"
+done
+for opt in on-error shingle measure verify format story-linkage; do
+  expect_rc 2 "--$opt x is a usage error" "$BIN" cluster --$opt x ids.jsonl
+  check "--$opt x named with its choices" has err.txt "^wiredup: --$opt: unknown value 'x' (.*, .*)"
+done
+expect_rc 2 "--num-perm 7" "$BIN" cluster --num-perm 7 ids.jsonl
+check "--num-perm 7 names the option and range" has err.txt "^wiredup: --num-perm: bad value '7' (8\.\.1024, a multiple of 8)"
+expect_rc 2 "-t 0" "$BIN" cluster -t 0 ids.jsonl
+check "-t 0 named as --threads" has err.txt "^wiredup: --threads: bad value '0' (1\.\.1024)"
 finish
