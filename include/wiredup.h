@@ -419,7 +419,7 @@ int wu_pair_passes(double similarity, size_t na, size_t nb, const wu_opt *opt);
  * handle is for one thread at a time. LMDB's locks are per process: while
  * other processes use an index, a process should not hold two handles on
  * it at once. */
-#define WU_INDEX_FORMAT 2
+#define WU_INDEX_FORMAT 3 /* 3: ids keyed by their value as JSON ("A" = "\u0041") */
 
 typedef struct wu_index wu_index;
 
@@ -429,8 +429,11 @@ typedef struct wu_index_opt {
 	                      of failing (default 0) */
 	int no_sync;       /* commits are not flushed to disk: still safe when the
 	                      process is killed, not on a power cut (default 0) */
-	uint64_t map_size; /* the most bytes the index may grow to; 0: as stored
-	                      (wu_index_create: 64 GiB) */
+	uint64_t map_size; /* the most bytes the index may grow to (the map starts
+	                      small and doubles as needed; a batch that meets a
+	                      full map is done again in the bigger one); kept in
+	                      the index by the next commit; 0: as kept (64 GiB
+	                      from wu_index_create) */
 	int gen_bits;      /* wu_index_create only: segments merge up to
 	                      2^(gen_bits + 2) articles (gen_bits 6..16); larger
 	                      ones mean fewer lookups a query and more rewriting
@@ -528,6 +531,12 @@ int wu_index_query(wu_index *ix, const wu_index_article *a, wu_index_match *m, c
 /* Keeps the index to `days` days (0: no limit, the default): queries ignore
  * older articles and every commit expires them (see wu_index_expire). */
 void wu_index_set_window(wu_index *ix, int days);
+
+/* The clock's date (days since 1970-01-01; WU_NO_DATE, the default: no
+ * clock). A window then ends at the newest date or today, whichever is
+ * earlier, so that an article dated far in the future cannot expire the
+ * rest (callers should also refuse such dates: see README). */
+void wu_index_set_today(wu_index *ix, int32_t today);
 
 /* Removes, in the current batch, up to max articles (0: no limit) dated
  * before `before` (days since 1970-01-01), oldest first, with their band

@@ -5,7 +5,8 @@
  *   meta      "params": text lines "key=value", the first "wiredup-index=FORMAT"
  *             (the magic and format version; index_params.c); "next": the
  *             next article number; "sealed": the first article number not in
- *             a segment (u64s, little-endian)
+ *             a segment; "map_limit": the most bytes the map may grow to
+ *             (u64s, little-endian)
  *   articles  article number (u64 big-endian, so additions append) -> record
  *             (index_record.c)
  *   segments  first article number (u64 big-endian) -> the band and id
@@ -19,20 +20,23 @@
  *
  * Crash safety is LMDB's: a batch is one write transaction and a commit
  * switches meta pages last, so a killed writer leaves the last commit.
- * What LMDB does not check, index_file.c does. */
+ * What LMDB does not check, index_file.c does. The map starts small and
+ * grows as needed (index_grow.c). */
 #include "index_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define ART_BITS 40
 #define ART_MAX ((UINT64_C(1) << ART_BITS) - 1)
-#define DEFAULT_MAP_SIZE (UINT64_C(64) << 30)
+#define DEFAULT_MAP_LIMIT (UINT64_C(64) << 30)
+#define FIRST_MAP_SIZE (UINT64_C(1) << 20) /* a new index's map; it doubles as needed */
 
 /* ---- dates ---- */
 
@@ -57,15 +61,16 @@ static int32_t key_date(const MDB_val *k)
 
 /* ---- opening and creating ---- */
 
+static int get_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t *v);
+static int put_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t v);
+
 void wu_index_opt_init(wu_index_opt *io)
 {
 	memset(io, 0, sizeof *io);
 }
 
-static int open_env(wu_index *ix, const char *path, const wu_index_opt *io, uint64_t map_size,
-                    char *err, size_t errlen)
+static int try_open_env(wu_index *ix, const char *path, unsigned flags, uint64_t map_size)
 {
-	unsigned flags = MDB_NOTLS | (ix->writable ? 0 : MDB_RDONLY) | (io->no_sync ? MDB_NOSYNC : 0);
 	int rc = mdb_env_create(&ix->env);
 	if (!rc)
 		rc = mdb_env_set_maxdbs(ix->env, 8);
@@ -73,8 +78,27 @@ static int open_env(wu_index *ix, const char *path, const wu_index_opt *io, uint
 		rc = mdb_env_set_mapsize(ix->env, (size_t)map_size);
 	if (!rc)
 		rc = mdb_env_open(ix->env, path, flags, 0644);
+	if (rc && ix->env) {
+		mdb_env_close(ix->env); /* a failed open leaves a handle only to close */
+		ix->env = NULL;
+	}
+	return rc;
+}
+
+static int open_env(wu_index *ix, const char *path, const wu_index_opt *io, uint64_t map_size,
+                    char *err, size_t errlen)
+{
+	unsigned flags = MDB_NOTLS | (ix->writable ? 0 : MDB_RDONLY) | (io->no_sync ? MDB_NOSYNC : 0);
+	int rc = try_open_env(ix, path, flags, map_size);
+	if (rc && !ix->writable && (rc == EACCES || rc == EROFS || rc == EPERM)) {
+		/* lock.mdb cannot be opened or made (a read-only directory or
+		 * volume): read without LMDB's reader table. Nothing then stops a
+		 * writer elsewhere from reusing the pages read (see the README). */
+		ix->nolock = 1;
+		rc = try_open_env(ix, path, flags | MDB_NOLOCK, map_size);
+	}
 	if (rc)
-		return mdb_fail(err, errlen, "cannot open the index", rc);
+		return wu__idx_open_failed(path, ix->writable, rc, err, errlen);
 	int dead;
 	mdb_reader_check(ix->env, &dead); /* slots of killed readers */
 	return 0;
@@ -115,6 +139,11 @@ static int load(wu_index *ix, char *err, size_t errlen)
 		                        : mdb_fail(err, errlen, "damaged index", rc);
 	if (!rc && (wu__idx_parse_params(ix, &v, err, errlen) || open_dbis(ix, t, 0, err, errlen)))
 		rc = -1;
+	if (!rc) { /* absent: the default */
+		int r = get_u64(t, ix->meta, "map_limit", &ix->limit_kept);
+		if (r && r != MDB_NOTFOUND)
+			rc = mdb_fail(err, errlen, "damaged index", r);
+	}
 	if (rc) {
 		mdb_txn_abort(t);
 		return -1;
@@ -139,15 +168,20 @@ wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, siz
 	}
 	ix->lock_fd = -1;
 	ix->writable = io->writable;
+	ix->today = WU_NO_DATE;
+	/* The map opens at the size it was last grown to; map_size is how far
+	 * it may grow from now on (never a shrink). */
 	int rc = wu__idx_check_files(path, err, errlen) ||
 	         (ix->writable && wu__idx_take_lock(ix, io->wait, err, errlen)) ||
-	         open_env(ix, path, io, io->map_size, err, errlen);
+	         open_env(ix, path, io, 0, err, errlen);
 	if (!rc && ix->writable && (rc = wu__idx_cover_last_page(ix)))
 		wu_fail(err, errlen, "cannot extend data.mdb: %s", strerror(rc));
 	if (rc || wu__idx_check_size(ix, err, errlen) || load(ix, err, errlen)) {
 		wu_index_close(ix);
 		return NULL;
 	}
+	ix->map_limit = io->map_size ? io->map_size : ix->limit_kept ? ix->limit_kept
+	                                                              : DEFAULT_MAP_LIMIT;
 	return ix;
 }
 
@@ -168,6 +202,7 @@ void wu_index_close(wu_index *ix)
 	wu_str_free(&ix->rec);
 	free(ix->skey), free(ix->span), free(ix->taken), free(ix->segs);
 	free(ix->pend.e), free(ix->pend.head), free(ix->pend.tail);
+	wu_str_free(&ix->log), wu_str_free(&ix->idq), wu_str_free(&ix->idc);
 	free(ix->path);
 	free(ix);
 }
@@ -197,9 +232,10 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 	wu_index tmp = {0};
 	wu_str text = {0};
 	MDB_txn *t = NULL;
+	uint64_t limit = io->map_size ? io->map_size : DEFAULT_MAP_LIMIT;
 	tmp.path = (char *)dir;
 	tmp.writable = 1;
-	int rc = open_env(&tmp, dir, io, io->map_size ? io->map_size : DEFAULT_MAP_SIZE, err, errlen);
+	int rc = open_env(&tmp, dir, io, limit < FIRST_MAP_SIZE ? limit : FIRST_MAP_SIZE, err, errlen);
 	if (!rc && (rc = mdb_txn_begin(tmp.env, NULL, 0, &t)))
 		rc = mdb_fail(err, errlen, "creating the index", rc);
 	if (!rc)
@@ -213,6 +249,8 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 			r = put_u64(t, tmp.meta, "next", 1);
 		if (!r)
 			r = put_u64(t, tmp.meta, "sealed", 1);
+		if (!r)
+			r = put_u64(t, tmp.meta, "map_limit", limit);
 		if (!r)
 			r = mdb_txn_commit(t);
 		else
@@ -247,6 +285,16 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* Makes renames into dir durable. */
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 /* Makes a rename durable: fsync the directory holding it. */
 static void sync_parent(const char *path)
 {
@@ -258,12 +306,103 @@ static void sync_parent(const char *path)
 		slash[1] = '\0';
 	else if (slash)
 		*slash = '\0';
-	int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	sync_dir(slash ? dir : ".");
 	free(dir);
+}
+
+/* 1 if dir holds nothing, 0 if it holds something, -1 (errno) when it
+ * cannot be read. At a volume's root (top), an empty lost+found, as a new
+ * file system has, does not count. */
+static int dir_is_empty(const char *dir, int top)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+	if (!d)
+		return -1;
+	while (empty == 1 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = top && !strcmp(e->d_name, "lost+found") ? wu__idx_join(dir, e->d_name) : NULL;
+		empty = sub ? dir_is_empty(sub, 0) == 1 : 0;
+		free(sub);
+	}
+	closedir(d);
+	return empty;
+}
+
+/* What is at the path to create: 0 nothing, 1 an empty directory (a
+ * mounted volume, say), or -1 with the reason it is refused. */
+static int create_target(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return errno == ENOENT ? 0 : wu_fail(err, errlen, "%s", strerror(errno));
+	char *data = wu__idx_join(path, "data.mdb");
+	int is_index = data && access(data, F_OK) == 0;
+	free(data);
+	if (is_index)
+		return wu_fail(err, errlen, "already exists");
+	if (!S_ISDIR(st.st_mode))
+		return wu_fail(err, errlen, "already exists and is not a directory");
+	int empty = dir_is_empty(path, 1);
+	if (empty < 0)
+		return wu_fail(err, errlen, "cannot read the directory: %s", strerror(errno));
+	return empty ? 1 : wu_fail(err, errlen, "already exists, is not empty and is not an index "
+	                           "(an index is made in a new or an empty directory)");
+}
+
+/* Moves name from folder from to folder to. */
+static int move_in(const char *from, const char *to, const char *name)
+{
+	char *a = wu__idx_join(from, name), *b = wu__idx_join(to, name);
+	int rc = a && b ? rename(a, b) : (errno = ENOMEM, -1);
+	free(a), free(b);
+	return rc;
+}
+
+/* Builds the index inside the existing empty directory path: in a folder
+ * of its own there, then data.mdb moved in last, so path holds a whole
+ * index or none (a killed create leaves that folder, .wiredup-create.PID). */
+static int create_in(const char *path, const wu_opt *o, const wu_index_opt *io, char *err,
+                     size_t errlen)
+{
+	char name[48];
+	snprintf(name, sizeof name, ".wiredup-create.%ld", (long)getpid());
+	char *tmp = wu__idx_join(path, name);
+	if (!tmp)
+		return wu_fail(err, errlen, "out of memory");
+	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create: %s", strerror(errno))
+	                          : init_env(tmp, o, io, err, errlen);
+	if (!rc && (move_in(tmp, path, "writer.lock") || move_in(tmp, path, "data.mdb")))
+		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
+	remove_dir(tmp); /* lock.mdb is made again on open */
+	free(tmp);
+	if (!rc)
+		sync_dir(path);
+	return rc;
+}
+
+/* Builds the index under a temporary name beside path and renames it: a
+ * killed create leaves no half-made index under the real name. */
+static int create_new(const char *path, const wu_opt *o, const wu_index_opt *io, char *err,
+                      size_t errlen)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return wu_fail(err, errlen, "out of memory");
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create: %s", strerror(errno))
+	                          : init_env(tmp, o, io, err, errlen);
+	if (!rc && rename(tmp, path))
+		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
+	if (rc)
+		remove_dir(tmp);
+	free(tmp);
+	if (!rc)
+		sync_parent(path);
+	return rc;
 }
 
 wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_opt *io,
@@ -271,7 +410,6 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 {
 	wu_index_opt def, reopen;
 	wu_opt o = *opt;
-	struct stat st;
 	char why[160];
 	if (!io) {
 		wu_index_opt_init(&def);
@@ -289,33 +427,9 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 		wu_fail(err, errlen, "gen_bits must be 6..16, not %d", io->gen_bits);
 		return NULL;
 	}
-	if (stat(path, &st) == 0) {
-		wu_fail(err, errlen, "already exists");
+	int at = create_target(path, err, errlen);
+	if (at < 0 || (at ? create_in(path, &o, io, err, errlen) : create_new(path, &o, io, err, errlen)))
 		return NULL;
-	}
-	if (errno != ENOENT) {
-		wu_fail(err, errlen, "%s", strerror(errno));
-		return NULL;
-	}
-	/* Built under a temporary name and renamed: a killed create leaves no
-	 * half-made index under the real name. */
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp) {
-		wu_fail(err, errlen, "out of memory");
-		return NULL;
-	}
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create: %s", strerror(errno))
-	                          : init_env(tmp, &o, io, err, errlen);
-	if (!rc && rename(tmp, path))
-		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
-	if (rc)
-		remove_dir(tmp);
-	free(tmp);
-	if (rc)
-		return NULL;
-	sync_parent(path);
 	reopen = *io;
 	reopen.map_size = 0;
 	return wu_index_open(path, &reopen, err, errlen);
@@ -346,19 +460,15 @@ static int usable(const wu_index *ix, char *err, size_t errlen)
 	if (ix->normalize_version != WU_NORMALIZE_VERSION)
 		return wu_fail(err, errlen,
 		               "index built with text normalization version %d; this wiredup has "
-		               "version %d: rebuild it",
+		               "version %d: its signatures would not match new articles. Rebuild it: "
+		               "make a new index ('wiredup index create NEW') and add the articles "
+		               "again ('wiredup index add NEW FILE...')",
 		               ix->normalize_version, WU_NORMALIZE_VERSION);
 	return 0;
 }
 
-static int begin_write(wu_index *ix, char *err, size_t errlen)
+int wu__idx_begin(wu_index *ix, char *err, size_t errlen)
 {
-	if (ix->wtxn)
-		return 0;
-	if (!ix->writable)
-		return wu_fail(err, errlen, "the index is open read-only");
-	if (usable(ix, err, errlen))
-		return -1;
 	int rc = mdb_txn_begin(ix->env, NULL, 0, &ix->wtxn);
 	if (rc) {
 		ix->wtxn = NULL;
@@ -377,6 +487,18 @@ static int begin_write(wu_index *ix, char *err, size_t errlen)
 	return 0;
 }
 
+static int begin_write(wu_index *ix, char *err, size_t errlen)
+{
+	if (ix->wtxn)
+		return 0;
+	if (!ix->writable)
+		return wu_fail(err, errlen, "the index is open read-only");
+	if (usable(ix, err, errlen))
+		return -1;
+	ix->log.n = 0;
+	return wu__idx_begin(ix, err, errlen);
+}
+
 void wu_index_abort(wu_index *ix)
 {
 	if (ix->wtxn)
@@ -384,6 +506,8 @@ void wu_index_abort(wu_index *ix)
 	ix->wtxn = NULL;
 	wu__idx_pend_clear(&ix->pend);
 	ix->pending = 0;
+	ix->log.n = 0;
+	ix->map_full = 0;
 }
 
 size_t wu_index_pending(const wu_index *ix)
@@ -394,27 +518,52 @@ size_t wu_index_pending(const wu_index *ix)
 static int expire_in(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
                      size_t errlen);
 
+/* The date a window ends at: the newest date seen, but never after the
+ * clock's (when set), so that one article dated far ahead cannot move the
+ * window past everything else and expire it. */
+static int32_t window_end(const wu_index *ix, int32_t newest)
+{
+	if (newest != WU_NO_DATE && ix->today != WU_NO_DATE && newest > ix->today)
+		return ix->today;
+	return newest;
+}
+
+/* One try at committing: the window's expiry, the segment, the counters,
+ * LMDB's commit. After the commit was tried, the batch is gone either way. */
+static int commit_once(wu_index *ix, char *err, size_t errlen)
+{
+	int32_t end = window_end(ix, ix->newest);
+	if ((ix->window > 0 && end != WU_NO_DATE &&
+	     expire_in(ix, end - ix->window, 0, NULL, err, errlen)) ||
+	    wu__idx_seal_complete(ix, err, errlen))
+		return -1;
+	int rc = put_u64(ix->wtxn, ix->meta, "next", ix->next);
+	if (!rc)
+		rc = put_u64(ix->wtxn, ix->meta, "sealed", ix->sealed);
+	if (!rc && ix->map_limit != ix->limit_kept) /* a limit raised (or lowered) on open */
+		rc = put_u64(ix->wtxn, ix->meta, "map_limit", ix->map_limit);
+	if (rc)
+		return write_fail(ix, err, errlen, "committing", rc);
+	rc = mdb_txn_commit(ix->wtxn); /* frees the transaction, even on failure */
+	ix->wtxn = NULL;
+	if (rc)
+		return write_fail(ix, err, errlen, "committing", rc);
+	ix->limit_kept = ix->map_limit;
+	return 0;
+}
+
 int wu_index_commit(wu_index *ix, char *err, size_t errlen)
 {
 	if (!ix->wtxn)
 		return 0;
-	if ((ix->window > 0 && ix->newest != WU_NO_DATE &&
-	     expire_in(ix, ix->newest - ix->window, 0, NULL, err, errlen)) ||
-	    wu__idx_seal_complete(ix, err, errlen)) {
-		wu_index_abort(ix);
+	int rc;
+	while ((rc = commit_once(ix, err, errlen)) && ix->map_full &&
+	       wu__idx_grow_map(ix, err, errlen) == 0)
+		;
+	wu_index_abort(ix); /* done with: the transaction (if left), the table, the log */
+	if (rc)
 		return -1;
-	}
-	int rc = put_u64(ix->wtxn, ix->meta, "next", ix->next);
-	if (!rc)
-		rc = put_u64(ix->wtxn, ix->meta, "sealed", ix->sealed);
-	if (!rc)
-		rc = mdb_txn_commit(ix->wtxn); /* frees the transaction, even on failure */
-	else
-		mdb_txn_abort(ix->wtxn);
-	ix->wtxn = NULL;
-	ix->pending = 0;
-	if (!rc)
-		rc = wu__idx_cover_last_page(ix);
+	rc = wu__idx_cover_last_page(ix);
 	return rc ? mdb_fail(err, errlen, "committing", rc) : 0;
 }
 
@@ -453,14 +602,18 @@ static void read_end(wu_index *ix)
 		mdb_txn_reset(ix->rtxn);
 }
 
-/* The stored article with this id: 1 (in *art), 0 when none, -1 on error. */
+/* The stored article with this id (equal as a JSON value): 1 (in *art), 0
+ * when none, -1 on error. */
 static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_t *art,
                    char *err, size_t errlen)
 {
-	uint64_t key = id_key(ix, id, len);
-	size_t taken = 0;
+	uint64_t key;
+	size_t taken = 0, qn, cn;
+	const char *q = wu__id_key(id, len, &ix->idq, &qn);
 	ix->cand.n = 0;
-	int rc = wu__idx_segment_lookup(ix, t, key);
+	int rc = q ? id_key(ix, id, len, &ix->idq, &key) : ENOMEM;
+	if (!rc)
+		rc = wu__idx_segment_lookup(ix, t, key);
 	if (!rc && t == ix->wtxn)
 		rc = wu__idx_pend_scan(ix, key, SIZE_MAX, &taken);
 	if (rc)
@@ -470,7 +623,10 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 		int gone = wu__idx_fetch(ix, t, ix->cand.a[i], &r, 1, err, errlen);
 		if (gone < 0)
 			return -1;
-		if (!gone && r.id_len == len && !memcmp(r.id, id, len)) {
+		const char *c = gone ? NULL : wu__id_key(r.id, r.id_len, &ix->idc, &cn);
+		if (!gone && !c)
+			return wu_fail(err, errlen, "out of memory");
+		if (c && cn == qn && !memcmp(c, q, qn)) {
 			*art = ix->cand.a[i];
 			return 1;
 		}
@@ -483,20 +639,60 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 static int put_article(wu_index *ix, const wu_index_article *a, uint64_t art)
 {
 	unsigned char kb[8], dk[4];
+	uint64_t key;
 	put_be64(kb, art);
-	if (wu__idx_encode(ix, a))
+	if (wu__idx_encode(ix, a) || id_key(ix, a->id, a->id_len, &ix->idc, &key))
 		return ENOMEM;
 	MDB_val k = {8, kb}, v = {ix->rec.n, ix->rec.s};
 	int rc = mdb_put(ix->wtxn, ix->articles, &k, &v, MDB_APPEND);
 	if (!rc)
-		rc = wu__idx_pend_add(&ix->pend, id_key(ix, a->id, a->id_len), art - ix->sealed);
+		rc = wu__idx_pend_add(&ix->pend, key, art - ix->sealed);
 	for (int b = 0; !rc && b < ix->opt.bands; b++)
 		rc = wu__idx_pend_add(&ix->pend, seg_key(b, wu_band_key(a->sig, b, &ix->opt)), art - ix->sealed);
 	date_key(a->date, dk);
 	MDB_val dkey = {4, dk}, dval = {8, kb};
 	if (!rc)
 		rc = mdb_put(ix->wtxn, ix->dates, &dkey, &dval, MDB_APPENDDUP);
+	if (!rc)
+		rc = wu__idx_log_add(ix);
 	return rc;
+}
+
+/* Adds an article known to be new as the next article; -1 with a reason
+ * (and ix->map_full when the map is full) leaves the batch to the caller. */
+static int add_new(wu_index *ix, const wu_index_article *a, char *err, size_t errlen)
+{
+	if (ix->next == 0 || ix->next > ART_MAX)
+		return wu_fail(err, errlen, "damaged index: next article number %llu",
+		               (unsigned long long)ix->next);
+	int rc = put_article(ix, a, ix->next);
+	if (rc)
+		return write_fail(ix, err, errlen, "adding an article", rc);
+	ix->next++;
+	ix->pending++;
+	if (a->date != WU_NO_DATE && (ix->newest == WU_NO_DATE || a->date > ix->newest))
+		ix->newest = a->date;
+	return 0;
+}
+
+int wu__idx_put_logged(wu_index *ix, const MDB_val *rec, char *err, size_t errlen)
+{
+	record r;
+	const uint32_t *sig = wu__idx_decode(ix, rec, &r) ? NULL : wu__idx_record_sig(ix, &r);
+	if (!sig)
+		return wu_fail(err, errlen, "out of memory"); /* the log was encoded here: not damage */
+	wu_index_article a = {r.id, r.id_len, r.date, r.source, r.source_len, r.n_shingles, sig};
+	return add_new(ix, &a, err, errlen);
+}
+
+/* Drops the batch after a failure, saying so in err. */
+static int drop_batch(wu_index *ix, char *err, size_t errlen)
+{
+	size_t n = strlen(err);
+	if (n + 1 < errlen)
+		snprintf(err + n, errlen - n, " (the uncommitted batch was dropped)");
+	wu_index_abort(ix);
+	return -1;
 }
 
 int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen)
@@ -509,20 +705,9 @@ int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errl
 	int found = find_id(ix, ix->wtxn, a->id, a->id_len, &art, err, errlen);
 	if (found)
 		return found > 0 ? 0 : -1;
-	if (ix->next == 0 || ix->next > ART_MAX)
-		return wu_fail(err, errlen, "damaged index: next article number %llu",
-		               (unsigned long long)ix->next);
-	int rc = put_article(ix, a, ix->next);
-	if (rc) {
-		/* A failed put leaves the transaction unusable: drop the batch. */
-		wu_index_abort(ix);
-		return wu_fail(err, errlen, "adding an article: %s (the uncommitted batch was dropped)",
-		               mdb_strerror(rc));
-	}
-	ix->next++;
-	ix->pending++;
-	if (a->date != WU_NO_DATE && (ix->newest == WU_NO_DATE || a->date > ix->newest))
-		ix->newest = a->date;
+	while (add_new(ix, a, err, errlen))
+		if (!ix->map_full || wu__idx_grow_map(ix, err, errlen))
+			return drop_batch(ix, err, errlen);
 	return 1;
 }
 
@@ -533,22 +718,23 @@ int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errl
 static int remove_article(wu_index *ix, uint64_t art, char *err, size_t errlen)
 {
 	record r;
+	uint64_t key;
 	if (wu__idx_get_record(ix, ix->wtxn, art, &r, err, errlen))
 		return -1;
 	/* r points into pages the deletes below may move: take what we need. */
 	const uint32_t *sig = wu__idx_record_sig(ix, &r);
-	if (!sig)
+	if (!sig || id_key(ix, r.id, r.id_len, &ix->idc, &key))
 		return wu_fail(err, errlen, "out of memory");
 	/* A segment's entries stay until all of its articles have expired. */
 	for (int b = 0; art >= ix->sealed && b < ix->opt.bands; b++)
 		wu__idx_pend_drop(&ix->pend, seg_key(b, wu_band_key(sig, b, &ix->opt)), art - ix->sealed);
 	if (art >= ix->sealed)
-		wu__idx_pend_drop(&ix->pend, id_key(ix, r.id, r.id_len), art - ix->sealed);
+		wu__idx_pend_drop(&ix->pend, key, art - ix->sealed);
 	unsigned char kb[8];
 	put_be64(kb, art);
 	MDB_val ak = {8, kb};
 	int rc = mdb_del(ix->wtxn, ix->articles, &ak, NULL);
-	return rc ? mdb_fail(err, errlen, "expiring an article", rc) : 0;
+	return rc ? write_fail(ix, err, errlen, "expiring an article", rc) : 0;
 }
 
 static int expire_in(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
@@ -582,7 +768,12 @@ static int expire_in(wu_index *ix, int32_t before, size_t max, size_t *n_removed
 		return -1;
 	if (rc == 0 || rc == MDB_NOTFOUND)
 		rc = n ? wu__idx_drop_empty_segments(ix) : 0;
-	return rc ? mdb_fail(err, errlen, "expiring", rc) : 0;
+	return rc ? write_fail(ix, err, errlen, "expiring", rc) : 0;
+}
+
+int wu__idx_expire_logged(wu_index *ix, int32_t before, size_t max, char *err, size_t errlen)
+{
+	return expire_in(ix, before, max, NULL, err, errlen);
 }
 
 int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
@@ -592,9 +783,12 @@ int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed,
 		*n_removed = 0;
 	if (begin_write(ix, err, errlen))
 		return -1;
-	if (expire_in(ix, before, max, n_removed, err, errlen)) {
-		wu_index_abort(ix);
-		return -1;
+	while (expire_in(ix, before, max, n_removed, err, errlen))
+		if (!ix->map_full || wu__idx_grow_map(ix, err, errlen))
+			return drop_batch(ix, err, errlen);
+	if (wu__idx_log_expire(ix, before, max)) {
+		wu_fail(err, errlen, "out of memory");
+		return drop_batch(ix, err, errlen);
 	}
 	return 0;
 }
@@ -602,6 +796,11 @@ int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed,
 void wu_index_set_window(wu_index *ix, int days)
 {
 	ix->window = days > 0 ? days : 0;
+}
+
+void wu_index_set_today(wu_index *ix, int32_t today)
+{
+	ix->today = today;
 }
 
 /* ---- queries ---- */
@@ -651,6 +850,7 @@ static int window_start(wu_index *ix, MDB_txn *t, int32_t date, int32_t *start)
 	int rc = newest_date(ix, t, &newest);
 	if (date != WU_NO_DATE && (newest == WU_NO_DATE || date > newest))
 		newest = date;
+	newest = window_end(ix, newest);
 	if (newest != WU_NO_DATE)
 		*start = newest - ix->window;
 	return rc;

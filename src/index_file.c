@@ -110,15 +110,40 @@ int wu__idx_check_files(const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/* Names the file LMDB could not open (it says only why, rc): data.mdb,
+ * or lock.mdb, which even a reader opens for writing (or makes). -1. */
+int wu__idx_open_failed(const char *path, int writable, int rc, char *err, size_t errlen)
+{
+	char *data = wu__idx_join(path, "data.mdb"), *lock = wu__idx_join(path, "lock.mdb");
+	int fd = data ? open(data, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC) : -1;
+	const char *bad = fd < 0 ? data : NULL;
+	if (fd >= 0)
+		close(fd);
+	if (!bad && lock && (fd = open(lock, O_RDWR | O_CLOEXEC)) >= 0)
+		close(fd);
+	else if (!bad && lock && (errno != ENOENT || access(path, W_OK) != 0))
+		bad = lock;
+	if (bad)
+		wu_fail(err, errlen, "cannot open %s: %s", bad, mdb_strerror(rc));
+	else
+		wu_fail(err, errlen, "cannot open the index: %s", mdb_strerror(rc));
+	free(data), free(lock);
+	return -1;
+}
+
 /* One writer at a time: LMDB would queue a second writer on its own mutex,
  * silently; a lock file lets us say so, or wait when asked. */
 int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen)
 {
 	char *name = wu__idx_join(ix->path, "writer.lock");
 	ix->lock_fd = name ? open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+	if (ix->lock_fd < 0) {
+		wu_fail(err, errlen, "cannot open %s: %s (writing needs write access to the index)",
+		        name ? name : "writer.lock", strerror(errno));
+		free(name);
+		return -1;
+	}
 	free(name);
-	if (ix->lock_fd < 0)
-		return wu_fail(err, errlen, "cannot open the writer lock: %s", strerror(errno));
 	if (flock(ix->lock_fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	if (errno != EWOULDBLOCK)

@@ -5,12 +5,15 @@
  *   index_params.c   the parameters an index is built with ("params")
  *   index_record.c   article records
  *   index_pending.c  the open batch's band and id entries, in memory
- *   index_segment.c  the committed band and id entries, in segments */
+ *   index_segment.c  the committed band and id entries, in segments
+ *   index_grow.c     the open batch's log, and growing the map when it
+ *                    fills (the batch is then done again) */
 #ifndef WU_INDEX_INTERNAL_H
 #define WU_INDEX_INTERNAL_H
 
 #include "internal.h"
 
+#include <errno.h>
 #include <lmdb.h>
 #include <xxhash.h>
 
@@ -41,6 +44,14 @@ struct wu_index {
 	wu_opt opt;
 	int format, normalize_version, bucket_bits, gen_bits;
 	int writable, lock_fd, window;
+	int nolock;     /* read without LMDB's lock file (a read-only directory) */
+	int map_full;   /* the batch failed because the map is full */
+	int replaying;  /* the batch is being done again: do not log it */
+	int32_t today;  /* the clock's date, WU_NO_DATE: none (see window_end) */
+	uint64_t map_limit;  /* the map grows up to this (bytes) */
+	uint64_t limit_kept; /* the limit stored in the index (meta "map_limit") */
+	wu_str log;     /* the open batch's additions and expiries (index_grow.c) */
+	wu_str idq, idc; /* scratch: the canonical keys of a query's id, a candidate's */
 	uint64_t next;  /* next article number (while wtxn is open) */
 	uint64_t sealed; /* first article not in a segment (while wtxn is open) */
 	int32_t newest; /* newest date in the index (while wtxn is open) */
@@ -100,6 +111,15 @@ static inline int mdb_fail(char *err, size_t errlen, const char *what, int rc)
 	return -1;
 }
 
+/* The same for a write in the open batch: a full map is noted, so that the
+ * batch is done again in a bigger one (index_grow.c). */
+static inline int write_fail(wu_index *ix, char *err, size_t errlen, const char *what, int rc)
+{
+	if (rc == MDB_MAP_FULL)
+		ix->map_full = 1;
+	return mdb_fail(err, errlen, what, rc);
+}
+
 /* ---- sort keys (see index_segment.c) ---- */
 
 static inline uint64_t seg_key(int band, uint64_t h)
@@ -107,10 +127,18 @@ static inline uint64_t seg_key(int band, uint64_t h)
 	return (uint64_t)band << 54 | h >> KEY_SHIFT;
 }
 
-/* An id's sort key: ids are kept as one more band (see index_segment.c). */
-static inline uint64_t id_key(const wu_index *ix, const char *id, size_t len)
+/* An id's sort key: ids are kept as one more band (see index_segment.c),
+ * hashed by their canonical key (wu__id_key), so that ids equal as JSON
+ * values ("A" and "\u0041") are one id. buf is scratch. 0 or ENOMEM. */
+static inline int id_key(const wu_index *ix, const char *id, size_t len, wu_str *buf,
+                         uint64_t *key)
 {
-	return seg_key(ix->opt.bands, XXH3_64bits(id, len));
+	size_t n;
+	const char *k = wu__id_key(id, len, buf, &n);
+	if (!k)
+		return ENOMEM;
+	*key = seg_key(ix->opt.bands, XXH3_64bits(k, n));
+	return 0;
 }
 
 /* ---- across the files ---- */
@@ -119,6 +147,7 @@ static inline uint64_t id_key(const wu_index *ix, const char *id, size_t len)
 char *wu__idx_join(const char *dir, const char *name);
 int wu__idx_check_files(const char *path, char *err, size_t errlen);
 int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen);
+int wu__idx_open_failed(const char *path, int writable, int rc, char *err, size_t errlen);
 int wu__idx_cover_last_page(wu_index *ix);
 int wu__idx_check_size(wu_index *ix, char *err, size_t errlen);
 
@@ -139,6 +168,16 @@ int wu__idx_pend_add(pending *p, uint64_t key, uint64_t off);
 void wu__idx_pend_drop(pending *p, uint64_t key, uint64_t off);
 void wu__idx_pend_clear(pending *p);
 int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken);
+
+/* index_grow.c */
+int wu__idx_log_add(wu_index *ix);
+int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max);
+int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen);
+
+/* index.c, for index_grow.c: a batch done again from its log */
+int wu__idx_begin(wu_index *ix, char *err, size_t errlen);
+int wu__idx_put_logged(wu_index *ix, const MDB_val *rec, char *err, size_t errlen);
+int wu__idx_expire_logged(wu_index *ix, int32_t before, size_t max, char *err, size_t errlen);
 
 /* index_segment.c */
 int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t);

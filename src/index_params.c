@@ -105,7 +105,9 @@ int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errle
 	char *save = NULL, *line = strtok_r(buf, "\n", &save);
 	ix->format = atoi(line + sizeof magic - 1);
 	if (ix->format != WU_INDEX_FORMAT)
-		return wu_fail(err, errlen, "index format version %d; this wiredup reads version %d",
+		return wu_fail(err, errlen, "index format version %d; this wiredup reads version %d "
+		               "only. Rebuild it: make a new index ('wiredup index create NEW') and add "
+		               "the articles again ('wiredup index add NEW FILE...')",
 		               ix->format, WU_INDEX_FORMAT);
 	wu_opt_init(&ix->opt);
 	unsigned seen = 0;

@@ -279,7 +279,10 @@ static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu_keyidx *ki, s
 		for (size_t b = 0; b < nb; b++)
 			ki[(*n)++] = (wu_keyidx){seg_key((int)b, wu_band_key(sig, (int)b, &ix->opt)),
 			                         (uint32_t)(art - from)};
-		ki[(*n)++] = (wu_keyidx){id_key(ix, r.id, r.id_len), (uint32_t)(art - from)};
+		uint64_t key;
+		if ((rc = id_key(ix, r.id, r.id_len, &ix->idc, &key)))
+			break;
+		ki[(*n)++] = (wu_keyidx){key, (uint32_t)(art - from)};
 	}
 	mdb_cursor_close(c);
 	return rc == MDB_NOTFOUND ? 0 : rc;
@@ -473,7 +476,7 @@ int wu__idx_seal_complete(wu_index *ix, char *err, size_t errlen)
 	rc = seal_batch(ix);
 	wu__idx_pend_clear(&ix->pend);
 	ix->sealed = ix->next;
-	return rc ? mdb_fail(err, errlen, "sealing a batch", rc) : 0;
+	return rc ? write_fail(ix, err, errlen, "sealing a batch", rc) : 0;
 }
 
 /* Is an article of segment s left? In *alive; 0 or an LMDB error. */

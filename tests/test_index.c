@@ -683,6 +683,23 @@ static void test_damaged_record(void **state)
 	wu_index_close(ix);
 }
 
+/* Replaces the index's parameters record, behind its back. */
+static void put_params(const char *path, const char *text, size_t n)
+{
+	MDB_env *env;
+	MDB_txn *t;
+	MDB_dbi dbi;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &t), 0);
+	assert_int_equal(mdb_dbi_open(t, "meta", 0, &dbi), 0);
+	MDB_val k = {6, "params"}, v = {n, (void *)text};
+	assert_int_equal(mdb_put(t, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(t), 0);
+	mdb_env_close(env);
+}
+
 /* Parameters that are not ours, or of another format version. */
 static void test_bad_params(void **state)
 {
@@ -691,27 +708,264 @@ static void test_bad_params(void **state)
 	fresh(path, sizeof path);
 	wu_index_close(create(path, 0));
 	/* Format 1 kept a segment a generation, which this one would misread. */
+	/* Format 2 keyed ids by their JSON text: "A" and "\u0041" were two. */
 	static const char *const bad[] = {"something else entirely", "wiredup-index=99\nnormalize=1\n",
-	                                  "wiredup-index=2\nnum_perm=128\n", "wiredup-index=1\n"};
+	                                  "wiredup-index=3\nnum_perm=128\n", "wiredup-index=1\n",
+	                                  "wiredup-index=2\n"};
 	static const char *const why[] = {"not a wiredup index", "index format version 99",
 	                                  "damaged index: bad parameters",
-	                                  "index format version 1; this wiredup reads version 2"};
-	for (int i = 0; i < 4; i++) {
-		MDB_env *env;
-		MDB_txn *t;
-		MDB_dbi dbi;
-		assert_int_equal(mdb_env_create(&env), 0);
-		assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
-		assert_int_equal(mdb_env_open(env, path, 0, 0644), 0);
-		assert_int_equal(mdb_txn_begin(env, NULL, 0, &t), 0);
-		assert_int_equal(mdb_dbi_open(t, "meta", 0, &dbi), 0);
-		MDB_val k = {6, "params"}, v = {strlen(bad[i]), (void *)bad[i]};
-		assert_int_equal(mdb_put(t, dbi, &k, &v, 0), 0);
-		assert_int_equal(mdb_txn_commit(t), 0);
-		mdb_env_close(env);
+	                                  "index format version 1; this wiredup reads version 3",
+	                                  "index format version 2; this wiredup reads version 3 only. "
+	                                  "Rebuild it: make a new index ('wiredup index create NEW')"};
+	for (int i = 0; i < 5; i++) {
+		put_params(path, bad[i], strlen(bad[i]));
 		assert_null(wu_index_open(path, NULL, err, sizeof err));
 		assert_non_null(strstr(err, why[i]));
 	}
+}
+
+/* An index made with another normalization version: its signatures do not
+ * match new articles', so it is refused for use, naming both versions and
+ * how to rebuild; info (stat) still reads it. */
+static void test_old_normalization(void **state)
+{
+	(void)state;
+	char path[256], err[512];
+	fresh(path, sizeof path);
+	wu_index *ix = create(path, 0);
+	wu_str text = {0};
+	assert_int_equal(wu__index_params_text(wu_index_params(ix), 0, &text), 0);
+	wu_index_close(ix);
+	char want[64], *line = strstr(text.s, "normalize=");
+	assert_non_null(line);
+	snprintf(want, sizeof want, "normalize=%d\n", WU_NORMALIZE_VERSION);
+	assert_memory_equal(line, want, strlen(want));
+	/* The same parameters, one version before ours. */
+	wu_str old = {0};
+	assert_int_equal(wu_str_append(&old, text.s, (size_t)(line - text.s)), 0);
+	char prev[32];
+	snprintf(prev, sizeof prev, "normalize=%d\n", WU_NORMALIZE_VERSION - 1);
+	assert_int_equal(wu_str_append(&old, prev, strlen(prev)), 0);
+	assert_int_equal(wu_str_append(&old, line + strlen(want), strlen(line + strlen(want))), 0);
+	put_params(path, old.s, old.n);
+	ix = open_ix(path, 1);
+	art x;
+	make(&x, wu_index_params(ix), "1", 1, 50, 0);
+	assert_int_equal(wu_index_add(ix, &x.a, err, sizeof err), -1);
+	char msg[200];
+	snprintf(msg, sizeof msg, "text normalization version %d; this wiredup has version %d",
+	         WU_NORMALIZE_VERSION - 1, WU_NORMALIZE_VERSION);
+	assert_non_null(strstr(err, msg));
+	assert_non_null(strstr(err, "Rebuild it: make a new index ('wiredup index create NEW')"));
+	assert_int_equal(count(ix), 0);
+	wu_index_close(ix);
+	wu_str_free(&text), wu_str_free(&old);
+}
+
+/* Ids equal as JSON values are one id, in the open batch and once
+ * committed: "A" and "\u0041"; numbers by their text (1 and 1.0 differ),
+ * and the string "1" is not the number 1. */
+static void test_ids_by_value(void **state)
+{
+	(void)state;
+	char path[256];
+	wu_index_match m = {0};
+	fresh(path, sizeof path);
+	wu_index *ix = create(path, 0);
+	const wu_opt *o = wu_index_params(ix);
+	art a, esc, num, num2, str1, b, besc;
+	make(&a, o, "\"A\"", 1, 60, 0);
+	make(&esc, o, "\"\\u0041\"", 2, 60, 0);
+	make(&num, o, "1", 3, 60, 0);
+	make(&num2, o, "1.0", 4, 60, 0);
+	make(&str1, o, "\"1\"", 5, 60, 0);
+	add(ix, &a, 1);
+	add(ix, &esc, 0); /* in the batch */
+	add(ix, &num, 1);
+	add(ix, &num2, 1);
+	add(ix, &str1, 1);
+	assert_true(query(ix, &esc, &m));
+	assert_true(m.same_id);
+	assert_string_equal(m.id.s, "\"A\"");
+	commit(ix);
+	add(ix, &esc, 0); /* committed, in a segment */
+	make(&b, o, "\"caf\u00e9\"", 6, 60, 0);
+	make(&besc, o, "\"caf\\u00e9\"", 7, 60, 0);
+	add(ix, &besc, 1);
+	commit(ix);
+	add(ix, &b, 0);
+	commit(ix);
+	assert_int_equal(count(ix), 5);
+	wu_str_free(&m.id);
+	wu_index_close(ix);
+}
+
+/* One article dated far ahead must not move the window past the rest:
+ * with the clock set, the window ends at the clock's date. */
+static void test_future_date(void **state)
+{
+	(void)state;
+	char path[256];
+	wu_index_match m = {0};
+	fresh(path, sizeof path);
+	wu_index *ix = create(path, 0);
+	const wu_opt *o = wu_index_params(ix);
+	int32_t today = wu_parse_date("2024-05-10", 10);
+	art a, far, later, q;
+	make(&a, o, "1", 30, 80, today - 3);
+	make(&far, o, "2", 31, 80, wu_parse_date("2204-01-01", 10));
+	make(&later, o, "3", 32, 80, today);
+	make(&q, o, "q", 30, 70, today);
+	wu_index_set_window(ix, 30);
+	wu_index_set_today(ix, today);
+	add(ix, &a, 1);
+	add(ix, &far, 1);
+	commit(ix);
+	add(ix, &later, 1);
+	commit(ix);
+	assert_int_equal(count(ix), 3);
+	assert_true(query(ix, &q, &m));
+	assert_string_equal(m.id.s, "1");
+	/* Without a clock the newest date rules, as before. */
+	wu_index_set_today(ix, WU_NO_DATE);
+	assert_false(query(ix, &q, &m));
+	wu_str_free(&m.id);
+	wu_index_close(ix);
+}
+
+static wu_index *create_limited(const char *path, uint64_t limit)
+{
+	char err[256];
+	wu_opt o;
+	wu_index_opt io;
+	wu_opt_init(&o);
+	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
+	wu_index_opt_init(&io);
+	io.writable = 1;
+	io.map_size = limit;
+	wu_index *ix = wu_index_create(path, &o, &io, err, sizeof err);
+	if (!ix)
+		fail_msg("create: %s", err);
+	return ix;
+}
+
+/* The map starts small and grows in the middle of a batch (which is done
+ * again in the bigger map: the same articles, numbers and expiries); at
+ * the limit an add fails clearly, nothing of the batch is kept, and a
+ * higher limit on open lets it go on. */
+static void test_map_growth(void **state)
+{
+	(void)state;
+	char path[256], err[256];
+	wu_index_stats st;
+	fresh(path, sizeof path);
+	wu_index *ix = create_limited(path, UINT64_C(256) << 20);
+	const wu_opt *o = wu_index_params(ix);
+	art x;
+	char id[32];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "%d", i);
+		make(&x, o, id, 1000 + i, 40, 100 + i / 100);
+		add(ix, &x, 1);
+		if (i == 1000) { /* an expiry inside the batch, done again too */
+			size_t n;
+			assert_int_equal(wu_index_expire(ix, 101, 0, &n, err, sizeof err), 0);
+			assert_int_equal(n, 100);
+		}
+	}
+	commit(ix);
+	assert_int_equal(wu_index_stat(ix, &st, err, sizeof err), 0);
+	assert_int_equal(st.n_articles, 2900);
+	assert_true(st.map_size > (UINT64_C(1) << 20));
+	assert_true(st.map_size <= (UINT64_C(256) << 20));
+	/* The ids stayed: each is found as itself, the expired ones are gone. */
+	make(&x, o, "5", 1005, 40, 100);
+	add(ix, &x, 1);
+	make(&x, o, "2999", 1000 + 2999, 40, 129);
+	add(ix, &x, 0);
+	wu_index_abort(ix);
+	wu_index_close(ix);
+
+	fresh(path, sizeof path);
+	ix = create_limited(path, UINT64_C(1) << 20);
+	o = wu_index_params(ix);
+	int i, rc = 1;
+	for (i = 0; rc == 1 && i < 5000; i++) {
+		snprintf(id, sizeof id, "%d", i);
+		make(&x, o, id, 1000 + i, 40, 0);
+		rc = wu_index_add(ix, &x.a, err, sizeof err);
+		if (rc == 1 && i % 500 == 499 && wu_index_commit(ix, err, sizeof err))
+			rc = -1;
+	}
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "map size limit of 1048576 bytes"));
+	uint64_t kept = count(ix);
+	assert_int_equal(kept % 500, 0);
+	assert_true(kept < (uint64_t)i);
+	wu_index_close(ix);
+	wu_index_opt io;
+	wu_index_opt_init(&io);
+	io.writable = 1;
+	io.map_size = UINT64_C(64) << 20;
+	ix = wu_index_open(path, &io, err, sizeof err);
+	assert_non_null(ix);
+	for (i = (int)kept; i < 5000; i++) {
+		snprintf(id, sizeof id, "%d", i);
+		make(&x, o = wu_index_params(ix), id, 1000 + i, 40, 0);
+		add(ix, &x, 1);
+	}
+	commit(ix);
+	assert_int_equal(count(ix), 5000);
+	wu_index_close(ix);
+	/* The raised limit was kept: opened without one, it grows past 1 MiB. */
+	ix = open_ix(path, 1);
+	for (i = 5000; i < 9000; i++) {
+		snprintf(id, sizeof id, "%d", i);
+		make(&x, wu_index_params(ix), id, 1000 + i, 40, 0);
+		add(ix, &x, 1);
+	}
+	commit(ix);
+	assert_int_equal(count(ix), 9000);
+	wu_index_close(ix);
+}
+
+/* An existing empty directory (a mounted volume) takes an index; one
+ * holding anything else is refused, and left as it was. */
+static void test_create_in_dir(void **state)
+{
+	(void)state;
+	char path[256], file[300], err[256];
+	wu_opt o;
+	wu_opt_init(&o);
+	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
+	fresh(path, sizeof path);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(file, sizeof file, "%s/lost+found", path);
+	assert_int_equal(mkdir(file, 0700), 0);
+	wu_index *ix = wu_index_create(path, &o, NULL, err, sizeof err);
+	if (!ix)
+		fail_msg("create in an empty directory: %s", err);
+	wu_index_close(ix);
+	ix = open_ix(path, 1);
+	art x;
+	make(&x, wu_index_params(ix), "1", 1, 50, 0);
+	add(ix, &x, 1);
+	commit(ix);
+	assert_int_equal(count(ix), 1);
+	wu_index_close(ix);
+	assert_null(wu_index_create(path, &o, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "already exists"));
+
+	fresh(path, sizeof path);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(file, sizeof file, "%s/notes.txt", path);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_null(wu_index_create(path, &o, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "is not empty and is not an index"));
+	snprintf(file, sizeof file, "%s/data.mdb", path);
+	assert_int_equal(access(file, F_OK), -1);
 }
 
 /* Ids are kept as one band more, and band numbers take 10 bits. */
@@ -752,6 +1006,11 @@ int main(void)
 		cmocka_unit_test(test_damaged_record),
 		cmocka_unit_test(test_bad_params),
 		cmocka_unit_test(test_too_many_bands),
+		cmocka_unit_test(test_old_normalization),
+		cmocka_unit_test(test_ids_by_value),
+		cmocka_unit_test(test_future_date),
+		cmocka_unit_test(test_map_growth),
+		cmocka_unit_test(test_create_in_dir),
 	};
 	if (!mkdtemp(base_dir))
 		return 1;

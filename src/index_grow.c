@@ -1,0 +1,114 @@
+/* The feed index's open batch log, and growing the map (see index.c).
+ *
+ * LMDB maps data.mdb at a fixed size while a transaction is open, and a
+ * write that does not fit (MDB_MAP_FULL) leaves the transaction unusable:
+ * the batch is lost with it. So a batch keeps a log of what it did, its
+ * added records and its expiries, in order. When the map fills, the batch
+ * is dropped, the map doubled (up to ix->map_limit) and the batch done
+ * again from the log. Done again on the same committed state (the writer
+ * lock keeps other writers out), it gives the same article numbers and
+ * expires the same articles, so the caller sees one batch, as if the map
+ * had been big enough from the start. A map that starts small and grows
+ * reserves no more address space than the index needs. */
+#include "index_internal.h"
+
+#include <string.h>
+
+enum { LOG_ADD = 'A', LOG_EXPIRE = 'E' };
+#define GROW_ROUND (UINT64_C(1) << 20) /* map sizes in whole MiB */
+
+/* Logs the record just added (in ix->rec). 0 or ENOMEM. */
+int wu__idx_log_add(wu_index *ix)
+{
+	unsigned char h[5];
+	if (ix->replaying)
+		return 0;
+	h[0] = LOG_ADD;
+	put_le(h + 1, ix->rec.n, 4);
+	if (wu_str_append(&ix->log, (const char *)h, sizeof h) ||
+	    wu_str_append(&ix->log, ix->rec.s, ix->rec.n))
+		return ENOMEM;
+	return 0;
+}
+
+/* Logs an expiry of the batch (wu_index_expire's arguments). 0 or ENOMEM. */
+int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max)
+{
+	unsigned char e[13];
+	if (ix->replaying)
+		return 0;
+	e[0] = LOG_EXPIRE;
+	put_le(e + 1, (uint32_t)before, 4);
+	put_le(e + 5, (uint64_t)max, 8);
+	return wu_str_append(&ix->log, (const char *)e, sizeof e) ? ENOMEM : 0;
+}
+
+/* Does the batch again from its log, in the transaction just begun. */
+static int replay(wu_index *ix, char *err, size_t errlen)
+{
+	const unsigned char *p = (const unsigned char *)ix->log.s, *end = p + ix->log.n;
+	int rc = 0;
+	ix->replaying = 1; /* nothing is logged twice, and the log stays put */
+	while (!rc && p < end) {
+		if (*p == LOG_ADD) {
+			MDB_val v = {(size_t)get_le(p + 1, 4), (void *)(p + 5)};
+			rc = wu__idx_put_logged(ix, &v, err, errlen);
+			p += 5 + v.mv_size;
+		} else {
+			rc = wu__idx_expire_logged(ix, (int32_t)(uint32_t)get_le(p + 1, 4),
+			                           (size_t)get_le(p + 5, 8), err, errlen);
+			p += 13;
+		}
+	}
+	ix->replaying = 0;
+	return rc;
+}
+
+/* The next map size: doubled, in whole MiB, at most the limit. */
+static int next_size(wu_index *ix, uint64_t *size, char *err, size_t errlen)
+{
+	MDB_envinfo info;
+	int rc = mdb_env_info(ix->env, &info);
+	if (rc)
+		return mdb_fail(err, errlen, "growing the map", rc);
+	uint64_t cur = info.me_mapsize;
+	if (cur >= ix->map_limit)
+		return wu_fail(err, errlen, "the index is full: it reached its map size limit of "
+		               "%llu bytes", (unsigned long long)ix->map_limit);
+	uint64_t next = cur > ix->map_limit / 2 ? ix->map_limit : 2 * cur;
+	if (next < ix->map_limit)
+		next = (next + GROW_ROUND - 1) / GROW_ROUND * GROW_ROUND;
+	*size = next < ix->map_limit ? next : ix->map_limit;
+	return 0;
+}
+
+/* The batch failed on a full map: drops its transaction, grows the map and
+ * does the batch again (growing again while it does not fit). 0 with the
+ * batch open again as it was, or -1 (the caller drops the batch). */
+int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen)
+{
+	for (;;) {
+		uint64_t size;
+		if (ix->wtxn)
+			mdb_txn_abort(ix->wtxn);
+		ix->wtxn = NULL;
+		wu__idx_pend_clear(&ix->pend);
+		ix->map_full = 0;
+		/* LMDB resizes only with no transaction of this process open; a
+		 * reset read transaction is remade on the next read. */
+		if (ix->rtxn)
+			mdb_txn_abort(ix->rtxn);
+		ix->rtxn = NULL;
+		if (next_size(ix, &size, err, errlen))
+			return -1;
+		int rc = mdb_env_set_mapsize(ix->env, (size_t)size);
+		if (rc)
+			return mdb_fail(err, errlen, "growing the map", rc);
+		if (wu__idx_begin(ix, err, errlen))
+			return -1;
+		if (replay(ix, err, errlen) == 0)
+			return 0;
+		if (!ix->map_full)
+			return -1;
+	}
+}
