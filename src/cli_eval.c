@@ -131,7 +131,7 @@ static int fail_at(const char *name, uint64_t line, const char *fmt, ...)
 	char why[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	vsnprintf(why, sizeof why, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is right above */
 	va_end(ap);
 	if (line)
 		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)line, why);
@@ -237,7 +237,7 @@ static int take_batch(eval_data *d, side *s, const wu_input *in, const wu_batch 
 static int read_labels(eval_data *d, side *s)
 {
 	struct stat st;
-	if (strcmp(s->path, "-") && !stat(s->path, &st) && S_ISDIR(st.st_mode))
+	if (strcmp(s->path, "-") != 0 && stat(s->path, &st) == 0 && S_ISDIR(st.st_mode))
 		return fail_at(s->path, 0, "a directory; eval reads JSONL files");
 	char *path = (char *)s->path;
 	wu_input *in = wu_input_new(&path, NULL, 1, EVAL_MAX_LINE);
