@@ -9,6 +9,7 @@
 #include "fuzz_util.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static int is_digit(char c)
@@ -46,6 +47,45 @@ static void check_values(const char *line, size_t len, const char **val, const s
 static void unquote_to(const char *v, size_t n, wu_str *out)
 {
 	CHECK(wu_json_unquote(v, n, out) == 0);
+}
+
+/* The id's key (wu__id_key): a number's text; a string's '"' and its
+ * value, which is what wu_json_unquote makes of it but for lone
+ * surrogates (three bytes each way), and the same key however the value
+ * is escaped: every ASCII byte written as \u00XX gives it again (checked
+ * where the value holds no U+FFFD, which may stand for a surrogate). */
+static void check_id_key(const char *id, size_t n)
+{
+	wu_str kb = {0}, u = {0}, esc = {0}, kb2 = {0};
+	size_t kl, kl2;
+	const char *k = wu__id_key(id, n, &kb, &kl);
+	CHECK(k);
+	if (id[0] != '"') {
+		CHECK(k == id && kl == n);
+		goto out;
+	}
+	CHECK(kl >= 1 && k[0] == '"' && kl - 1 <= n - 2);
+	CHECK(wu_json_unquote(id, n, &u) == 0);
+	CHECK(kl - 1 == u.n);
+	for (size_t i = 0; i + 3 <= u.n; i++)
+		if (!memcmp(u.s + i, "\xEF\xBF\xBD", 3))
+			goto out;
+	CHECK(!memcmp(k + 1, u.s, u.n));
+	wu_str_putc(&esc, '"');
+	for (size_t i = 0; i < u.n; i++) {
+		char hex[8];
+		unsigned char c = (unsigned char)u.s[i];
+		if (c < 0x80)
+			snprintf(hex, sizeof hex, "\\u%04x", c);
+		else
+			hex[0] = (char)c, hex[1] = '\0';
+		wu_str_append(&esc, hex, c < 0x80 ? 6 : 1);
+	}
+	wu_str_putc(&esc, '"');
+	const char *k2 = wu__id_key(esc.s, esc.n, &kb2, &kl2);
+	CHECK(k2 && kl2 == kl && !memcmp(k2, k, kl));
+out:
+	wu_str_free(&kb), wu_str_free(&u), wu_str_free(&esc), wu_str_free(&kb2);
 }
 
 static void check_record(const char *line, size_t len, const wu_fields *f)
@@ -91,6 +131,7 @@ static void check_record(const char *line, size_t len, const wu_fields *f)
 	else
 		CHECK(is_digit(rec.id[rec.id_len - 1]));
 	CHECK_UNLESS("id_utf8", fz_utf8_valid(rec.id, rec.id_len));
+	check_id_key(rec.id, rec.id_len);
 
 	/* text: title (a string) + "\n" + text, decoded, not blank */
 	CHECK(rec.text && rec.text_len > 0 && rec.text[rec.text_len] == '\0');
