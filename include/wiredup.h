@@ -62,10 +62,11 @@ enum wu_stage {
  * Called on the thread that called wu_cluster()/wu_stories(), never twice
  * at once, sometimes while the other threads go on working: it should be
  * quick (print a line, keep a count) and must not call into the library on
- * the same corpus. Per stage: once with done = 0, then with done rising,
+ * the same corpus. Per stage: first with done = 0, then with done rising,
  * at most once per unit above (per 65,536 articles or pairs), last with
- * done == total (total may be 0). A stage that fails (out of memory) stops
- * without its last report. Reporting changes no result. */
+ * done == total (two reports of 0 when total is 0). A stage that fails
+ * (out of memory) stops without its last report. Reporting changes no
+ * result. */
 typedef void (*wu_progress_fn)(void *data, int stage, size_t done, size_t total);
 
 typedef struct wu_opt {

@@ -4,6 +4,7 @@
  * threads that verify their pairs. No list of pairs is ever built: a
  * corpus of one kind of story makes hundreds of millions of them. */
 #include "internal.h"
+#include "meter.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -114,6 +115,8 @@ wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads)
 	s->n_bands = o->bands;
 	s->band = calloc((size_t)o->bands, sizeof *s->band);
 	int fail = !s->band;
+	wu__meter m;
+	wu__meter_start(&m, o, WU_STAGE_BUCKET, (size_t)o->bands);
 #pragma omp parallel num_threads(n_threads) if (!fail)
 	{
 		wu_keyidx *keys = malloc((n ? n : 1) * sizeof *keys);
@@ -121,16 +124,19 @@ wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads)
 #pragma omp atomic write
 			fail = 1;
 #pragma omp for schedule(dynamic, 1)
-		for (int b = 0; b < o->bands; b++)
+		for (int b = 0; b < o->bands; b++) {
 			if (keys && build_band(c, o, b, keys, &s->band[b]))
 #pragma omp atomic write
 				fail = 1;
+			wu__meter_add(&m, 1);
+		}
 		free(keys);
 	}
 	if (fail || make_units(s)) {
 		wu__bands_free(s);
 		return NULL;
 	}
+	wu__meter_end(&m);
 	return s;
 }
 

@@ -211,6 +211,7 @@ static int cluster_corpus(cluster_args *a, const wu_corpus *c, double t0)
 	size_t n_stories = 0;
 	int rc = 1;
 	double ts = 0, tw;
+	wu_progress_attach(&a->run);
 	if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl))
 		goto oom;
 	if (a->run.opt.stories) {

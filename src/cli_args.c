@@ -281,7 +281,7 @@ static void defaults(cluster_args *a)
 	a->run.fields.text = "text";
 	a->run.max_bytes = 16u << 20;
 	a->boiler_min_docs = 10;
-	a->run.progress = isatty(2);
+	a->run.progress = wu_progress_wanted();
 }
 
 int wu_cli_parse_cluster(int argc, char **argv, cluster_args *a, const char *prog, int mpi,

@@ -6,6 +6,7 @@
  * and deduplicated before union, so the links, their count and the
  * components are the same for any thread count. */
 #include "internal.h"
+#include "meter.h"
 
 #include <math.h>
 #include <omp.h>
@@ -19,6 +20,9 @@
 
 /* How many buckets ahead verification asks for members' signatures. */
 #define PREFETCH_BUCKETS 4
+
+/* Articles a progress report of the representatives' stage. */
+#define UNION_BLOCK 65536
 
 /* Similarity of articles i and j under the options' measure. */
 static double similarity(const wu_corpus *c, const wu_opt *o, size_t i, size_t j)
@@ -130,16 +134,25 @@ void wu__representatives(const wu_corpus *c, uint32_t *parent, wu_clusters *out)
 	}
 }
 
+/* Representatives, then every article's similarity to its own, a block
+ * of articles at a time so that progress is reported between blocks. */
 static void choose_reps(const wu_corpus *c, const wu_opt *o, uint32_t *parent, wu_clusters *out,
                         int n_threads)
 {
+	wu__meter m;
+	wu__meter_start(&m, o, WU_STAGE_UNION, out->n);
 	wu__representatives(c, parent, out);
-	long long nn = (long long)out->n;
+	for (size_t lo = 0; lo < out->n; lo += UNION_BLOCK) {
+		size_t hi = out->n - lo < UNION_BLOCK ? out->n : lo + UNION_BLOCK;
+		long long from = (long long)lo, to = (long long)hi;
 #pragma omp parallel for num_threads(n_threads) schedule(static)
-	for (long long i = 0; i < nn; i++) {
-		uint32_t r = out->rep[i];
-		out->similarity[i] = r == (uint32_t)i ? 1.0f : (float)similarity(c, o, (size_t)i, r);
+		for (long long i = from; i < to; i++) {
+			uint32_t r = out->rep[i];
+			out->similarity[i] = r == (uint32_t)i ? 1.0f : (float)similarity(c, o, (size_t)i, r);
+		}
+		wu__meter_add(&m, (size_t)(to - from));
 	}
+	wu__meter_end(&m);
 }
 
 /* The low byte of every signature value. Two values that are equal have
@@ -333,14 +346,19 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 	const wu__bucket_run *runs = NULL;
 	long long n_runs = fail ? 0 : (long long)wu__bands_runs(bands, &runs);
 	size_t checked = 0;
+	wu__meter m = {.fn = NULL}; /* a failed stage before: no report */
+	if (!fail)
+		wu__meter_start(&m, o, WU_STAGE_VERIFY, (size_t)n_runs);
 #pragma omp parallel num_threads(n_threads) reduction(+ : checked) if (!fail)
 	{
 		links *mine = &found[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
-		for (long long r = 0; r < n_runs; r++)
+		for (long long r = 0; r < n_runs; r++) {
 			if (!fail && verify_run(&v, &runs[r], part, mine, &checked))
 #pragma omp atomic write
 				fail = 1;
+			wu__meter_add(&m, 1);
+		}
 	}
 	wu_u64s all = {0};
 	for (int t = 0; found && t < n_threads; t++) {
@@ -360,6 +378,7 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 		return -1;
 	}
 	wu__link(parent, all.a, all.n);
+	wu__meter_end(&m);
 	out->n_candidates = checked;
 	out->n_linked = all.n;
 	free(all.a);

@@ -57,7 +57,9 @@ typedef struct wu_run {
 	wu_boiler *boiler; /* boilerplate lines, or NULL */
 	wu_df *df;         /* story term frequencies (stories only), or NULL */
 	int count_lines;   /* the first pass counts boilerplate lines */
-	int progress;      /* a progress line on stderr */
+	int progress;      /* a progress line on stderr (see wu_progress_wanted) */
+	double progress_at; /* when it was last drawn (throttles it) */
+	int progress_shown; /* it is on the screen now */
 	volatile sig_atomic_t *stop; /* set by a signal handler: stop between batches */
 	size_t max_bytes;  /* --max-article-bytes */
 	/* results */
@@ -75,6 +77,17 @@ int wu_pipeline_scan(wu_run *run, wu_input *in);
  * WU_STOPPED when *run->stop was set. */
 #define WU_STOPPED (-2)
 int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus);
+
+/* ---- the progress line on stderr (pipeline.c) ---- */
+
+/* Whether to draw it: WIREDUP_PROGRESS=1 or 0 in the environment says so
+ * (tests force it on a pipe), else whether stderr is a terminal. */
+int wu_progress_wanted(void);
+/* Points run->opt's progress callback (wu_progress_fn) at the line when
+ * run->progress: call before wu_cluster()/wu_stories(). */
+void wu_progress_attach(wu_run *run);
+/* Erases the line, so that a message can take its place. */
+void wu_progress_clear(wu_run *run);
 
 /* ---- output ---- */
 

@@ -21,6 +21,8 @@ void wu_opt_init(wu_opt *o)
 	o->story_terms = 64;
 	o->window_days = 7;
 	o->story_single_link = 0;
+	o->progress = NULL;
+	o->progress_data = NULL;
 }
 
 double wu_opt_lsh_threshold(const wu_opt *o)

@@ -7,11 +7,16 @@
 #include "internal.h"
 
 #include <omp.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BATCH_RECORDS 4096
 #define BATCH_BYTES (32u << 20)
+/* Seconds between redraws of the progress line: often enough to see it
+ * move, rarely enough to cost nothing. */
+#define PROGRESS_EVERY 0.25
 
 typedef struct {
 	uint32_t file;
@@ -31,11 +36,69 @@ static void process(const wu_run *run, const wu_batch *b, size_t i, wu_workspace
 	wu_work_sketch(run, run->df ? &prof : NULL, b, i, w, res, sig);
 }
 
+int wu_progress_wanted(void)
+{
+	const char *e = getenv("WIREDUP_PROGRESS");
+	if (e && (!strcmp(e, "0") || !strcmp(e, "1")))
+		return *e == '1';
+	return isatty(2);
+}
+
+/* Redraws the progress line: at once when it is not on the screen (a new
+ * stage), else at most every PROGRESS_EVERY seconds. "\033[K" erases what
+ * a longer line before it left. */
+__attribute__((format(printf, 2, 3)))
+static void progress_show(wu_run *run, const char *fmt, ...)
+{
+	double now = omp_get_wtime();
+	if (!run->progress || (run->progress_shown && now - run->progress_at < PROGRESS_EVERY))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("\rwiredup: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\033[K", stderr);
+	va_end(ap);
+	run->progress_at = now;
+	run->progress_shown = 1;
+}
+
+void wu_progress_clear(wu_run *run)
+{
+	if (run->progress_shown)
+		fputs("\r\033[K", stderr);
+	run->progress_shown = 0;
+}
+
+/* The library's report (a wu_progress_fn): a stage's share done, and the
+ * line erased when the stage is over, so none is left behind. */
+static void progress_stage(void *data, int stage, size_t done, size_t total)
+{
+	static const char *const what[] = {"bucketing", "verifying candidate pairs",
+	                                   "choosing representatives", "stories: indexing",
+	                                   "stories: merging"};
+	wu_run *run = data;
+	if (done >= total || stage < 0 || stage >= (int)(sizeof what / sizeof *what)) {
+		wu_progress_clear(run);
+		return;
+	}
+	progress_show(run, "%s %zu%%", what[stage], done * 100 / total);
+}
+
+void wu_progress_attach(wu_run *run)
+{
+	if (!run->progress)
+		return;
+	run->opt.progress = progress_stage;
+	run->opt.progress_data = run;
+}
+
 /* Reports a rejected record; -1 when the run must stop. */
 static int reject(wu_run *run, wu_input *in, const wu_batch *b, size_t i, const char *reason)
 {
 	const wu_raw *r = &b->rec[i];
 	const char *name = wu_input_file_name(in, r->file);
+	wu_progress_clear(run);
 	if (r->line)
 		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)r->line, reason);
 	else
@@ -92,6 +155,7 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, wu_result *res, 
 				         wu_input_file_name(in, f->file), (unsigned long long)f->line);
 				stop = reject(run, in, b, i, why);
 			} else if (idx < 0 || grow_where(loc, loc_cap, (size_t)idx + 1)) {
+				wu_progress_clear(run);
 				fprintf(stderr, "wiredup: out of memory\n");
 				stop = -1;
 			} else {
@@ -120,6 +184,8 @@ typedef struct pass {
 	wu_corpus *corpus; /* the sketch pass */
 	where *loc;
 	size_t loc_cap;
+	const char *label; /* of the progress line: "%zu records" follows */
+	size_t n_done;     /* records through the pass so far */
 } pass;
 
 static size_t read_batch(wu_run *run, wu_input *in, wu_batch *b)
@@ -142,8 +208,8 @@ static int finish_batch(wu_run *run, wu_input *in, pass *p, const wu_batch *b, s
 {
 	int rc = p->batch(p, run, in, b, r->res, r->sigs);
 	wu_results_clear(r->res, n);
-	if (run->progress)
-		fprintf(stderr, "\rwiredup: %zu records read", run->n_read);
+	p->n_done += n;
+	progress_show(run, "%s%zu records", p->label, p->n_done);
 	return rc;
 }
 
@@ -203,8 +269,7 @@ static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 	}
 	if (n_prev) /* only after the last batch: an error or stop clears it */
 		rc = finish_batch(run, in, p, &bat[!cur], n_prev, &r[!cur]);
-	if (run->progress)
-		fprintf(stderr, "\n");
+	wu_progress_clear(run); /* the summary says how many */
 	wu_workspaces_free(ws, nt);
 	for (int j = 0; j < 2; j++)
 		free(r[j].res), free(r[j].sigs);
@@ -235,12 +300,9 @@ static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu
 
 int wu_pipeline_scan(wu_run *run, wu_input *in)
 {
-	pass p = {scan_record, count_batch, NULL, NULL, 0};
+	pass p = {scan_record, count_batch, NULL, NULL, 0, "first pass: ", 0};
 	double t_read = run->t_read, t_sketch = run->t_sketch, t0 = omp_get_wtime();
-	int progress = run->progress, rc;
-	run->progress = 0;
-	rc = each_batch(run, in, &p, 0);
-	run->progress = progress;
+	int rc = each_batch(run, in, &p, 0);
 	run->t_read = t_read, run->t_sketch = t_sketch; /* this pass has a clock of its own */
 	run->t_scan += omp_get_wtime() - t0;
 	return rc;
@@ -257,7 +319,7 @@ static int commit_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, w
 
 int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
 {
-	pass p = {process, commit_batch, corpus, NULL, 0};
+	pass p = {process, commit_batch, corpus, NULL, 0, "reading: ", 0};
 	int rc = each_batch(run, in, &p, run->opt.num_perm);
 	free(p.loc);
 	return rc;

@@ -13,6 +13,7 @@
  * refreshed similarities (a merged story's similarity to a third is a
  * weighted mean of its parts', so stale heap keys are upper bounds). */
 #include "internal.h"
+#include "meter.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #define INDEX_TERMS 16   /* heaviest terms of an article that index it */
 #define SUM_TERMS_X 4    /* a story's summed profile keeps 4 x story_terms */
+#define REPORT_BLOCK 65536 /* articles or pairs a progress report */
 
 typedef struct {
 	wu_term *a;
@@ -213,7 +215,7 @@ static int cmp_idx(const void *p, const void *q)
 
 /* Candidate story pairs: units sharing one of an article's heaviest terms. */
 static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_posting,
-                           wu_u64s *pairs)
+                           wu__meter *meter, wu_u64s *pairs)
 {
 	size_t n = wu_corpus_size(c), m = 0;
 	wu_keyidx *post = malloc((n * INDEX_TERMS + 1) * sizeof *post);
@@ -238,6 +240,8 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
 		}
 		for (size_t j = 0; j < k; j++)
 			post[m++] = (wu_keyidx){top[j].key, unit[i]};
+		if ((i + 1) % REPORT_BLOCK == 0)
+			wu__meter_add(meter, REPORT_BLOCK);
 	}
 	int rc = wu__sort_keyidx(post, m);
 	pairs->n = 0;
@@ -298,15 +302,22 @@ static int merge_loop(story *st, uint32_t *parent, heap *h, const wu_opt *o)
 	return 0;
 }
 
-static int seed_heap(story *st, const wu_u64s *pairs, const wu_opt *o, int n_threads, heap *h)
+/* Scores every candidate pair, a block at a time so that progress is
+ * reported between blocks, and heaps those that reach the threshold. */
+static int seed_heap(story *st, const wu_u64s *pairs, const wu_opt *o, int n_threads,
+                     wu__meter *m, heap *h)
 {
 	float *sim = malloc((pairs->n ? pairs->n : 1) * sizeof *sim);
 	if (!sim)
 		return -1;
-	long long np = (long long)pairs->n;
+	for (size_t lo = 0; lo < pairs->n; lo += REPORT_BLOCK) {
+		size_t hi = pairs->n - lo < REPORT_BLOCK ? pairs->n : lo + REPORT_BLOCK;
+		long long from = (long long)lo, to = (long long)hi;
 #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1024)
-	for (long long p = 0; p < np; p++)
-		sim[p] = similarity(&st[pairs->a[p] >> 32], &st[pairs->a[p] & 0xFFFFFFFFu]);
+		for (long long p = from; p < to; p++)
+			sim[p] = similarity(&st[pairs->a[p] >> 32], &st[pairs->a[p] & 0xFFFFFFFFu]);
+		wu__meter_add(m, hi - lo);
+	}
 	int rc = 0;
 	for (size_t p = 0; p < pairs->n && rc == 0; p++) {
 		if (sim[p] < (float)o->story_threshold)
@@ -347,12 +358,17 @@ int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *o, int 
 	wu_u64s pairs = {0};
 	heap h = {0};
 	int rc = -1;
-	if (!st || !parent || !best || candidate_pairs(c, unit, o->max_bucket, &pairs))
+	wu__meter m;
+	wu__meter_start(&m, o, WU_STAGE_STORY_CANDIDATES, n);
+	if (!st || !parent || !best || candidate_pairs(c, unit, o->max_bucket, &m, &pairs))
 		goto done;
+	wu__meter_end(&m);
 	for (size_t u = 0; u < nu; u++)
 		parent[u] = (uint32_t)u;
-	if (seed_heap(st, &pairs, o, n_threads, &h) || merge_loop(st, parent, &h, o))
+	wu__meter_start(&m, o, WU_STAGE_STORY_MERGE, pairs.n);
+	if (seed_heap(st, &pairs, o, n_threads, &m, &h) || merge_loop(st, parent, &h, o))
 		goto done;
+	wu__meter_end(&m);
 	story_reps(c, unit, parent, nu, best, story_rep, n, n_stories);
 	rc = 0;
 done:
