@@ -53,12 +53,12 @@ static void progress_show(wu_run *run, const char *fmt, ...)
 	double now = omp_get_wtime();
 	if (!run->progress || (run->progress_shown && now - run->progress_at < PROGRESS_EVERY))
 		return;
+	fputs("\rwiredup: ", stderr);
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("\rwiredup: ", stderr);
 	vfprintf(stderr, fmt, ap);
-	fputs("\033[K", stderr);
 	va_end(ap);
+	fputs("\033[K", stderr);
 	run->progress_at = now;
 	run->progress_shown = 1;
 }
