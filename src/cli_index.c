@@ -3,8 +3,11 @@
  * parallel, then handled one by one in input order); stdin is read a line
  * at a time with getline, so answers come out as articles come in (gzread
  * would wait for a full buffer). */
-#include "input.h"
+#include "cli_args.h"
 #include "internal.h"
+#include "outfile.h"
+
+#include <utf8proc.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int wu_cli_index(int argc, char **argv);
@@ -22,6 +26,7 @@ int wu_cli_dedup(int argc, char **argv);
 #define REASON 256
 #define CHUNK_RECORDS 1024
 #define CHUNK_BYTES (16u << 20)
+#define FUTURE_DAYS 2 /* --max-future-days: time zones, and a clock a day off */
 
 /* The signal that asked us to stop (0: none). cli.c's flag is its own, so
  * these commands install a handler of their own; a handler can reach
@@ -50,38 +55,51 @@ static const char usage_index[] =
 "\n"
 "Commands:\n"
 "  create IDX [OPTIONS]         make a new, empty index with these parameters\n"
+"                               (IDX: a new name, or an empty directory)\n"
 "  add IDX [OPTIONS] FILE...    add articles ('-' = stdin, line by line); ids\n"
 "                               already in the index are skipped and counted\n"
 "  info IDX [--json]            parameters, article count, date range, size\n"
+"                               (reads only: works on a read-only directory)\n"
 "  expire IDX --older-than D    remove articles dated more than D days before\n"
-"                               the newest article (undated ones stay)\n"
+"                               the newest article or today, whichever is\n"
+"                               earlier (undated ones stay)\n"
 "\n"
 "Parameters (create; fixed for the index's life; given to add or dedup they\n"
 "are checked, and one that conflicts with the index is refused):\n"
 "      --shingle word|char    shingle words or characters [word]\n"
-"      --ngram N              shingle size [5 words, 12 characters]\n"
+"      --ngram N              shingle size, 1..64 [5 words, 12 characters]\n"
 "      --noisy                character 12-grams, for OCR'd or noisy text\n"
-"      --num-perm K           MinHash signature length [128]\n"
-"      --seed S               hash seed [1]\n"
+"      --num-perm K           MinHash signature length, 1..1024 [128]\n"
+"      --seed S               hash seed, 0..2^62 [1]\n"
 "      --measure containment|jaccard [containment]\n"
 "      --threshold T          copies have similarity >= T [0.5]\n"
 "      --min-length-ratio R   containment: smaller/larger shingle count >= R [0.4]\n"
-"      --bands B, --rows R    LSH banding [chosen from the threshold]\n"
-"      --map-size SIZE        create: the most the index may grow to (K, M, G, T\n"
-"                             suffixes) [64G]\n"
+"      --bands B, --rows R    LSH banding, 1..1024 each [chosen from the threshold]\n"
+"      --map-size SIZE        the most the index may grow to, at least 1M (K, M,\n"
+"                             G, T suffixes) [64G]; the map starts small and\n"
+"                             grows as needed; given to add, dedup or expire it\n"
+"                             replaces the limit the index keeps\n"
 "Input (add, dedup; as 'wiredup cluster'):\n"
 "      --id-field NAME, --text-field NAME, --title-field NAME,\n"
 "      --date-field NAME, --source-field NAME, --max-article-bytes N,\n"
 "      --on-error fail|skip, --rejects FILE\n"
+"      --max-future-days N    reject an article dated more than N days after\n"
+"                             today, 0..36500 [2]\n"
+"      --now DATE             add, dedup, expire: today is DATE (YYYY-MM-DD),\n"
+"                             not the clock's date (UTC): for tests and replays\n"
 "Writing (add, dedup, expire):\n"
-"      --batch N              commit every N articles [1000]; a killed process\n"
-"                             leaves the index as of its last commit\n"
-"      --window-days N        add, dedup: keep N days: older articles are not\n"
-"                             matched and are expired at every commit [0: off]\n"
+"      --batch N              commit every N articles, 1..10000000 [1000]; a\n"
+"                             killed process leaves the index as of its last\n"
+"                             commit\n"
+"      --window-days N        add, dedup: keep N days (0..2^30) before the newest\n"
+"                             article or today, whichever is earlier: older\n"
+"                             articles are not matched and are expired at every\n"
+"                             commit [0: off]\n"
 "      --wait                 wait for another writer instead of failing\n"
 "      --no-sync              do not flush commits to disk: faster, and still\n"
 "                             safe when the process dies, not the machine\n"
-"  -t, --threads N            threads sketching file input [all cores]\n"
+"  -t, --threads N            threads sketching file input, 1..1024\n"
+"                             [OMP_NUM_THREADS, or all cores; at most 1024]\n"
 "  -q, --quiet                no summary on stderr\n"
 "      --json                 info: one JSON object\n"
 "  -h, --help                 show this help\n"
@@ -90,25 +108,35 @@ static const char usage_index[] =
 
 static const char usage_dedup[] =
 "Usage: wiredup dedup --index IDX [OPTIONS] [FILE...|-]\n"
-"For each input article, in order, one JSON line on stdout:\n"
-"  {\"id\":ID,\"status\":\"new\"|\"duplicate\",\"of\":ID|null,\"similarity\":S}\n"
+"For each input record, in order, one JSON line on stdout (blank lines are\n"
+"not records):\n"
+"  {\"id\":ID,\"status\":\"new\",\"of\":null,\"similarity\":0}\n"
+"  {\"id\":ID,\"status\":\"duplicate\",\"of\":ID,\"similarity\":S}\n"
+"  {\"id\":ID,\"status\":\"rejected\",\"error\":REASON}\n"
+"  {\"id\":null,\"file\":FILE,\"line\":N,\"status\":\"rejected\",\"error\":REASON}\n"
 "'of' is the most similar stored article that passes the index's measure and\n"
 "threshold (the earliest added on a tie; an article whose id is already\n"
 "stored is a duplicate of that one), S the similarity to it (0 when new).\n"
 "Then the article is added, so later copies in the same input are caught too.\n"
+"A bad record is answered \"rejected\" with the reason (and, where no id can\n"
+"be read from it, its file and line); --on-error fail stops after it.\n"
 "No FILE or '-': stdin, read and answered a line at a time (each answer is\n"
 "flushed), so it can sit at the end of a 'tail -f' pipeline.\n"
 "\n"
 "      --index IDX            the index (made with 'wiredup index create')\n"
 "      --no-add               answer only; leave the index as it is (then input\n"
-"                             articles are not compared with one another)\n"
-"  Input, --batch, --window-days, --wait, --no-sync, -t, -q and the parameter\n"
-"  checks as for 'wiredup index add' (see 'wiredup index --help').\n"
+"                             articles are not compared with one another); it\n"
+"                             reads only: works on a read-only directory\n"
+"  Input, --max-future-days, --now, --batch, --window-days, --map-size, --wait,\n"
+"  --no-sync, -t, -q and the parameter checks as for 'wiredup index add' (see\n"
+"  'wiredup index --help').\n"
 "  -h, --help                 show this help\n"
 "\n"
-"Answers for articles added since the last commit are printed before it: a\n"
-"killed process has answered articles the index does not hold; feed them\n"
-"again and they are answered again.\n"
+"The answers of a batch are written out before it is committed. A killed\n"
+"process may have answered articles the index does not hold (feed them again\n"
+"and they are answered again); a failed write of the answers (a full disk)\n"
+"is exit 1, and the batch not yet committed is dropped, so the index holds\n"
+"only articles whose answers were written.\n"
 "Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
 
 enum cmd { C_CREATE, C_ADD, C_INFO, C_EXPIRE, C_DEDUP, C_N };
@@ -119,23 +147,24 @@ enum {
 	O_SHINGLE, O_NGRAM, O_NOISY, O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS,
 	O_ROWS,                                                                        /* params */
 	O_MAPSIZE, O_BATCH, O_WINDOW, O_WAIT, O_NOSYNC, O_THREADS, O_QUIET, O_JSON, O_OLDER,
-	O_INDEX, O_NOADD, O_HELP, O_N
+	O_INDEX, O_NOADD, O_NOW, O_FUTURE, O_HELP, O_N
 };
 
 #define BIT(o) (1ull << (o))
 #define INPUT_OPTS (BIT(O_ID) | BIT(O_TEXT) | BIT(O_TITLE) | BIT(O_DATE) | BIT(O_SOURCE) | \
-                    BIT(O_MAXB) | BIT(O_ONERR) | BIT(O_REJ))
+                    BIT(O_MAXB) | BIT(O_ONERR) | BIT(O_REJ) | BIT(O_FUTURE))
 #define PARAM_OPTS (BIT(O_SHINGLE) | BIT(O_NGRAM) | BIT(O_NOISY) | BIT(O_PERM) | BIT(O_SEED) | \
                     BIT(O_MEASURE) | BIT(O_THR) | BIT(O_RATIO) | BIT(O_BANDS) | BIT(O_ROWS))
-#define FEED_OPTS (INPUT_OPTS | PARAM_OPTS | BIT(O_BATCH) | BIT(O_WINDOW) | BIT(O_WAIT) | \
-                   BIT(O_NOSYNC) | BIT(O_THREADS) | BIT(O_QUIET))
+#define WRITE_OPTS (BIT(O_BATCH) | BIT(O_WAIT) | BIT(O_NOSYNC) | BIT(O_QUIET) | BIT(O_MAPSIZE) | \
+                    BIT(O_NOW))
+#define FEED_OPTS (INPUT_OPTS | PARAM_OPTS | WRITE_OPTS | BIT(O_WINDOW) | BIT(O_THREADS))
 
 /* The options each command takes (--help always). */
 static const unsigned long long allowed[C_N] = {
 	[C_CREATE] = PARAM_OPTS | BIT(O_MAPSIZE) | BIT(O_QUIET),
 	[C_ADD] = FEED_OPTS,
 	[C_INFO] = BIT(O_JSON),
-	[C_EXPIRE] = BIT(O_OLDER) | BIT(O_BATCH) | BIT(O_WAIT) | BIT(O_NOSYNC) | BIT(O_QUIET),
+	[C_EXPIRE] = WRITE_OPTS | BIT(O_OLDER),
 	[C_DEDUP] = FEED_OPTS | BIT(O_INDEX) | BIT(O_NOADD),
 };
 
@@ -150,7 +179,18 @@ static const struct option long_opts[] = {
 	{"window-days", 1, 0, O_WINDOW}, {"wait", 0, 0, O_WAIT}, {"no-sync", 0, 0, O_NOSYNC},
 	{"threads", 1, 0, O_THREADS}, {"quiet", 0, 0, O_QUIET}, {"json", 0, 0, O_JSON},
 	{"older-than", 1, 0, O_OLDER}, {"index", 1, 0, O_INDEX}, {"no-add", 0, 0, O_NOADD},
+	{"now", 1, 0, O_NOW}, {"max-future-days", 1, 0, O_FUTURE},
 	{"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+
+/* What each option with a value takes, for the message on a bad value. */
+static const char *const takes[O_N] = {
+	[O_MAXB] = "1..2^40 bytes", [O_ONERR] = "fail or skip", [O_SHINGLE] = "word or char",
+	[O_NGRAM] = "1..64", [O_PERM] = "1..1024", [O_SEED] = "0..2^62",
+	[O_MEASURE] = "containment or jaccard", [O_THR] = "a number", [O_RATIO] = "a number",
+	[O_BANDS] = "1..1024", [O_ROWS] = "1..1024",
+	[O_MAPSIZE] = "bytes, or a number with a K, M, G or T suffix; at least 1M",
+	[O_BATCH] = "1..10000000", [O_WINDOW] = "0..2^30 days", [O_THREADS] = "1..1024",
+	[O_OLDER] = "0..2^30 days", [O_NOW] = "a date YYYY-MM-DD", [O_FUTURE] = "0..36500 days"};
 
 typedef struct {
 	int cmd;
@@ -160,7 +200,8 @@ typedef struct {
 	wu_fields fields;
 	size_t max_bytes;
 	uint64_t map_size;
-	long batch, older_than;
+	long batch, older_than, max_future;
+	int32_t today;     /* --now, or the clock's date */
 	int window, skip_errors, quiet, json, no_add, wait, no_sync, n_threads;
 	char **files;
 	int n_files;
@@ -196,6 +237,13 @@ static int parse_size(const char *s, uint64_t *v)
 		return -1;
 	*v = (uint64_t)n << shift;
 	return *v >= (1u << 20) ? 0 : -1;
+}
+
+/* "YYYY-MM-DD", and nothing after it. */
+static int parse_day(const char *s, int32_t *day)
+{
+	*day = strlen(s) == 10 ? wu_parse_date(s, 10) : WU_NO_DATE;
+	return *day == WU_NO_DATE ? -1 : 0;
 }
 
 static int choice(const char *s, const char *a, const char *b, int *out)
@@ -249,6 +297,7 @@ static int set_option(args *a, int c, const char *arg)
 	case O_INDEX: a->idx = arg; return 0;
 	case O_ONERR: return choice(arg, "fail", "skip", &a->skip_errors);
 	case O_MAPSIZE: return parse_size(arg, &a->map_size);
+	case O_NOW: return parse_day(arg, &a->today);
 	case O_WAIT: a->wait = 1; return 0;
 	case O_NOSYNC: a->no_sync = 1; return 0;
 	case O_QUIET: a->quiet = 1; return 0;
@@ -256,9 +305,10 @@ static int set_option(args *a, int c, const char *arg)
 	case O_NOADD: a->no_add = 1; return 0;
 	case O_BATCH: return parse_long(arg, 1, 10000000, &a->batch);
 	case O_OLDER: return parse_long(arg, 0, 1L << 30, &a->older_than);
+	case O_FUTURE: return parse_long(arg, 0, 36500, &a->max_future);
 	case O_MAXB: if (parse_long(arg, 1, 1L << 40, &v)) return -1; a->max_bytes = (size_t)v; return 0;
 	case O_WINDOW: if (parse_long(arg, 0, 1L << 30, &v)) return -1; a->window = (int)v; return 0;
-	case O_THREADS: if (parse_long(arg, 1, 1024, &v)) return -1; a->n_threads = (int)v; return 0;
+	case O_THREADS: if (parse_long(arg, 1, WU_MAX_THREADS, &v)) return -1; a->n_threads = (int)v; return 0;
 	}
 	return -1;
 }
@@ -272,6 +322,22 @@ static int usage_error(const args *a, const char *what, const char *arg)
 	return 2;
 }
 
+/* A bad option value, named with what the option takes:
+ * "--batch: bad value '0' (1..10000000)". */
+static int bad_value(const args *a, const char *name, int c, const char *arg)
+{
+	char what[320];
+	snprintf(what, sizeof what, "%s: bad value '%s' (%s)", name, arg, takes[c] ? takes[c] : "?");
+	return usage_error(a, what, NULL);
+}
+
+/* Today's date by the clock, UTC (days since 1970-01-01). */
+static int32_t clock_today(void)
+{
+	time_t t = time(NULL);
+	return (int32_t)((t < 0 ? t - 86399 : t) / 86400);
+}
+
 static void defaults(args *a, int cmd)
 {
 	memset(a, 0, sizeof *a);
@@ -282,7 +348,8 @@ static void defaults(args *a, int cmd)
 	a->max_bytes = 16u << 20;
 	a->batch = 1000;
 	a->older_than = -1;
-	a->n_threads = omp_get_max_threads();
+	a->max_future = FUTURE_DAYS;
+	a->today = WU_NO_DATE;
 }
 
 /* Checks what the options add up to; 0 or an exit status. */
@@ -304,6 +371,10 @@ static int check_args(args *a)
 		return usage_error(a, "--window-days expires articles: not with --no-add", NULL);
 	if (wu_opt_finish(&a->opt, why, sizeof why))
 		return usage_error(a, why, NULL);
+	if (a->today == WU_NO_DATE)
+		a->today = clock_today();
+	if (!a->n_threads)
+		a->n_threads = wu_cli_threads(!a->quiet);
 	return 0;
 }
 
@@ -331,7 +402,7 @@ static int parse_args(int argc, char **argv, int cmd, args *a)
 		if (!(allowed[cmd] & BIT(c)))
 			return usage_error(a, "this command does not take", name);
 		if (set_option(a, c, optarg))
-			return usage_error(a, "bad value for", name);
+			return bad_value(a, name, c, optarg);
 	}
 	if (cmd != C_DEDUP && optind < argc)
 		a->idx = argv[optind++];
@@ -345,7 +416,8 @@ static int parse_args(int argc, char **argv, int cmd, args *a)
 static void index_error(const char *idx, const char *err)
 {
 	fprintf(stderr, "wiredup: %s: %s%s\n", idx, err,
-	        strstr(err, "another process") ? " (--wait waits for it)" : "");
+	        strstr(err, "another process") ? " (--wait waits for it)"
+	        : strstr(err, "map size limit") ? "; raise the limit with --map-size SIZE" : "");
 }
 
 /* Opens the index; NULL with *status set (1, or 2 for a parameter that
@@ -358,6 +430,7 @@ static wu_index *open_index(const args *a, int writable, int *status)
 	wu_index_opt_init(&io);
 	io.wait = a->wait;
 	io.no_sync = a->no_sync;
+	io.map_size = a->map_size;
 	io.writable = writable && !a->params;
 	wu_index *ix = wu_index_open(a->idx, &io, err, sizeof err);
 	*status = 1;
@@ -374,6 +447,8 @@ static wu_index *open_index(const args *a, int writable, int *status)
 	}
 	if (!ix)
 		index_error(a->idx, err);
+	else
+		wu_index_set_today(ix, a->today);
 	return ix;
 }
 
@@ -512,12 +587,15 @@ static int cmd_expire(const args *a)
 	if (!ix)
 		return status;
 	status = wu_index_stat(ix, &s, err, sizeof err);
+	/* From the newest date, or today if that is earlier: an article dated
+	 * ahead of the clock does not expire the rest. */
+	int32_t end = s.last_date != WU_NO_DATE && s.last_date > a->today ? a->today : s.last_date;
 	if (status)
 		index_error(a->idx, err);
-	else if (s.last_date != WU_NO_DATE)
-		status = expire_all(a, ix, s.last_date - (int32_t)a->older_than, &n);
-	if (!status && !a->quiet && s.last_date != WU_NO_DATE) {
-		format_date(s.last_date - (int32_t)a->older_than, date);
+	else if (end != WU_NO_DATE)
+		status = expire_all(a, ix, end - (int32_t)a->older_than, &n);
+	if (!status && !a->quiet && end != WU_NO_DATE) {
+		format_date(end - (int32_t)a->older_than, date);
 		fprintf(stderr, "wiredup: %s: expired %zu articles dated before %s; %llu left\n", a->idx,
 		        n, date, (unsigned long long)(s.n_articles - n));
 	} else if (!status && !a->quiet) {
@@ -549,17 +627,37 @@ typedef struct {
 	const args *a;
 	wu_index *ix;
 	const wu_opt *opt; /* the index's parameters */
-	FILE *rejects;
+	wu_outfile rejects;
 	wu_index_match m;
+	wu_str tmp;        /* scratch for a rejected record's id */
 	int dedup, failed; /* failed: stop, the message is printed */
+	int out_failed;    /* writing the answers failed */
 	size_t n_read, n_added, n_present, n_new, n_dup, n_rejected;
+	size_t n_batch;    /* articles added since the last commit (not in n_added yet) */
+	size_t n_dropped;  /* articles added in batches dropped on a failure */
 } feed;
 
-static void sketch_record(const wu_opt *o, const wu_record *rec, workspace *w, sketched *s,
-                          uint32_t *sig)
+/* A date after this one is refused: the clock's date (or --now) plus
+ * --max-future-days (see the README: one article dated years ahead would
+ * otherwise end the window there). */
+static int32_t latest_date(const args *a)
 {
+	return a->today + (int32_t)a->max_future;
+}
+
+static void sketch_record(const args *a, const wu_opt *o, const wu_record *rec, workspace *w,
+                          sketched *s, uint32_t *sig)
+{
+	char day[32], now[32];
 	if (rec->id_len > 65535) {
 		wu_fail(s->reason, REASON, "id longer than 65535 bytes");
+		return;
+	}
+	if (rec->date != WU_NO_DATE && rec->date > latest_date(a)) {
+		format_date(rec->date, day);
+		format_date(a->today, now);
+		wu_fail(s->reason, REASON, "date %s is more than %ld days after today (%s; see "
+		        "--max-future-days, --now)", day, a->max_future, now);
 		return;
 	}
 	wu_normalize(rec->text, rec->text_len, &w->norm, NULL);
@@ -608,29 +706,90 @@ static void sketch_raw(const feed *f, const wu_batch *b, size_t i, workspace *w,
 		rec.id_len = r->id_len;
 		rec.source = b->arena.s + r->dir_off;
 	}
-	sketch_record(f->opt, &rec, w, s, sig);
+	sketch_record(f->a, f->opt, &rec, w, s, sig);
 }
 
-/* Reports a bad record; 0 to go on (skip mode), -1 to stop. raw is what to
- * write to the rejects file; in, when not NULL, holds the rest of an
- * oversize line. */
+/* Writes s as a JSON string: quotes, escapes, and U+FFFD for bytes that
+ * are not UTF-8 (a file name can hold any byte), so the answer stays JSON. */
+static void put_json_text(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	putchar('"');
+	while (*p) {
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+		if (n <= 0) {
+			fputs("\\ufffd", stdout);
+			p++;
+		} else if (cp == '"' || cp == '\\') {
+			printf("\\%c", (char)cp);
+			p += n;
+		} else if (cp < 0x20 || cp == 0x7f) {
+			printf("\\u%04x", (unsigned)cp);
+			p += n;
+		} else {
+			fwrite(p, 1, (size_t)n, stdout);
+			p += n;
+		}
+	}
+	putchar('"');
+}
+
+/* The id of a rejected JSONL record (its JSON text, *n bytes) where one
+ * can be read: a string or a number in a valid JSON object; else NULL. */
+static const char *rejected_id(feed *f, const char *line, size_t len, size_t *n)
+{
+	const char *names[1] = {f->a->fields.id}, *val = NULL;
+	char why[REASON];
+	if (wu_json_get(line, len, names, 1, &f->tmp, &val, n, why, sizeof why) || !val || !*n ||
+	    *n > 65535)
+		return NULL;
+	return val[0] == '"' || val[0] == '-' || (val[0] >= '0' && val[0] <= '9') ? val : NULL;
+}
+
+/* The answer for a rejected record: its id, or its file and line. */
+static void answer_rejected(const char *id, size_t id_len, const char *name, uint64_t line,
+                            const char *reason)
+{
+	if (id) {
+		printf("{\"id\":%.*s,", (int)id_len, id);
+	} else {
+		fputs("{\"id\":null,\"file\":", stdout);
+		put_json_text(name);
+		printf(",\"line\":%llu,", (unsigned long long)line);
+	}
+	fputs("\"status\":\"rejected\",\"error\":", stdout);
+	put_json_text(reason);
+	fputs("}\n", stdout);
+}
+
+/* Reports a bad record (dedup: answers it too); 0 to go on (skip mode),
+ * -1 to stop. raw is what to write to the rejects file, and (JSONL) where
+ * its id is looked for; id (article files: id_len bytes) is the id; in, when not NULL,
+ * holds the rest of an oversize line. */
 static int reject(feed *f, const char *name, uint64_t line, const char *raw, size_t len,
-                  wu_input *in, int oversize, const char *reason)
+                  const char *id, size_t id_len, wu_input *in, int oversize, const char *reason)
 {
 	if (line)
 		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)line, reason);
 	else
 		fprintf(stderr, "wiredup: %s: %s\n", name, reason);
 	f->n_rejected++;
+	if (f->dedup) {
+		size_t n = id_len;
+		const char *rid = id ? id : oversize ? NULL : rejected_id(f, raw, len, &n);
+		answer_rejected(rid, n, name, line, reason);
+	}
 	if (!f->a->skip_errors) {
 		f->failed = 1;
 		return -1;
 	}
-	if (f->rejects && raw) {
-		fwrite(raw, 1, len, f->rejects);
+	FILE *rj = f->rejects.f;
+	if (rj && raw) {
+		fwrite(raw, 1, len, rj);
 		if (oversize && in)
-			wu_input_drain(in, f->rejects);
-		fputc('\n', f->rejects);
+			wu_input_drain(in, rj);
+		fputc('\n', rj);
 	}
 	return 0;
 }
@@ -640,6 +799,45 @@ static int fail(feed *f, const char *err)
 	index_error(f->a->idx, err);
 	f->failed = 1;
 	return -1;
+}
+
+/* The open batch is gone (a failed add or commit drops it). */
+static void batch_lost(feed *f)
+{
+	f->n_dropped += f->n_batch;
+	f->n_batch = 0;
+}
+
+/* Pushes the answers out; a failed write stops the run and drops the
+ * batch not yet committed, so that the index holds no article whose
+ * answer was lost. 0 or -1. */
+static int flush_answers(feed *f)
+{
+	if (!f->dedup || (fflush(stdout) == 0 && !ferror(stdout)))
+		return 0;
+	int e = errno;
+	wu_index_abort(f->ix);
+	fprintf(stderr, "wiredup: writing the answers: %s; stopped: the index holds the %zu "
+	        "articles committed before, and not the %zu added since\n",
+	        strerror(e ? e : EIO), f->n_added, f->n_batch);
+	batch_lost(f);
+	f->failed = f->out_failed = 1;
+	return -1;
+}
+
+/* Commits the batch, its answers out first. 0 or -1 (message printed). */
+static int commit_batch(feed *f)
+{
+	char err[256];
+	if (flush_answers(f))
+		return -1;
+	if (wu_index_commit(f->ix, err, sizeof err)) {
+		batch_lost(f);
+		return fail(f, err);
+	}
+	f->n_added += f->n_batch;
+	f->n_batch = 0;
+	return 0;
 }
 
 static void answer(const sketched *s, const wu_index_match *m)
@@ -671,14 +869,16 @@ static int handle(feed *f, const sketched *s, const uint32_t *sig)
 			return 0;
 	}
 	int rc = wu_index_add(f->ix, &art, err, sizeof err);
-	if (rc < 0)
+	if (rc < 0) {
+		batch_lost(f);
 		return fail(f, err);
+	}
 	if (rc)
-		f->n_added++;
+		f->n_batch++;
 	else
 		f->n_present++;
-	if (wu_index_pending(f->ix) >= (size_t)f->a->batch && wu_index_commit(f->ix, err, sizeof err))
-		return fail(f, err);
+	if (wu_index_pending(f->ix) >= (size_t)f->a->batch)
+		return commit_batch(f);
 	return 0;
 }
 
@@ -703,11 +903,12 @@ static void handle_chunk(feed *f, wu_input *in, const wu_batch *b, sketched *res
 	size_t k = (size_t)f->opt->num_perm;
 	for (size_t i = 0; i < b->n && !f->failed && !stop_signal; i++) {
 		const wu_raw *r = &b->rec[i];
+		const char *id = r->is_file ? b->arena.s + r->id_off : NULL;
 		f->n_read++;
 		if (res[i].reason[0])
 			reject(f, wu_input_file_name(in, r->file), r->line,
-			       r->is_file ? b->arena.s + r->id_off : b->arena.s + r->off,
-			       r->is_file ? r->id_len : r->len, in, r->oversize, res[i].reason);
+			       r->is_file ? id : b->arena.s + r->off, r->is_file ? r->id_len : r->len,
+			       id, r->id_len, in, r->oversize, res[i].reason);
 		else
 			handle(f, &res[i], sigs + i * k);
 	}
@@ -735,8 +936,8 @@ static void feed_file(feed *f, char *path)
 		for (long long i = 0; i < nn; i++)
 			sketch_raw(f, &b, (size_t)i, &ws[omp_get_thread_num()], &res[i], sigs + (size_t)i * k);
 		handle_chunk(f, in, &b, res, sigs);
-		if (f->dedup)
-			fflush(stdout);
+		if (!f->failed)
+			flush_answers(f);
 	}
 	workspaces_free(ws, nt);
 	free(res), free(sigs);
@@ -764,9 +965,9 @@ static void feed_line(feed *f, const char *line, size_t len, uint64_t lineno, wo
 		wu_fail(s.reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
 		        f->a->max_bytes);
 	else if (wu_json_record(line, len, &f->a->fields, &w->buf, &rec, s.reason, REASON) == 0)
-		sketch_record(f->opt, &rec, w, &s, sig);
+		sketch_record(f->a, f->opt, &rec, w, &s, sig);
 	if (s.reason[0])
-		reject(f, "-", lineno, line, len, NULL, 0, s.reason);
+		reject(f, "-", lineno, line, len, NULL, 0, NULL, 0, s.reason);
 	else
 		handle(f, &s, sig);
 	free(s.source);
@@ -784,7 +985,7 @@ static int blank(const char *s, size_t n)
  * next line is read. */
 static void feed_stdin(feed *f)
 {
-	char err[256], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	uint64_t lineno = 0;
 	ssize_t n;
@@ -798,11 +999,8 @@ static void feed_stdin(feed *f)
 		if (blank(line, len))
 			continue;
 		feed_line(f, line, len, lineno, &w, sig);
-		if (f->dedup && fflush(stdout))
-			fail(f, "writing the answers failed");
-		if (!f->failed && wu_index_pending(f->ix) && input_idle() &&
-		    wu_index_commit(f->ix, err, sizeof err))
-			fail(f, err);
+		if (!f->failed && !flush_answers(f) && wu_index_pending(f->ix) && input_idle())
+			commit_batch(f);
 	}
 	if (!f->failed && !stop_signal && ferror(stdin)) {
 		fprintf(stderr, "wiredup: -:%llu: read error: %s\n", (unsigned long long)lineno + 1,
@@ -816,25 +1014,47 @@ static void feed_stdin(feed *f)
 static void summary(const feed *f)
 {
 	const char *idx = f->a->idx;
+	char dropped[96] = "";
+	if (f->n_dropped)
+		snprintf(dropped, sizeof dropped, "; %zu not kept (their batch was dropped)",
+		         f->n_dropped);
 	if (f->dedup)
 		fprintf(stderr, "wiredup: %s: %zu articles: %zu new, %zu duplicates; %zu added, "
-		        "%zu rejected\n", idx, f->n_read, f->n_new, f->n_dup, f->n_added, f->n_rejected);
+		        "%zu rejected%s\n", idx, f->n_read, f->n_new, f->n_dup, f->n_added,
+		        f->n_rejected, dropped);
 	else
 		fprintf(stderr, "wiredup: %s: %zu articles: %zu added, %zu already in the index, "
-		        "%zu rejected\n", idx, f->n_read, f->n_added, f->n_present, f->n_rejected);
+		        "%zu rejected%s\n", idx, f->n_read, f->n_added, f->n_present, f->n_rejected,
+		        dropped);
+}
+
+/* Opens --rejects (never over an input, never replacing a device or a
+ * link: outfile.h). 0, or an exit status. */
+static int open_rejects(feed *f)
+{
+	char err[512], *std_in = "-";
+	const args *a = f->a;
+	if (!a->rejects_path)
+		return 0;
+	if (wu_outfile_open(&f->rejects, a->rejects_path, a->n_files ? a->files : &std_in,
+	                    a->n_files ? a->n_files : 1, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "wiredup: %s\n", err);
+	int refused = f->rejects.refused;
+	wu_outfile_abort(&f->rejects);
+	return refused ? 2 : 1;
 }
 
 /* Runs the inputs through the index, then commits what is pending (also
  * after a bad record or a signal: the index then holds every article
- * before it). An exit status. */
+ * before it; not after a failed write of the answers). An exit status. */
 static int run_feed(feed *f)
 {
-	char err[256];
+	char err[512];
 	const args *a = f->a;
-	if (a->rejects_path && !(f->rejects = fopen(a->rejects_path, "w"))) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->rejects_path, strerror(errno));
-		return 1;
-	}
+	int status = open_rejects(f);
+	if (status)
+		return status;
 	int n_files = a->n_files ? a->n_files : 1;
 	for (int i = 0; i < n_files && !f->failed && !stop_signal; i++) {
 		char *file = a->n_files ? a->files[i] : "-";
@@ -843,14 +1063,15 @@ static int run_feed(feed *f)
 		else
 			feed_file(f, file);
 	}
-	if (fflush(stdout))
-		fail(f, "writing the answers failed");
-	if (!a->no_add && wu_index_commit(f->ix, err, sizeof err))
-		fail(f, err);
-	if (f->rejects && fclose(f->rejects)) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->rejects_path, strerror(errno));
+	if (!f->out_failed && !a->no_add)
+		commit_batch(f);
+	else if (!f->out_failed)
+		flush_answers(f);
+	if (f->rejects.f && wu_outfile_commit(&f->rejects, err, sizeof err)) {
+		fprintf(stderr, "wiredup: %s\n", err);
 		f->failed = 1;
 	}
+	wu_outfile_abort(&f->rejects);
 	if (!a->quiet)
 		summary(f);
 	if (stop_signal)
@@ -873,6 +1094,7 @@ static int cmd_feed(const args *a)
 	wu_index_set_window(f.ix, a->window);
 	status = run_feed(&f);
 	wu_str_free(&f.m.id);
+	wu_str_free(&f.tmp);
 	wu_index_close(f.ix);
 	return status;
 }

@@ -517,6 +517,7 @@ size_t wu_index_pending(const wu_index *ix)
 
 static int expire_in(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
                      size_t errlen);
+static int drop_batch(wu_index *ix, char *err, size_t errlen);
 
 /* The date a window ends at: the newest date seen, but never after the
  * clock's (when set), so that one article dated far ahead cannot move the
@@ -560,9 +561,9 @@ int wu_index_commit(wu_index *ix, char *err, size_t errlen)
 	while ((rc = commit_once(ix, err, errlen)) && ix->map_full &&
 	       wu__idx_grow_map(ix, err, errlen) == 0)
 		;
-	wu_index_abort(ix); /* done with: the transaction (if left), the table, the log */
 	if (rc)
-		return -1;
+		return drop_batch(ix, err, errlen);
+	wu_index_abort(ix); /* done with: the table, the log */
 	rc = wu__idx_cover_last_page(ix);
 	return rc ? mdb_fail(err, errlen, "committing", rc) : 0;
 }

@@ -22,7 +22,7 @@ for i in range(n):
     else:
         words = r.choices(vocab, k=r.randint(40, 80))
         originals.append(words)
-    print(json.dumps({"id": "%s%d" % (prefix, i), "date": "2026-03-%02d" % (1 + i * days // n),
+    print(json.dumps({"id": "%s%d" % (prefix, i), "date": "2020-03-%02d" % (1 + i * days // n),
                       "text": " ".join(words)}))
 P
 }
@@ -33,7 +33,7 @@ expect_rc 2 "unknown index command" "$BIN" index frobnicate x
 expect_rc 0 "index --help" "$BIN" index --help
 check "help names every command" grep -q "expire IDX --older-than" out.txt
 expect_rc 0 "dedup --help" "$BIN" dedup --help
-check "dedup help shows the answer" grep -q '"status":"new"|"duplicate"' out.txt
+check "dedup help shows the answers" sh -c "grep -qF '\"status\":\"duplicate\",\"of\":ID' out.txt && grep -qF '\"status\":\"rejected\",\"error\":REASON' out.txt"
 expect_rc 2 "dedup without --index" "$BIN" dedup x.jsonl
 expect_rc 2 "add without a file" "$BIN" index add idx
 expect_rc 2 "expire without --older-than" "$BIN" index expire idx
@@ -59,11 +59,11 @@ expect_rc 0 "add again: ids present are skipped, not an error" "$BIN" index add 
 check "... and counted" has err.txt "0 added, 2000 already in the index"
 expect_rc 0 "info --json" "$BIN" index info idx --json
 check "info --json: count and dates" \
-  has out.txt '"articles":2000,"undated":0,"first_date":"2026-03-01","last_date":"2026-03-10"'
+  has out.txt '"articles":2000,"undated":0,"first_date":"2020-03-01","last_date":"2020-03-10"'
 check "info --json: parameters" has out.txt '"num_perm":128,"seed":1,"measure":"containment","threshold":0.5,"min_length_ratio":0.4,"bands":41,"rows":2'
 check "info --json is valid JSON" "$PYTHON" -c "import json; json.load(open('out.txt'))"
 expect_rc 0 "info text" "$BIN" index info idx
-check "info text: date range" has out.txt "^dates       2026-03-01 to 2026-03-10"
+check "info text: date range" has out.txt "^dates       2020-03-01 to 2020-03-10"
 check "info text: size" has out.txt "^size        [0-9]* bytes on disk"
 
 # ---- parameters are the index's ----
@@ -124,7 +124,9 @@ expect_rc 1 "a bad record fails" "$BIN" dedup --index idx bad.jsonl
 check "... named FILE:LINE" has err.txt "bad.jsonl:2: not valid JSON"
 expect_rc 0 "skip mode" "$BIN" dedup --index idx --on-error skip --rejects rej.jsonl bad.jsonl
 check "the bad record is in the rejects file" grep -qx "not json" rej.jsonl
-check "good records are answered" test "$(wc -l <out.txt)" -eq 2
+check "every record is answered, the bad one too" test "$(wc -l <out.txt)" -eq 3
+check "... as rejected, with its file and line" \
+  has out.txt '^{"id":null,"file":"bad.jsonl","line":2,"status":"rejected","error":"not valid JSON at byte 1'
 
 # Answers do not depend on how the band entries were cut into segments:
 # the same feed committed an article at a time, 37 at a time and all at
@@ -159,20 +161,20 @@ check "everything dedup added is in (2000 + 3 + 1 + 1 + 3)" has out.txt '"articl
 
 # ---- expiry ----
 expect_rc 0 "expire" "$BIN" index expire idx --older-than 4
-check "expire reports" has err.txt "expired [0-9]* articles dated before 2026-03-06"
+check "expire reports" has err.txt "expired [0-9]* articles dated before 2020-03-06"
 expect_rc 0 "info after expiry" "$BIN" index info idx --json
-check "oldest date is now inside the window" has out.txt '"first_date":"2026-03-06"'
+check "oldest date is now inside the window" has out.txt '"first_date":"2020-03-06"'
 "$PYTHON" - <<'P'
 import json
 with open("e.jsonl", "w") as f, open("eq.jsonl", "w") as q:
     for d in range(1, 11):
         t = " ".join("exp%dw%d" % (d, j) for j in range(50))
-        f.write(json.dumps({"id": d, "date": "2026-04-%02d" % d, "text": t}) + "\n")
+        f.write(json.dumps({"id": d, "date": "2020-04-%02d" % d, "text": t}) + "\n")
         q.write(json.dumps({"id": 100 + d, "text": t}) + "\n")
 P
 "$BIN" index create -q idx-e && "$BIN" index add -q idx-e --date-field date e.jsonl
 expect_rc 0 "expire: days before the newest minus 4" "$BIN" index expire idx-e --older-than 4
-check "... five of ten" has err.txt "expired 5 articles dated before 2026-04-06; 5 left"
+check "... five of ten" has err.txt "expired 5 articles dated before 2020-04-06; 5 left"
 expect_rc 0 "expired articles are not matched" "$BIN" dedup --index idx-e --no-add eq.jsonl
 check "... day 5 is gone" has out.txt '{"id":105,"status":"new"'
 check "... day 6 is kept" has out.txt '{"id":106,"status":"duplicate","of":6,'
@@ -180,7 +182,7 @@ gen 500 2 w 20 >w.jsonl
 expect_rc 0 "create for --window-days" "$BIN" index create idx-w -q
 expect_rc 0 "add with --window-days" "$BIN" index add idx-w --date-field date --batch 100 --window-days 3 w.jsonl
 expect_rc 0 "info" "$BIN" index info idx-w --json
-check "only the window is kept" has out.txt '"first_date":"2026-03-1[78]","last_date":"2026-03-20"'
+check "only the window is kept" has out.txt '"first_date":"2020-03-1[78]","last_date":"2020-03-20"'
 
 # ---- a damaged index ----
 cp -r idx idx-trunc
