@@ -32,8 +32,15 @@ extern "C" {
 
 #define WU_VERSION "0.1.0"
 /* Bumped whenever normalization or word hashing output changes:
- * signatures made with different versions are not comparable. */
-#define WU_NORMALIZE_VERSION 2
+ * signatures made with different versions are not comparable.
+ * 3: HTML tags and character references are decoded before normalizing. */
+#define WU_NORMALIZE_VERSION 3
+
+/* What the text functions that return a size (wu_normalize, wu_line_keys,
+ * wu_normalize_filtered, wu_shingle, wu_story_terms) return when memory
+ * runs out, their output then empty: a failure of the run, not a property
+ * of the text (an empty result is 0). */
+#define WU_NOMEM ((size_t)-1)
 
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
@@ -134,7 +141,12 @@ void wu_u64s_free(wu_u64s *v);
  * Letters, digits and combining marks make words; everything else
  * (punctuation, quotes of any shape, dashes, symbols, any white space) only
  * separates them. Invalid UTF-8 bytes act as separators; their count is
- * added to *n_invalid when it is not NULL. Returns out->n. */
+ * added to *n_invalid when it is not NULL. Markup left in scraped text is
+ * read first: an HTML tag ('<', then a letter, '!' or "/" and a letter, up
+ * to the next '>' on the line, 256 bytes at most) separates words, and a
+ * character reference ("&amp;", "&#8217;", "&#x2019;"; the HTML 4 names and
+ * "apos") is its character; anything else with '<' or '&' is text (see
+ * markup.c for the exact rules). Returns out->n, or WU_NOMEM. */
 size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
 
 /* ------------------------------------------------------------------ */
@@ -152,7 +164,8 @@ wu_boiler *wu_boiler_new(void);
 void wu_boiler_free(wu_boiler *b);
 
 /* Keys of the distinct non-empty normalized lines of text under source,
- * into keys (replaced). tmp is scratch. Thread-safe. Returns keys->n. */
+ * into keys (replaced). tmp is scratch. Thread-safe. Returns keys->n, or
+ * WU_NOMEM. */
 size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys);
 
 /* Adds one article's line keys (from wu_line_keys). 0, or -1 on OOM. */
@@ -173,11 +186,13 @@ size_t wu_boiler_size(const wu_boiler *b);
 /* wu_normalize() of text without its boilerplate lines (b may be NULL:
  * nothing is removed). An article made of nothing but boilerplate is kept
  * whole. Adds invalid UTF-8 bytes to *n_invalid, sets *n_removed to the
- * lines removed (either may be NULL). tmp is scratch. Returns out->n. */
+ * lines removed (either may be NULL). tmp is scratch. Returns out->n, or
+ * WU_NOMEM. */
 size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
                              wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed);
 
-/* Is this raw line boilerplate under source? (b NULL: no.) tmp is scratch. */
+/* Is this raw line boilerplate under source? 1 yes, 0 no (b NULL: no), -1
+ * out of memory. tmp is scratch. */
 int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
                        wu_str *tmp);
 
@@ -191,7 +206,7 @@ int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const cha
  * texts stay distinct. The hashes are unique, so out->n is the exact
  * shingle-set size, and sorted in increasing order when opt->verify is
  * WU_VERIFY_EXACT (set operations need it; sketching does not). An empty
- * text yields no shingle. */
+ * text yields no shingle. Returns out->n, or WU_NOMEM. */
 size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
 
 /* ------------------------------------------------------------------ */
@@ -354,7 +369,8 @@ int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
  * left out: words of 2+ characters that are not stop words, and pairs of
  * adjacent such words, weighted 1 + ln(tf), x1.5 for a name (capitalised
  * mid-sentence in most occurrences), x2 for a number (not a year).
- * Thread-safe with one ws per thread. Returns out->n. */
+ * Markup is decoded as wu_normalize() decodes it. Thread-safe with one ws
+ * per thread. Returns out->n, or WU_NOMEM. */
 size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
                       wu_scratch *ws, wu_terms *out);
 

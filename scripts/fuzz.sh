@@ -58,7 +58,7 @@ command -v "$CC" >/dev/null || CC=clang-14
 # the feed index and the clustering code it verifies matches with, -fopenmp).
 src=${FUZZ_SRC:-src}
 lib=()
-for f in buf opt sort counter normalize boiler shingle minhash lsh json record terms; do
+for f in buf opt sort counter markup normalize boiler shingle minhash lsh json record terms; do
   lib+=("$src/$f.c")
 done
 # Largest input per target (-max_len; default 65536): the costly harnesses

@@ -104,18 +104,19 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
 {
 	uint64_t seed = source_seed(source);
 	keys->n = 0;
-	wu__normalize_lines(text, n, tmp, NULL);
+	if (wu__normalize_lines(text, n, tmp, NULL) == WU_NOMEM)
+		return WU_NOMEM;
 	for (size_t pos = 0, len; pos < tmp->n;) {
 		const char *line = tmp->s + wu__norm_line(tmp->s, tmp->n, &pos, &len);
 		if (!len)
 			continue;
 		if (wu_u64s_reserve(keys, keys->n + 1))
-			return keys->n = 0;
+			return keys->n = 0, WU_NOMEM;
 		keys->a[keys->n++] = line_key(XXH3_64bits(line, len), seed, count_words(line, len));
 	}
 	/* An article counts once per line, however often it repeats it. */
 	if (wu__sort_unique_u64(keys->a, &keys->n))
-		keys->n = 0;
+		return keys->n = 0, WU_NOMEM;
 	return keys->n;
 }
 
@@ -134,7 +135,8 @@ int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n)
 
 int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 {
-	wu_normalize(line, n, tmp, NULL);
+	if (wu_normalize(line, n, tmp, NULL) == WU_NOMEM)
+		return -1;
 	if (!tmp->n)
 		return 0;
 	/* Known patterns hold for any source: filed as a no-source key,
@@ -221,9 +223,11 @@ size_t wu_normalize_filtered(const char *text, size_t n, const char *source, con
 	(void)tmp;
 	size_t inv = 0, removed = 0, w = 0;
 	if (!b) {
-		wu_normalize(text, n, out, &inv);
+		if (wu_normalize(text, n, out, &inv) == WU_NOMEM)
+			return WU_NOMEM;
 	} else {
-		wu__normalize_lines(text, n, out, &inv); /* out->n 0 if out of memory */
+		if (wu__normalize_lines(text, n, out, &inv) == WU_NOMEM)
+			return WU_NOMEM;
 		uint64_t seed = source_seed(source);
 		for (size_t pos = 0, len; pos < out->n;) {
 			size_t at = wu__norm_line(out->s, out->n, &pos, &len);
@@ -244,7 +248,8 @@ size_t wu_normalize_filtered(const char *text, size_t n, const char *source, con
 		/* Nothing but boilerplate: keep it all, or identical articles
 		 * (all of whose lines are frequent) would have no text at all. */
 		removed = 0;
-		wu_normalize(text, n, out, NULL);
+		if (wu_normalize(text, n, out, NULL) == WU_NOMEM)
+			return WU_NOMEM;
 	}
 	if (n_invalid)
 		*n_invalid += inv;
@@ -258,7 +263,8 @@ int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const cha
 {
 	if (!b)
 		return 0;
-	wu_normalize(line, n, tmp, NULL);
+	if (wu_normalize(line, n, tmp, NULL) == WU_NOMEM)
+		return -1;
 	return tmp->n &&
 	       is_boiler(b, tmp->s, tmp->n, source_seed(source), count_words(tmp->s, tmp->n));
 }

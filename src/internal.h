@@ -60,6 +60,19 @@ int wu__normalize_isa_best(void);
 size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
                          int lines);
 
+/* Markup in scraped text (markup.c, where the rules are): the offset of
+ * the first HTML tag or character reference in s[0..n), or n when there is
+ * none; and s with every tag made a space and every reference decoded,
+ * into out (replaced; s[0..from) is known to hold none), adding the
+ * invalid UTF-8 bytes inside the dropped tags to *n_invalid (may be NULL).
+ * 0, or -1 on allocation failure. */
+size_t wu__markup_find(const char *s, size_t n);
+/* Binary search of w[0..len) (no NUL in it) among n names sorted by
+ * strcmp, each the first member (a const char *) of a table entry stride
+ * bytes long: its index, or n. */
+size_t wu__name_index(const void *table, size_t n, size_t stride, const char *w, size_t len);
+int wu__markup_decode(const char *s, size_t n, size_t from, wu_str *out, size_t *n_invalid);
+
 /* wu_normalize() of every line of text at once, the lines' outputs joined
  * by newlines (blank ones too): one call an article instead of one a line,
  * a third of the time on news text, where half the lines are blank and

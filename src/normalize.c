@@ -140,8 +140,8 @@ static const unsigned char byte_class[256] = {
  * its start is found by walking back over them, and what was written for
  * them (and the space before them) is taken back. Returns the chunk's
  * end. */
-static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out,
-                         size_t *n_invalid)
+static int redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out,
+                      size_t *n_invalid, size_t *end)
 {
 	size_t ws = i;
 	while (ws > 0 && byte_class[s[ws - 1]] >= 2)
@@ -154,8 +154,8 @@ static size_t redo_chunk(const unsigned char *s, size_t n, size_t i, wu_str *out
 		j++;
 	out->n = wo;
 	emitter e = {out, after_word(out, wo)};
-	slow_chunk(&e, s + ws, j - ws, n_invalid);
-	return j;
+	*end = j;
+	return slow_chunk(&e, s + ws, j - ws, n_invalid);
 }
 
 /* Length of a non-ASCII separator that English wire copy is full of
@@ -371,13 +371,13 @@ static size_t ascii_tail(const unsigned char *s, size_t n, size_t i, char *d, si
  * separator after a separator. Word boundaries are unpredictable, every
  * few bytes, so the loops-per-word form this replaced lost most of its time
  * to mispredicted branches. */
-static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
-                             int lines)
+static size_t normalize_plain(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                              int lines)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	out->n = 0;
-	if (wu_str_reserve(out, n + 64))
-		return 0;
+	if (n > SIZE_MAX - 64 || wu_str_reserve(out, n + 64))
+		return WU_NOMEM;
 	size_t o = 0, simd_from = 0;
 	unsigned prev_word = 0;
 	for (size_t i = 0; i < n;) {
@@ -411,11 +411,11 @@ static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_
 		}
 		if (c == 1) {
 			out->n = o;
-			i = redo_chunk(s, n, i, out, n_invalid);
+			if (redo_chunk(s, n, i, out, n_invalid, &i) ||
+			    wu_str_reserve(out, out->n + (n - i) + 64))
+				return WU_NOMEM;
 			o = out->n;
 			prev_word = after_word(out, o);
-			if (wu_str_reserve(out, o + (n - i) + 16))
-				break;
 			continue;
 		}
 		unsigned is_word = c != 0;
@@ -430,6 +430,32 @@ static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_
 	out->n = o;
 	out->s[o] = '\0';
 	return o;
+}
+
+/* normalize_plain() after the markup pass (markup.c) when the text holds
+ * a tag or reference, so every level reads the same decoded bytes. Out of
+ * memory: WU_NOMEM, with out empty. */
+static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                             int lines)
+{
+	size_t at = wu__markup_find(text, n), r, inv = 0;
+	if (at == n) {
+		r = normalize_plain(text, n, out, &inv, isa, lines);
+	} else {
+		wu_str plain = {0};
+		r = wu__markup_decode(text, n, at, &plain, &inv)
+		    ? WU_NOMEM : normalize_plain(plain.s, plain.n, out, &inv, isa, lines);
+		wu_str_free(&plain);
+	}
+	if (r == WU_NOMEM) {
+		out->n = 0;
+		if (out->s)
+			out->s[0] = '\0';
+		return WU_NOMEM;
+	}
+	if (n_invalid)
+		*n_invalid += inv;
+	return r;
 }
 
 size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)

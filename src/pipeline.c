@@ -140,7 +140,11 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, wu_result *res, 
 		wu_result *x = &res[i];
 		int stop = 0;
 		run->n_read++;
-		if (x->reason[0]) {
+		if (x->failed) { /* out of memory: the run's failure, no reject */
+			wu_progress_clear(run);
+			fprintf(stderr, "wiredup: %s\n", x->reason);
+			stop = -1;
+		} else if (x->reason[0]) {
 			stop = reject(run, in, b, i, x->reason);
 		} else {
 			wu_sketched a = {x->id, x->id_len, x->date, x->text_len, x->n_shingles,
@@ -290,6 +294,8 @@ static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu
 	(void)p, (void)in, (void)sigs;
 	for (size_t i = 0; i < b->n; i++) {
 		wu_terms t = {res[i].terms, res[i].n_terms, res[i].n_terms};
+		if (res[i].failed) /* out of memory: no count may go missing */
+			return -1;
 		if (run->count_lines && wu_boiler_count(run->boiler, res[i].keys, res[i].n_keys))
 			return -1;
 		if (run->df && res[i].terms && wu_df_add(run->df, &t))

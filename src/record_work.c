@@ -42,6 +42,17 @@ static int copy_terms(const wu_terms *t, wu_result *res)
 	return 0;
 }
 
+/* Out of memory while working on a record: the run's failure, not the
+ * record's, so it is no reject (see wu_result.failed). */
+static int out_of_memory(wu_result *res)
+{
+	res->failed = 1;
+	return wu_fail(res->reason, WU_REASON, "out of memory");
+}
+
+/* The parsers' reason for an allocation failure: the record is fine. */
+#define PARSER_OOM "out of memory"
+
 int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
                   wu_record *rec, wu_result *res)
 {
@@ -56,6 +67,8 @@ int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *
 	int rc = r->is_file
 	         ? wu_article_file(data, r->len, &w->buf, rec, res->reason, WU_REASON)
 	         : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason, WU_REASON);
+	if (rc && !strcmp(res->reason, PARSER_OOM))
+		return out_of_memory(res);
 	if (rc)
 		return -1;
 	if (r->is_file) {
@@ -77,17 +90,22 @@ void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, w
 	if (wu_work_parse(run, b, i, w, &rec, res))
 		return;
 	if (run->count_lines) {
-		wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh);
-		res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys);
-		if (res->keys && w->sh.n)
+		if (wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh) == WU_NOMEM ||
+		    !(res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys))) {
+			out_of_memory(res);
+			return;
+		}
+		if (w->sh.n)
 			memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
-		res->n_keys = res->keys ? w->sh.n : 0;
+		res->n_keys = w->sh.n;
 	}
 	if (stories) {
 		/* Boilerplate is not known yet: its terms count here, which
 		 * only lowers their weight; pass two leaves them out anyway. */
-		wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch, &w->terms);
-		copy_terms(&w->terms, res);
+		if (wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch,
+		                   &w->terms) == WU_NOMEM ||
+		    copy_terms(&w->terms, res))
+			out_of_memory(res);
 	}
 }
 
@@ -95,29 +113,30 @@ static int sketch(const wu_run *run, const wu_profiler *prof, const wu_record *r
                   wu_workspace *w, wu_result *res, uint32_t *sig)
 {
 	size_t inv = 0;
-	wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
-	                      &w->line, &inv, NULL);
+	if (wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
+	                          &w->line, &inv, NULL) == WU_NOMEM)
+		return out_of_memory(res);
 	res->n_invalid = inv;
 	if (w->norm.n == 0)
 		return wu_fail(res->reason, WU_REASON, "text has no letters or digits");
-	wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh);
-	if (w->sh.n == 0)
-		return wu_fail(res->reason, WU_REASON, "out of memory");
+	if (wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh) == WU_NOMEM)
+		return out_of_memory(res);
 	wu_sketch(w->sh.a, w->sh.n, &run->opt, sig);
 	res->n_shingles = (uint32_t)w->sh.n;
 	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
 	res->date = rec->date;
 	if (prof) {
-		wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch,
-		               &w->terms);
+		if (wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch,
+		                   &w->terms) == WU_NOMEM)
+			return out_of_memory(res);
 		prof->profile(prof->df, run->opt.story_terms, &w->terms);
 		if (copy_terms(&w->terms, res))
-			return wu_fail(res->reason, WU_REASON, "out of memory");
+			return out_of_memory(res);
 	}
 	if (run->opt.verify == WU_VERIFY_EXACT) {
 		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
 		if (!res->shingles)
-			return wu_fail(res->reason, WU_REASON, "out of memory");
+			return out_of_memory(res);
 		memcpy(res->shingles, w->sh.a, w->sh.n * sizeof *res->shingles);
 	}
 	return 0;

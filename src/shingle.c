@@ -90,8 +90,8 @@ static size_t table_room(size_t n)
 static size_t finish_set(wu_u64s *v, size_t n, size_t table_at, const wu_opt *opt)
 {
 	dedupe(v, n, table_at);
-	if (opt->verify == WU_VERIFY_EXACT)
-		wu__sort_u64(v->a, v->n);
+	if (opt->verify == WU_VERIFY_EXACT && wu__sort_u64(v->a, v->n))
+		return v->n = 0, WU_NOMEM;
 	return v->n;
 }
 
@@ -221,8 +221,9 @@ static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	/* At most n/2 + 1 words. Layout: shingles, then word hashes, then the
 	 * dedupe table (which may overwrite word hashes once they are used). */
 	size_t maxw = n / 2 + 1;
+	out->n = 0;
 	if (wu_u64s_reserve(out, maxw + table_room(maxw)))
-		return 0;
+		return WU_NOMEM;
 	uint64_t *h = out->a + maxw;
 	size_t nw = word_hashes(w, n, opt->seed, h);
 	size_t g = (size_t)opt->ngram;
@@ -262,7 +263,7 @@ static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 		q += char_len(q, end), have++;
 	size_t m = 0;
 	if (wu_u64s_reserve(out, n + table_room(n)))
-		return 0;
+		return WU_NOMEM;
 	for (;;) {
 		out->a[m++] = XXH3_64bits_withSeed(p, (size_t)(q - p), opt->seed);
 		if (q >= end)

@@ -45,21 +45,8 @@ static const char *const stop_words[] = {
 
 static int is_stop(const char *w, size_t n)
 {
-	size_t lo = 0, hi = sizeof stop_words / sizeof *stop_words;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const char *s = stop_words[mid];
-		int c = strncmp(s, w, n);
-		if (c == 0)
-			c = s[n] ? 1 : 0;
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	size_t m = sizeof stop_words / sizeof *stop_words;
+	return wu__name_index(stop_words, m, sizeof *stop_words, w, n) < m;
 }
 
 static int numeric_flag(const char *w, size_t n)
@@ -151,7 +138,8 @@ static int line_words(stream *st, const char *line, size_t n, wu_str *tmp)
 			j++;
 		int cap = !sentence_start && is_upper_start(s + i, j - i);
 		sentence_start = 0;
-		wu_normalize(line + i, j - i, tmp, NULL);
+		if (wu_normalize(line + i, j - i, tmp, NULL) == WU_NOMEM)
+			return -1;
 		for (size_t a = 0, b; a < tmp->n; a = b + 1) {
 			for (b = a; b < tmp->n && tmp->s[b] != ' '; b++)
 				;
@@ -205,11 +193,11 @@ void wu_scratch_free(wu_scratch *s)
 
 /* Collapses sorted occurrences into distinct terms weighted by
  * (1 + ln tf), boosted for names and numbers. */
-static size_t collapse(const wu_u64s *occ, wu_terms *out)
+static int collapse(const wu_u64s *occ, wu_terms *out)
 {
 	out->n = 0;
 	if (wu_terms_reserve(out, occ->n))
-		return 0;
+		return -1;
 	for (size_t i = 0, j; i < occ->n; i = j) {
 		size_t caps = 0;
 		uint64_t num = 0;
@@ -225,7 +213,20 @@ static size_t collapse(const wu_u64s *occ, wu_terms *out)
 			w *= NUMBER_BOOST;
 		out->a[out->n++] = (wu_term){KEY(occ->a[i]), (float)w};
 	}
-	return out->n;
+	return 0;
+}
+
+/* The words of one raw line, its markup decoded first (as normalization
+ * decodes it: a tag's letters are no term, "&#8217;" no number). The line
+ * is not boilerplate, so s1 is free. */
+static int raw_line_words(stream *st, const char *line, size_t n, wu_scratch *ws)
+{
+	size_t at = wu__markup_find(line, n);
+	if (at == n)
+		return line_words(st, line, n, &ws->s2);
+	if (wu__markup_decode(line, n, at, &ws->s1, NULL))
+		return -1;
+	return line_words(st, ws->s1.s, ws->s1.n, &ws->s2);
 }
 
 size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
@@ -233,17 +234,18 @@ size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_b
 {
 	stream st = {&ws->u1, 0};
 	ws->u1.n = 0;
+	out->n = 0;
 	for (size_t i = 0; i < n;) {
 		const char *nl = wu_find_byte(text + i, n - i, '\n');
 		size_t e = nl ? (size_t)(nl - text) : n;
-		if (!wu_boiler_has_line(b, text + i, e - i, source, &ws->s1) &&
-		    line_words(&st, text + i, e - i, &ws->s2))
-			break;
+		int boiler = wu_boiler_has_line(b, text + i, e - i, source, &ws->s1);
+		if (boiler < 0 || (!boiler && raw_line_words(&st, text + i, e - i, ws)))
+			return WU_NOMEM;
 		i = e + 1;
 	}
-	if (wu__sort_u64(ws->u1.a, ws->u1.n))
-		return 0;
-	return collapse(&ws->u1, out);
+	if (wu__sort_u64(ws->u1.a, ws->u1.n) || collapse(&ws->u1, out))
+		return WU_NOMEM;
+	return out->n;
 }
 
 struct wu_df {

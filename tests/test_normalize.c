@@ -112,7 +112,7 @@ static void test_ascii(void **state)
 	assert_norm("Hello, World!", "hello world");
 	assert_norm("ABC xyz 123 A1b2", "abc xyz 123 a1b2");
 	/* Every ASCII non-alphanumeric is a separator, including '_' and '\''. */
-	assert_norm("a_b'c\"d(e)f[g]h{i}j<k>l@m#n$o%p^q&r*s+t=u|v\\w/x?y;z:0,1.2~3`4",
+	assert_norm("a_b'c\"d(e)f[g]h{i}j>k<l@m#n$o%p^q&r*s+t=u|v\\w/x?y;z:0,1.2~3`4",
 	            "a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4");
 	assert_norm("U.S. officials", "u s officials");
 }
@@ -340,9 +340,12 @@ static void test_random_ascii_matches_reference(void **state)
 	wu_str out = {0};
 	for (int iter = 0; iter < 5000; iter++) {
 		size_t n = lcg(&x) % sizeof buf;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			buf[i] = lcg(&x) % 4 ? (unsigned char)pool[lcg(&x) % (sizeof pool - 1)]
 			                     : (unsigned char)(lcg(&x) % 128);
+			if (buf[i] == '<' || buf[i] == '&') /* markup: tested apart */
+				buf[i] = '#';
+		}
 		size_t wn = ascii_reference(buf, n, want);
 		assert_int_equal(wu_normalize((const char *)buf, n, &out, NULL), wn);
 		assert_string_equal(out.s, want);
@@ -401,12 +404,15 @@ static size_t mixed_text(const char *const *pool, size_t np, size_t max_parts, u
 /* Every instruction-set level this CPU has (scalar, SSSE3, AVX-512) gives
  * the same bytes and the same count of invalid bytes, on texts that mix
  * long ASCII runs (whole 64- and 16-byte blocks), tails of every length,
- * and non-ASCII letters, separators and invalid bytes at any offset. */
+ * non-ASCII letters, separators and invalid bytes, and markup (tags,
+ * references, and '<' and '&' that are text) at any offset. */
 static void test_isa_levels_agree(void **state)
 {
 	(void)state;
 	static const char *pool[] = {"Aa", "zZ9 ", " ", ". ", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
 	                             "\xFF", "\xE2\x80\x94", "\xC2\xA0", "e\xCC\x81", "\n", "-",
+	                             "&amp;", "&#8217;", "&nbsp;", "<p class=\"x\">", "</a>", "<", ">",
+	                             "&", "&#x4E2D;",
 	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
 	int best = wu__normalize_isa_best();
 	print_message("best instruction-set level here: %d\n", best);
@@ -430,12 +436,14 @@ static void test_isa_levels_agree(void **state)
 /* Normalizing all lines at once gives each line what normalizing it alone
  * gives, at every instruction-set level: texts of many lines (blank ones,
  * \r\n ends, non-ASCII and invalid bytes next to the newlines, separators
- * that utf8proc sees, long ASCII runs across blocks). */
+ * that utf8proc sees, long ASCII runs across blocks, markup next to and
+ * across newlines: a reference to a newline or a '<' before one). */
 static void test_lines_match_each_line(void **state)
 {
 	(void)state;
 	static const char *pool[] = {"Aa", "zZ9 ", " ", ". ", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
 	                             "\xFF", "\xE2", "\xC2\xAB", "e\xCC\x81", "\n", "\n\n", "\r\n", "-",
+	                             "&#10;", "&eacute;", "<br>", "<a\nhref>", "<b x=\"\xFF\">", "&amp;",
 	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
 	int best = wu__normalize_isa_best();
 	uint64_t x = 2024;
@@ -479,6 +487,71 @@ static void test_fast_separators(void **state)
 	assert_norm("x\u2017y", "x \u0333y"); /* U+2017 is not one of them: 0020 0333 */
 	assert_norm("caf\u00E9\u2014na\u00EFve", "caf\u00E9 na\u00EFve");
 	assert_same("don\u2019t", "don't");
+}
+
+/* Character references left in scraped text are their characters. */
+static void test_markup_references(void **state)
+{
+	(void)state;
+	assert_same("don&#8217;t", "don\u2019t");
+	assert_same("don&#x2019;t", "don't");
+	assert_same("don&#X2019;t", "don't");
+	assert_same("don&rsquo;t", "don't");
+	assert_same("don&#146;t", "don't");           /* 0x80-0x9F: Windows-1252 */
+	assert_norm("AT&amp;T", "at t");
+	assert_norm("New&nbsp;York", "new york");
+	assert_norm("&quot;Yes,&quot; she said&hellip;", "yes she said");
+	assert_norm("caf&eacute; &Eacute;COLE", "caf\u00E9 \u00E9cole");
+	assert_norm("caf&#233;", "caf\u00E9");
+	assert_norm("x&mdash;y&ndash;z&#8212;w", "x y z w");
+	assert_norm("&copy; 2024 &reg; &trade;", "2024 tm");  /* NFKC: U+2122 is "TM" */
+	assert_norm("&#x4E2D;&#25991;", "\u4E2D \u6587");
+	assert_norm("Stra&szlig;e", "strasse");
+	assert_same("&lt;p&gt;", "p");
+	/* Unknown or malformed: text, as it was. */
+	assert_norm("AT&T Q&A", "at t q a");
+	assert_norm("&bogus; &amp &AMP; &#; &#x; &#0; &#xD800;", "bogus amp amp x 0 xd800");
+	assert_norm("&#1114112; &#123456789;", "1114112 123456789");
+	assert_norm("&thetasym; &thetasymx;", "\u03B8 thetasymx"); /* NFKC of U+03D1 */
+	/* One pass: what a reference gives is not read again. */
+	assert_norm("&amp;lt;b&amp;gt;x", "lt b gt x");
+	assert_norm("&lt;b&gt;x", "b x");
+	/* A control character is a separator, never a line break. */
+	assert_norm("a&#10;b&#0009;c&#127;d", "a b c d");
+	wu_str out = {0};
+	assert_int_equal(wu__normalize_lines("a&#10;b", 7, &out, NULL), 3);
+	assert_string_equal(out.s, "a b");
+	wu_str_free(&out);
+}
+
+/* Tags separate words; '<' that does not open one is text. */
+static void test_markup_tags(void **state)
+{
+	(void)state;
+	assert_norm("<p class=\"story-body\">Hello there.</p>", "hello there");
+	assert_norm("one<br>two<br/>three<BR />four", "one two three four");
+	assert_norm("read <a href=\"/x\">these words</a>, then", "read these words then");
+	assert_norm("x<!-- a comment -->y<!DOCTYPE html>z", "x y z");
+	assert_norm("a<i>b</i>c", "a b c"); /* every tag separates */
+	assert_norm("a < b > c", "a b c");
+	assert_norm("I <3 it; x<-y; 1<2 and 3>2", "i 3 it x y 1 2 and 3 2");
+	assert_norm("</ p> </3>", "p 3");
+	assert_norm("<a\nhref=x>", "a href x");   /* no newline in a tag */
+	assert_norm("<a <b>c", "a c");             /* none in a tag either */
+	assert_norm("<b", "b");
+	/* 256 bytes at most: a longer one is text. */
+	char t[300];
+	memset(t, 'q', sizeof t);
+	t[0] = '<', t[1] = 'a', t[255] = '>', t[256] = '\0';
+	assert_norm(t, "");
+	t[255] = 'q', t[256] = '>', t[257] = '\0';
+	char *o = norm(t);
+	assert_int_equal(strlen(o), 255); /* "a" + 254 'q' */
+	free(o);
+	/* Invalid bytes in a dropped tag still count. */
+	size_t inv = 0;
+	free(norm_n("<b title=\"\xFF\xFE\">x", 16, &inv));
+	assert_int_equal(inv, 2);
 }
 
 static void test_cjk_single_char_words(void **state)
@@ -543,6 +616,8 @@ int main(void)
 		cmocka_unit_test(test_isa_levels_agree),
 		cmocka_unit_test(test_lines_match_each_line),
 		cmocka_unit_test(test_fast_separators),
+		cmocka_unit_test(test_markup_references),
+		cmocka_unit_test(test_markup_tags),
 		cmocka_unit_test(test_cjk_single_char_words),
 		/* Known library bugs last, so they cannot hide the results above. */
 		cmocka_unit_test(test_bug_canonical_order),

@@ -447,6 +447,76 @@ static void test_bug_char_shingles_count_bytes(void **state)
 	assert_int_equal(n, 4);
 }
 
+/* Exact containment of b's shingle set in a's and back (the smaller in the
+ * larger), both texts through wu_normalize and wu_shingle at the defaults;
+ * also checks the defaults' length-ratio rule. */
+static double containment(const char *a, const char *b, int *ratio_ok)
+{
+	wu_opt o = word_opt();
+	o.verify = WU_VERIFY_EXACT;
+	wu_str na = {0}, nb = {0};
+	wu_u64s sa = {0}, sb = {0};
+	assert_true(wu_normalize(a, strlen(a), &na, NULL) != WU_NOMEM);
+	assert_true(wu_normalize(b, strlen(b), &nb, NULL) != WU_NOMEM);
+	assert_true(wu_shingle(na.s, na.n, &o, &sa) != WU_NOMEM);
+	assert_true(wu_shingle(nb.s, nb.n, &o, &sb) != WU_NOMEM);
+	double j = wu_set_jaccard(sa.a, sa.n, sb.a, sb.n);
+	double c = wu_containment(j, sa.n, sb.n);
+	size_t lo = sa.n < sb.n ? sa.n : sb.n, hi = sa.n < sb.n ? sb.n : sa.n;
+	*ratio_ok = (double)lo / (double)hi >= o.min_length_ratio;
+	wu_str_free(&na), wu_str_free(&nb), wu_u64s_free(&sa), wu_u64s_free(&sb);
+	return c;
+}
+
+/* Issue 13's measurements: a lede with HTML entities scored containment
+ * 0.28 against its decoded twin, and a four-paragraph story with its
+ * markup left in 0.498 against its clean text (a miss at the default
+ * threshold 0.5). Markup is decoded in normalization now: both are the
+ * same shingles. */
+static void test_markup_left_in_is_a_copy(void **state)
+{
+	(void)state;
+	int ratio_ok;
+	const char *lede_html =
+		"The city&#8217;s mayor said on Tuesday that the &quot;Main Street&quot; bridge &amp; "
+		"the tunnel beside it would close for repairs&nbsp;&mdash; the first time since 1998 "
+		"that both crossings have shut at once&hellip;";
+	const char *lede = "The city\u2019s mayor said on Tuesday that the \u201CMain Street\u201D "
+	                   "bridge & the tunnel beside it would close for repairs \u2014 the first "
+	                   "time since 1998 that both crossings have shut at once\u2026";
+	double c = containment(lede_html, lede, &ratio_ok);
+	print_message("lede with entities vs decoded: containment %.3f\n", c);
+	assert_true(c >= 0.99 && ratio_ok);
+
+	const char *story =
+		"Flood waters rose through the night across the river valley, forcing hundreds of "
+		"families from their homes as emergency crews worked to shore up the levees.\n"
+		"Officials said the water reached its highest level in four decades shortly before "
+		"dawn, and warned that more rain was expected through the weekend.\n"
+		"Volunteers filled sandbags at the fire station while the regional council opened "
+		"three schools as shelters for those who had nowhere else to go.\n"
+		"The national weather service said the storm would move east on Sunday, but rivers "
+		"downstream could keep rising for several days after the rain stops.\n";
+	const char *story_html =
+		"<p class=\"story-body\">Flood waters rose through the night across the river valley, "
+		"forcing hundreds of families from their homes as <a href=\"/x\">emergency crews</a> "
+		"worked to shore up the levees.</p>\n"
+		"<p class=\"story-body\">Officials said the water reached its highest level in four "
+		"decades shortly before dawn, and warned that more rain was expected through the "
+		"<a href=\"/weather\">weekend</a>.</p>\n"
+		"<p class=\"story-body\">Volunteers filled sandbags at the fire station while the "
+		"<a href=\"/council\">regional council</a> opened three schools as shelters for those "
+		"who had nowhere else to go.</p>\n"
+		"<p class=\"story-body\">The national weather service said the storm would move east "
+		"on Sunday, but rivers downstream could keep rising for several days after the rain "
+		"stops.</p>\n";
+	c = containment(story_html, story, &ratio_ok);
+	print_message("story with markup vs clean: containment %.3f\n", c);
+	wu_opt o = word_opt();
+	assert_true(c >= o.threshold && ratio_ok); /* a copy at the defaults */
+	assert_true(c >= 0.99);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_word_order_matters),
 		cmocka_unit_test(test_rolling_windows_match_whole),
 		cmocka_unit_test(test_words_at_every_offset),
+		cmocka_unit_test(test_markup_left_in_is_a_copy),
 		cmocka_unit_test(test_bug_char_shingles_count_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

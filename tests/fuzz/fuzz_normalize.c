@@ -14,13 +14,18 @@
  *                       where the filter normalizes all lines at once)
  *   wu_story_terms, wu_df, wu_story_profile  sorted distinct keys, finite
  *                       weights, unit-length profiles
+ *   markup (markup.c)   the prefix before the first mark kept, never
+ *                       longer, lines decoded alike alone or together,
+ *                       tags as a plain reference has them; entities and
+ *                       tags reach every check above, as normalize sees
+ *                       them
  *
  * The first and last input bytes also pick the options, and which of the
  * costlier parts runs on this input besides wu_normalize's checks (part
  * (first ^ last) % 3: shingles and sketches, boilerplate, story terms), so
  * that each execution pays for one of them. */
 #include "wiredup.h"
-#include "internal.h" /* wu_str_append, wu_str_putc */
+#include "internal.h" /* wu_str_append, wu_str_putc, wu__markup_* */
 #include "fuzz_util.h"
 
 #include <math.h>
@@ -225,6 +230,67 @@ static int has_key(const wu_terms *t, uint64_t key)
 	return 0;
 }
 
+/* The tag rule written the plain way (for texts without '&', where tags
+ * are all the markup there is): '<', a letter, '!' or '/' and a letter,
+ * then no '<', '>' or newline up to a '>' at most 255 bytes on; each such
+ * tag a space. */
+static void ref_tags(const char *s, size_t n, wu_str *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < n;) {
+		size_t end = 0;
+		int alpha1 = i + 1 < n && ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z');
+		int alpha2 = i + 2 < n && ((s[i + 2] | 0x20) >= 'a' && (s[i + 2] | 0x20) <= 'z');
+		if (s[i] == '<' && i + 2 < n &&
+		    (alpha1 || s[i + 1] == '!' || (s[i + 1] == '/' && alpha2))) {
+			for (size_t j = i + 2; j < n && j - i <= 255; j++) {
+				if (s[j] == '<' || s[j] == '\n')
+					break;
+				if (s[j] == '>') {
+					end = j + 1;
+					break;
+				}
+			}
+		}
+		if (end) {
+			wu_str_putc(out, ' ');
+			i = end;
+		} else {
+			wu_str_putc(out, s[i++]);
+		}
+	}
+}
+
+/* The markup pass on its own: the text up to the first mark unchanged,
+ * never longer, nothing done without a mark, lines decoded alike one at a
+ * time or all at once (no tag or reference spans or makes a newline), and
+ * tags as the plain rule has them. */
+static void check_markup(const char *s, size_t size, const line *ln, size_t nl)
+{
+	wu_str all = {0}, one = {0}, joined = {0}, ref = {0};
+	size_t at = wu__markup_find(s, size);
+	CHECK(at <= size);
+	CHECK(at == size || s[at] == '<' || s[at] == '&');
+	CHECK(wu__markup_decode(s, size, at, &all, NULL) == 0);
+	CHECK(all.n <= size && !memcmp(all.s, s, at));
+	if (at == size)
+		CHECK(all.n == size && !memcmp(all.s, s, size));
+	for (size_t i = 0; i < nl; i++) {
+		const char *l = s + ln[i].off;
+		CHECK(wu__markup_decode(l, ln[i].len, wu__markup_find(l, ln[i].len), &one, NULL) == 0);
+		CHECK(!memchr(one.s, '\n', one.n));
+		wu_str_append(&joined, one.s, one.n);
+		if (i + 1 < nl || (size && s[size - 1] == '\n'))
+			wu_str_putc(&joined, '\n');
+	}
+	CHECK(joined.n == all.n && !memcmp(joined.s, all.s, all.n));
+	if (!memchr(s, '&', size)) {
+		ref_tags(s, size, &ref);
+		CHECK(ref.n == all.n && !memcmp(ref.s, all.s, all.n));
+	}
+	wu_str_free(&all), wu_str_free(&one), wu_str_free(&joined), wu_str_free(&ref);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -281,6 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* boilerplate: every other line (by c0's bit 2) is counted in two
 	 * articles, the first line is maybe a known pattern */
 	nl = split_lines(s, size, &ln);
+	check_markup(s, size, ln, nl);
 	if (part == 2)
 		goto story;
 	for (size_t i = (c0 >> 2) & 1; i < nl; i += 2) {

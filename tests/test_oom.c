@@ -1,0 +1,393 @@
+/* Allocation failure in the text layer is a failure of the run, never a
+ * property of the text: every function that allocates either gives its
+ * whole, right answer or says WU_NOMEM (-1 for the int ones), and the
+ * per-record work of the program (record_work.c) turns that into a failed
+ * result (exit 1), not a rejected record. Before, a failed allocation in
+ * normalize or shingle gave an empty result, reported as the bad record
+ * "text has no letters or digits", and first-pass counts went missing.
+ *
+ * The linker routes the library's malloc, calloc and realloc through the
+ * wrappers below (-Wl,--wrap, tests/CMakeLists.txt), which fail the k-th
+ * call once armed. Each check is a sweep: k = 0, 1, 2, ... until a run
+ * makes fewer than k + 1 calls, so every allocation of every path taken
+ * fails once. (utf8proc allocates inside its shared library, out of the
+ * wrappers' reach: its failure is handled by the same code path as ours.) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "input.h"
+#include "internal.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+static long g_fail_at = -1; /* the call that fails, counted from arming; -1: none */
+static long g_calls;
+static int g_fired;
+
+static void arm(long k)
+{
+	g_fail_at = k, g_calls = 0, g_fired = 0;
+}
+
+static int fail_now(void)
+{
+	if (g_fail_at < 0 || g_calls++ != g_fail_at)
+		return 0;
+	g_fired = 1;
+	return 1;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return fail_now() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return fail_now() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return fail_now() ? NULL : __real_realloc(p, n);
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* One run of the code under test on fresh buffers: 1 when it reported
+ * running out of memory, else 0 with a digest of everything it returned. */
+typedef int (*job_fn)(uint64_t *digest);
+
+/* The sweep: the answer with no failure, then every allocation failed in
+ * turn; each run must fail by saying so or give the same answer. */
+static void sweep(job_fn job, const char *name)
+{
+	uint64_t want = 0, got;
+	arm(-1);
+	assert_int_equal(job(&want), 0);
+	long k = 0;
+	for (;; k++) {
+		got = 0;
+		arm(k);
+		int oom = job(&got);
+		int fired = g_fired;
+		arm(-1);
+		if (!fired) {
+			assert_int_equal(oom, 0);
+			break;
+		}
+		if (!oom && got != want)
+			fail_msg("%s: allocation %ld failed, and the answer changed silently", name, k);
+	}
+	print_message("%s: %ld allocations failed in turn\n", name, k);
+	assert_true(k > 0); /* the sweep reached something */
+	assert_true(got == want);
+}
+
+/* Text with all that costs an allocation: markup, non-ASCII words (the
+ * utf8proc path), many lines and words. */
+static const char *const g_text =
+	"<p class=\"story-body\">The caf&eacute; on Stra\xC3\x9F" "e reopened &#8212; &quot;at last&quot;.</p>\n"
+	"Related Stories\n"
+	"\xC3\x89" "COLE officials said on Tuesday that the building would reopen next week.\n"
+	"<a href=\"/x\">Residents</a> welcomed the news, and the mayor&#8217;s office agreed.\n"
+	"\xE4\xB8\xAD\xE6\x96\x87" " and more words to make shingles of five words each.\n";
+
+static uint64_t str_digest(size_t r, const wu_str *s)
+{
+	return fnv(fnv(0xcbf29ce484222325ULL, &r, sizeof r), s->s, s->n);
+}
+
+static int job_normalize(uint64_t *d)
+{
+	wu_str out = {0};
+	size_t inv = 0, r = wu_normalize(g_text, strlen(g_text), &out, &inv);
+	int oom = r == WU_NOMEM;
+	if (oom)
+		assert_int_equal(out.n, 0);
+	*d = str_digest(r, &out) ^ inv;
+	wu_str_free(&out);
+	return oom;
+}
+
+static int job_normalize_lines(uint64_t *d)
+{
+	wu_str out = {0};
+	size_t r = wu__normalize_lines(g_text, strlen(g_text), &out, NULL);
+	*d = str_digest(r, &out);
+	wu_str_free(&out);
+	return r == WU_NOMEM;
+}
+
+static wu_boiler *g_boiler;
+
+static int job_filtered(uint64_t *d)
+{
+	wu_str out = {0}, tmp = {0};
+	size_t removed = 0;
+	size_t r = wu_normalize_filtered(g_text, strlen(g_text), "Site", g_boiler, &out, &tmp, NULL,
+	                                 &removed);
+	*d = str_digest(r, &out) ^ removed;
+	wu_str_free(&out), wu_str_free(&tmp);
+	return r == WU_NOMEM;
+}
+
+static int job_line_keys(uint64_t *d)
+{
+	wu_str tmp = {0};
+	wu_u64s keys = {0};
+	size_t r = wu_line_keys(g_text, strlen(g_text), "Site", &tmp, &keys);
+	*d = fnv(fnv(0xcbf29ce484222325ULL, &r, sizeof r), keys.a, keys.n * sizeof *keys.a);
+	wu_str_free(&tmp), wu_u64s_free(&keys);
+	return r == WU_NOMEM;
+}
+
+static int job_boiler_has_line(uint64_t *d)
+{
+	wu_str tmp = {0};
+	int r = wu_boiler_has_line(g_boiler, "Related&nbsp;Stories", 20, "Site", &tmp);
+	*d = (uint64_t)r;
+	wu_str_free(&tmp);
+	return r < 0;
+}
+
+static int job_shingle_kind(uint64_t *d, int kind)
+{
+	wu_opt o;
+	char err[128];
+	long k = g_fail_at; /* armed after the set-up: normalize is swept apart */
+	arm(-1);
+	wu_opt_init(&o);
+	o.shingle_kind = kind;
+	o.verify = WU_VERIFY_EXACT; /* the sort allocates too */
+	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
+	wu_str norm = {0};
+	wu_normalize(g_text, strlen(g_text), &norm, NULL);
+	arm(k);
+	wu_u64s sh = {0};
+	size_t r = wu_shingle(norm.s, norm.n, &o, &sh);
+	*d = fnv(fnv(0xcbf29ce484222325ULL, &r, sizeof r), sh.a, sh.n * sizeof *sh.a);
+	wu_str_free(&norm), wu_u64s_free(&sh);
+	return r == WU_NOMEM;
+}
+
+static int job_shingle_word(uint64_t *d)
+{
+	return job_shingle_kind(d, WU_SHINGLE_WORD);
+}
+
+static int job_shingle_char(uint64_t *d)
+{
+	return job_shingle_kind(d, WU_SHINGLE_CHAR);
+}
+
+static int job_story_terms(uint64_t *d)
+{
+	wu_scratch ws = {0};
+	wu_terms t = {0};
+	size_t r = wu_story_terms(g_text, strlen(g_text), "Site", g_boiler, &ws, &t);
+	*d = fnv(fnv(0xcbf29ce484222325ULL, &r, sizeof r), t.a, t.n * sizeof *t.a);
+	wu_scratch_free(&ws), wu_terms_free(&t);
+	return r == WU_NOMEM;
+}
+
+static int job_article_file(uint64_t *d)
+{
+	static const char f[] = " date 2021-03-20 USA\nThe caf&eacute; story.\n";
+	wu_str buf = {0};
+	wu_record rec;
+	char err[128] = "";
+	int rc = wu_article_file(f, sizeof f - 1, &buf, &rec, err, sizeof err);
+	if (rc)
+		assert_string_equal(err, "out of memory");
+	*d = rc ? 0 : fnv((uint64_t)rec.date, rec.text, rec.text_len);
+	wu_str_free(&buf);
+	return rc != 0;
+}
+
+static void setup_boiler(void)
+{
+	arm(-1);
+	wu_str tmp = {0};
+	g_boiler = wu_boiler_new();
+	assert_non_null(g_boiler);
+	assert_int_equal(wu_boiler_known(g_boiler, "Related Stories", 15, &tmp), 0);
+	assert_int_equal(wu_boiler_finish(g_boiler, 2, 1), 0);
+	wu_str_free(&tmp);
+}
+
+static void test_library_functions(void **state)
+{
+	(void)state;
+	setup_boiler();
+	sweep(job_normalize, "wu_normalize");
+	sweep(job_normalize_lines, "wu__normalize_lines");
+	sweep(job_filtered, "wu_normalize_filtered");
+	sweep(job_line_keys, "wu_line_keys");
+	sweep(job_boiler_has_line, "wu_boiler_has_line");
+	sweep(job_shingle_word, "wu_shingle (words)");
+	sweep(job_shingle_char, "wu_shingle (characters)");
+	sweep(job_story_terms, "wu_story_terms");
+	sweep(job_article_file, "wu_article_file");
+	wu_boiler_free(g_boiler);
+}
+
+/* ---- the program's per-record work (record_work.c) ---- */
+
+static wu_run g_run;
+static wu_batch g_batch;
+static wu_df *g_df;
+
+static size_t profile_df(const void *df, int m, wu_terms *t)
+{
+	return wu_story_profile(df, m, t);
+}
+
+/* A batch of two records: a JSONL line and an article file. */
+static void setup_run(void)
+{
+	arm(-1);
+	char err[128];
+	memset(&g_run, 0, sizeof g_run);
+	wu_opt_init(&g_run.opt);
+	g_run.opt.verify = WU_VERIFY_EXACT;
+	g_run.opt.stories = 1;
+	assert_int_equal(wu_opt_finish(&g_run.opt, err, sizeof err), 0);
+	g_run.fields = (wu_fields){"id", "text", NULL, NULL, NULL};
+	g_run.boiler = g_boiler;
+	g_run.count_lines = 1;
+	memset(&g_batch, 0, sizeof g_batch);
+	static const char json[] = "{\"id\":1,\"text\":\"The caf\\u00e9 &amp; the <b>mayor</b> "
+	                           "reopened it on Tuesday, officials said.\"}";
+	static const char id[] = "\"a/b.txt\"", dir[] = "a";
+	wu_str *ar = &g_batch.arena;
+	assert_int_equal(wu_str_append(ar, json, sizeof json - 1), 0);
+	size_t file_off = ar->n;
+	assert_int_equal(wu_str_append(ar, " date 2021-03-20 USA\n", 21), 0);
+	assert_int_equal(wu_str_append(ar, g_text, strlen(g_text)), 0);
+	size_t file_len = ar->n - file_off, id_off = ar->n;
+	assert_int_equal(wu_str_append(ar, id, sizeof id - 1), 0);
+	size_t dir_off = ar->n;
+	assert_int_equal(wu_str_append(ar, dir, sizeof dir), 0); /* with its NUL */
+	g_batch.rec = calloc(2, sizeof *g_batch.rec);
+	assert_non_null(g_batch.rec);
+	g_batch.rec[0] = (wu_raw){.off = 0, .len = sizeof json - 1, .line = 1};
+	g_batch.rec[1] = (wu_raw){.off = file_off, .len = file_len, .id_off = id_off,
+	                          .id_len = sizeof id - 1, .dir_off = dir_off, .dir_len = 1,
+	                          .is_file = 1};
+	g_batch.n = g_batch.cap = 2;
+	g_df = wu_df_new();
+	assert_non_null(g_df);
+}
+
+static size_t g_rec; /* the record the work jobs run on */
+
+static void free_workspace(wu_workspace *ws)
+{
+	wu_str_free(&ws->buf), wu_str_free(&ws->norm), wu_str_free(&ws->line);
+	wu_u64s_free(&ws->sh), wu_scratch_free(&ws->scratch), wu_terms_free(&ws->terms);
+}
+
+/* A result's verdict: 1 failed (out of memory), 0 good; a reject fails the
+ * test, since the records are good. */
+static int verdict(const wu_result *res)
+{
+	if (res->failed) {
+		assert_string_equal(res->reason, "out of memory");
+		return 1;
+	}
+	if (res->reason[0])
+		fail_msg("record %zu rejected: %s", g_rec, res->reason);
+	return 0;
+}
+
+static int job_work_scan(uint64_t *d)
+{
+	wu_workspace ws[1];
+	memset(ws, 0, sizeof ws);
+	wu_result res;
+	wu_work_scan(&g_run, &g_batch, g_rec, 1, ws, &res);
+	int oom = verdict(&res);
+	if (!oom) {
+		assert_non_null(res.keys);
+		assert_true(res.n_keys > 0 && res.n_terms > 0);
+		*d = fnv(fnv(0xcbf29ce484222325ULL, res.keys, res.n_keys * sizeof *res.keys),
+		         res.terms, res.n_terms * sizeof *res.terms);
+	}
+	wu_results_clear(&res, 1);
+	free_workspace(ws);
+	return oom;
+}
+
+static int job_work_sketch(uint64_t *d)
+{
+	wu_workspace ws[1];
+	memset(ws, 0, sizeof ws);
+	wu_result res;
+	uint32_t sig[1024];
+	wu_profiler prof = {profile_df, g_df};
+	wu_work_sketch(&g_run, &prof, &g_batch, g_rec, ws, &res, sig);
+	int oom = verdict(&res);
+	if (!oom) {
+		assert_true(res.n_shingles > 0 && res.shingles);
+		*d = fnv(fnv(fnv(0xcbf29ce484222325ULL, sig, (size_t)g_run.opt.num_perm * sizeof *sig),
+		             res.shingles, res.n_shingles * sizeof *res.shingles),
+		         res.terms, res.n_terms * sizeof *res.terms);
+	}
+	wu_results_clear(&res, 1);
+	free_workspace(ws);
+	return oom;
+}
+
+static void test_record_work(void **state)
+{
+	(void)state;
+	setup_boiler();
+	setup_run();
+	for (g_rec = 0; g_rec < g_batch.n; g_rec++) {
+		sweep(job_work_scan, g_rec ? "first pass, article file" : "first pass, JSONL");
+		/* document frequencies for the profiles: the record twice */
+		arm(-1);
+		wu_workspace ws[1];
+		memset(ws, 0, sizeof ws);
+		wu_result res;
+		wu_work_scan(&g_run, &g_batch, g_rec, 1, ws, &res);
+		wu_terms t = {res.terms, res.n_terms, res.n_terms};
+		assert_int_equal(wu_df_add(g_df, &t), 0);
+		assert_int_equal(wu_df_add(g_df, &t), 0);
+		wu_results_clear(&res, 1);
+		free_workspace(ws);
+	}
+	for (g_rec = 0; g_rec < g_batch.n; g_rec++)
+		sweep(job_work_sketch, g_rec ? "second pass, article file" : "second pass, JSONL");
+	wu_df_free(g_df);
+	free(g_batch.rec), wu_str_free(&g_batch.arena); /* wu_batch_free is input.c's */
+	wu_boiler_free(g_boiler);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_library_functions),
+		cmocka_unit_test(test_record_work),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
