@@ -715,8 +715,8 @@ static void test_bad_params(void **state)
 	static const char *const why[] = {"not a wiredup index", "index format version 99",
 	                                  "damaged index: bad parameters",
 	                                  "index format version 1; this wiredup reads version 3",
-	                                  "index format version 2; this wiredup reads version 3 only. "
-	                                  "Rebuild it: make a new index ('wiredup index create NEW')"};
+	                                  ("index format version 2; this wiredup reads version 3 only. "
+	                                   "Rebuild it: make a new index ('wiredup index create NEW')")};
 	for (int i = 0; i < 5; i++) {
 		put_params(path, bad[i], strlen(bad[i]));
 		assert_null(wu_index_open(path, NULL, err, sizeof err));
