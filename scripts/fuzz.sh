@@ -65,7 +65,7 @@ done
 # stay on short inputs, which reach their paths as well (fuzz_gzip's records
 # are at most 1024 bytes).
 declare -A max_len=([normalize]=4096 [gzip]=8192)
-declare -A extra=([gzip]="$src/input.c -DWU_INPUT_CHUNK=16384" [index]="$src/index.c $src/index_file.c $src/index_params.c $src/index_record.c $src/index_pending.c $src/index_segment.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
+declare -A extra=([gzip]="$src/input.c -DWU_INPUT_CHUNK=16384" [index]="$src/index.c $src/index_file.c $src/index_params.c $src/index_record.c $src/index_pending.c $src/index_segment.c $src/index_grow.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
 if [ -n "${FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$FUZZ_TARGETS"
 else
