@@ -69,11 +69,13 @@ static const char usage_index[] =
 "      --shingle word|char    shingle words or characters [word]\n"
 "      --ngram N              shingle size, 1..64 [5 words, 12 characters]\n"
 "      --noisy                character 12-grams, for OCR'd or noisy text\n"
-"      --num-perm K           MinHash signature length, 1..1024 [128]\n"
+"      --num-perm K           MinHash signature length, 8..1024, a multiple of 8\n"
+"                             [128]\n"
 "      --seed S               hash seed, 0..2^62 [1]\n"
 "      --measure containment|jaccard [containment]\n"
-"      --threshold T          copies have similarity >= T [0.5]\n"
-"      --min-length-ratio R   containment: smaller/larger shingle count >= R [0.4]\n"
+"      --threshold T          copies have similarity >= T, in (0, 1] [0.5]\n"
+"      --min-length-ratio R   containment: smaller/larger shingle count >= R, in\n"
+"                             (0, 1] [0.4]\n"
 "      --bands B, --rows R    LSH banding, 1..1024 each [chosen from the threshold]\n"
 "      --map-size SIZE        the most the index may grow to, at least 1M (K, M,\n"
 "                             G, T suffixes) [64G]; the map starts small and\n"
@@ -185,8 +187,9 @@ static const struct option long_opts[] = {
 /* What each option with a value takes, for the message on a bad value. */
 static const char *const takes[O_N] = {
 	[O_MAXB] = "1..2^40 bytes", [O_ONERR] = "fail or skip", [O_SHINGLE] = "word or char",
-	[O_NGRAM] = "1..64", [O_PERM] = "1..1024", [O_SEED] = "0..2^62",
-	[O_MEASURE] = "containment or jaccard", [O_THR] = "a number", [O_RATIO] = "a number",
+	[O_NGRAM] = "1..64", [O_PERM] = "8..1024, a multiple of 8", [O_SEED] = "0..2^62",
+	[O_MEASURE] = "containment or jaccard", [O_THR] = "a number in (0, 1]",
+	[O_RATIO] = "a number in (0, 1]",
 	[O_BANDS] = "1..1024", [O_ROWS] = "1..1024",
 	[O_MAPSIZE] = "bytes, or a number with a K, M, G or T suffix; at least 1M",
 	[O_BATCH] = "1..10000000", [O_WINDOW] = "0..2^30 days", [O_THREADS] = "1..1024",
@@ -217,12 +220,13 @@ static int parse_long(const char *s, long lo, long hi, long *v)
 	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
 }
 
-static int parse_double(const char *s, double *v)
+/* A number in (0, 1]: a threshold or a length ratio. */
+static int parse_fraction(const char *s, double *v)
 {
 	char *end;
 	errno = 0;
 	*v = strtod(s, &end);
-	return errno || end == s || *end ? -1 : 0;
+	return errno || end == s || *end || !(*v > 0.0 && *v <= 1.0) ? -1 : 0;
 }
 
 /* "64G", "512M", "1048576": bytes. */
@@ -267,11 +271,12 @@ static int set_param(args *a, int c, const char *arg)
 	case O_SHINGLE: return choice(arg, "word", "char", &o->shingle_kind);
 	case O_MEASURE: return choice(arg, "containment", "jaccard", &o->measure);
 	case O_NOISY: o->shingle_kind = WU_SHINGLE_CHAR; return 0;
-	case O_THR: return parse_double(arg, &o->threshold);
-	case O_RATIO: return parse_double(arg, &o->min_length_ratio);
+	case O_THR: return parse_fraction(arg, &o->threshold);
+	case O_RATIO: return parse_fraction(arg, &o->min_length_ratio);
 	case O_SEED: if (parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
 	}
-	if (parse_long(arg, 1, c == O_NGRAM ? 64 : 1024, &v))
+	if (parse_long(arg, c == O_PERM ? 8 : 1, c == O_NGRAM ? 64 : 1024, &v) ||
+	    (c == O_PERM && v % 8))
 		return -1;
 	switch (c) {
 	case O_NGRAM: o->ngram = (int)v; break;
