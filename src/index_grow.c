@@ -88,7 +88,7 @@ static int next_size(wu_index *ix, uint64_t *size, char *err, size_t errlen)
 int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen)
 {
 	for (;;) {
-		uint64_t size;
+		uint64_t size = 0; /* set by next_size; gcc -O2 cannot tell */
 		if (ix->wtxn)
 			mdb_txn_abort(ix->wtxn);
 		ix->wtxn = NULL;
