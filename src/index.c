@@ -372,7 +372,7 @@ static int create_in(const char *path, const wu_opt *o, const wu_index_opt *io, 
 	char *tmp = wu__idx_join(path, name);
 	if (!tmp)
 		return wu_fail(err, errlen, "out of memory");
-	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create: %s", strerror(errno))
+	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
 	                          : init_env(tmp, o, io, err, errlen);
 	if (!rc && (move_in(tmp, path, "writer.lock") || move_in(tmp, path, "data.mdb")))
 		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
@@ -393,7 +393,7 @@ static int create_new(const char *path, const wu_opt *o, const wu_index_opt *io,
 	if (!tmp)
 		return wu_fail(err, errlen, "out of memory");
 	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create: %s", strerror(errno))
+	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
 	                          : init_env(tmp, o, io, err, errlen);
 	if (!rc && rename(tmp, path))
 		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
