@@ -208,16 +208,77 @@ static size_t reference_len(const char *s, size_t n, uint32_t *cp)
 	return i + 1;
 }
 
-/* The next '&' or '<' in s[0..n), or n. */
+#ifdef __SSE2__
+/* Bit k set where p[k] is '&' or '<', for the 16 bytes at p. */
+static unsigned marks16(const char *p)
+{
+	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<');
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)));
+}
+#endif
+
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_AVX512_SCAN 1
+#include <immintrin.h>
+
+/* next_mark()'s 64-byte steps with AVX-512: one load and two compares a
+ * step, where SSE2 takes four and eight. Returns the mark's offset, or
+ * where fewer than 64 bytes are left. */
+__attribute__((target("avx512f,avx512bw"))) static size_t marks_avx512(const char *s, size_t n,
+                                                                       int *found)
+{
+	const __m512i amp = _mm512_set1_epi8('&'), lt = _mm512_set1_epi8('<');
+	size_t i = 0;
+	for (; i + 64 <= n; i += 64) {
+		__m512i v = _mm512_loadu_si512((const void *)(s + i));
+		uint64_t m = _mm512_cmpeq_epi8_mask(v, amp) | _mm512_cmpeq_epi8_mask(v, lt);
+		if (m) {
+			*found = 1;
+			return i + (size_t)__builtin_ctzll(m);
+		}
+	}
+	if (i < n) { /* the tail as one step that ends with the text */
+		__m512i v = _mm512_loadu_si512((const void *)(s + n - 64));
+		uint64_t m = (_mm512_cmpeq_epi8_mask(v, amp) | _mm512_cmpeq_epi8_mask(v, lt)) >>
+		             (64 - (n - i));
+		*found = m != 0;
+		return m ? i + (size_t)__builtin_ctzll(m) : n;
+	}
+	return i;
+}
+
+static int have_avx512(void)
+{
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
+#else
+#define HAVE_AVX512_SCAN 0
+#endif
+
+/* The next '&' or '<' in s[0..n), or n. Every text is scanned before it
+ * is normalized, and most hold no mark: 64 bytes a step, one test each,
+ * keep the scan a fraction of the normalizer's time. */
 static size_t next_mark(const char *s, size_t n)
 {
 	size_t i = 0;
+#if HAVE_AVX512_SCAN
+	if (n >= 64 && have_avx512()) {
+		int found = 0;
+		i = marks_avx512(s, n, &found);
+		if (found)
+			return i;
+	}
+#endif
 #ifdef __SSE2__
-	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<');
+	for (; i + 64 <= n; i += 64) {
+		uint64_t m = marks16(s + i) | (uint64_t)marks16(s + i + 16) << 16 |
+		             (uint64_t)marks16(s + i + 32) << 32 | (uint64_t)marks16(s + i + 48) << 48;
+		if (m)
+			return i + (size_t)__builtin_ctzll(m);
+	}
 	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)));
+		unsigned m = marks16(s + i);
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}

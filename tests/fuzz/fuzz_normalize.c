@@ -271,6 +271,13 @@ static void check_markup(const char *s, size_t size, const line *ln, size_t nl)
 	size_t at = wu__markup_find(s, size);
 	CHECK(at <= size);
 	CHECK(at == size || s[at] == '<' || s[at] == '&');
+	/* no earlier mark opens markup (the first few looked at again) */
+	for (size_t i = 0, k = 0; i < at && k < 64; i++) {
+		if (s[i] != '<' && s[i] != '&')
+			continue;
+		CHECK(wu__markup_find(s + i, size - i) != 0);
+		k++;
+	}
 	CHECK(wu__markup_decode(s, size, at, &all, NULL) == 0);
 	CHECK(all.n <= size && !memcmp(all.s, s, at));
 	if (at == size)
