@@ -67,6 +67,8 @@ static int count_batch(wu_run *run, const wu_result *res, size_t n, wu__counter 
                        wu__counter *df, uint64_t *n_docs)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (res[i].failed) /* out of memory: no count may go missing */
+			return -1;
 		for (size_t j = 0; run->count_lines && j < res[i].n_keys; j++)
 			if (wu__counter_add(lines, res[i].keys[j], 1))
 				return -1;
@@ -326,8 +328,8 @@ static int keep_batch(const wu_mbatch *mb, const pass_mem *pm, size_t n, int k, 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const wu_result *x = &pm->res[i];
-		if (log_record(c, &mb->b, i, &mb->src[i], x))
-			return -1;
+		if (x->failed || log_record(c, &mb->b, i, &mb->src[i], x))
+			return -1; /* out of memory: the run's failure, no reject */
 		if (x->reason[0] == 0 && sigs_add(s, pm->sigs + i * (size_t)k, x))
 			return -1;
 	}
