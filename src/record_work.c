@@ -159,13 +159,13 @@ int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen)
 	size_t cap = 0;
 	ssize_t n;
 	wu_str tmp = {0};
-	int rc = 0;
-	while (rc == 0 && (n = getline(&line, &cap, f)) > 0)
-		rc = wu_boiler_known(b, line, (size_t)n, &tmp);
-	if (ferror(f))
-		rc = -1;
-	if (rc)
-		wu_fail(err, errlen, "%s: cannot read", path);
+	int rc = 0, oom = 0;
+	while (!oom && (n = getline(&line, &cap, f)) > 0)
+		oom = wu_boiler_known(b, line, (size_t)n, &tmp) != 0;
+	if (oom)
+		rc = wu_fail(err, errlen, "%s: out of memory", path);
+	else if (ferror(f))
+		rc = wu_fail(err, errlen, "%s: cannot read", path);
 	free(line);
 	wu_str_free(&tmp);
 	fclose(f);

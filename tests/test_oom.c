@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -35,6 +36,7 @@ void *__wrap_realloc(void *p, size_t n);
 static long g_fail_at = -1; /* the call that fails, counted from arming; -1: none */
 static long g_calls;
 static int g_fired;
+static int g_paused; /* a job's set-up: calls are not counted */
 
 static void arm(long k)
 {
@@ -43,7 +45,7 @@ static void arm(long k)
 
 static int fail_now(void)
 {
-	if (g_fail_at < 0 || g_calls++ != g_fail_at)
+	if (g_paused || g_fail_at < 0 || g_calls++ != g_fail_at)
 		return 0;
 	g_fired = 1;
 	return 1;
@@ -173,15 +175,14 @@ static int job_shingle_kind(uint64_t *d, int kind)
 {
 	wu_opt o;
 	char err[128];
-	long k = g_fail_at; /* armed after the set-up: normalize is swept apart */
-	arm(-1);
+	g_paused = 1; /* the set-up: normalize is swept apart */
 	wu_opt_init(&o);
 	o.shingle_kind = kind;
 	o.verify = WU_VERIFY_EXACT; /* the sort allocates too */
 	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
 	wu_str norm = {0};
 	wu_normalize(g_text, strlen(g_text), &norm, NULL);
-	arm(k);
+	g_paused = 0;
 	wu_u64s sh = {0};
 	size_t r = wu_shingle(norm.s, norm.n, &o, &sh);
 	*d = fnv(fnv(0xcbf29ce484222325ULL, &r, sizeof r), sh.a, sh.n * sizeof *sh.a);
@@ -357,11 +358,39 @@ static int job_work_sketch(uint64_t *d)
 	return oom;
 }
 
+/* --boilerplate-file: running out of memory is said as such, not as a
+ * file that cannot be read. */
+static char g_known[64];
+
+static int job_boiler_file(uint64_t *d)
+{
+	g_paused = 1;
+	wu_boiler *b = wu_boiler_new();
+	assert_non_null(b);
+	char err[256] = "";
+	g_paused = 0;
+	int rc = wu_boiler_file(g_known, b, err, sizeof err);
+	g_paused = 1;
+	if (rc)
+		assert_non_null(strstr(err, "out of memory"));
+	*d = rc ? 0 : wu_boiler_size(b);
+	wu_boiler_free(b);
+	g_paused = 0;
+	return rc != 0;
+}
+
 static void test_record_work(void **state)
 {
 	(void)state;
 	setup_boiler();
 	setup_run();
+	snprintf(g_known, sizeof g_known, "known-%ld.txt", (long)getpid());
+	FILE *f = fopen(g_known, "w");
+	assert_non_null(f);
+	fputs("Related Stories\nMore &amp; more\n<b>Share</b> this\n", f);
+	assert_int_equal(fclose(f), 0);
+	sweep(job_boiler_file, "wu_boiler_file");
+	remove(g_known);
 	for (g_rec = 0; g_rec < g_batch.n; g_rec++) {
 		sweep(job_work_scan, g_rec ? "first pass, article file" : "first pass, JSONL");
 		/* document frequencies for the profiles: the record twice */
