@@ -1,13 +1,17 @@
 /* wiredup: the command-line program, a thin layer over libwiredup. */
 #include "cli_args.h"
+#include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <getopt.h>
 #include <omp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int wu_cli_eval(int argc, char **argv);
@@ -36,11 +40,20 @@ static void install_signals(void)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
-/* Exit status for a stop by signal: 128 + its number, as shells do. */
-static int stopped(size_t n_read)
+/* Exit status for a stop by signal: 128 + its number, as shells do. The
+ * message says which stage was stopped (`when`, printf-style): a count of
+ * articles read means nothing before the second pass has begun. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int stopped(const char *when, ...)
 {
-	fprintf(stderr, "wiredup: %s after %zu articles read; no output written\n",
-	        stop_signal == SIGINT ? "interrupted" : "terminated", n_read);
+	va_list ap;
+	va_start(ap, when);
+	fprintf(stderr, "wiredup: %s ", stop_signal == SIGINT ? "interrupted" : "terminated");
+	vfprintf(stderr, when, ap);
+	fprintf(stderr, "; no output written\n");
+	va_end(ap);
 	return 128 + (int)stop_signal;
 }
 
@@ -82,45 +95,32 @@ static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stori
 	        cl->seconds_union, t_write, t_all, r->n_threads);
 }
 
-/* Writes the results to a temporary file beside `path`, then renames it,
- * so a file under the final name is always complete. */
-static int write_output(const cluster_args *a, const wu_corpus *c, const wu_clusters *cl,
+/* -o and --rejects, opened before any input is read, so that a refused or
+ * unwritable name costs nothing (wu_outfile_open_pair). */
+typedef struct {
+	wu_outfile out, rej;
+} outputs;
+
+/* Writes the results to the output, then commits --rejects and the output
+ * (see outfile.h: a regular file is replaced whole, a device or FIFO
+ * written in place); every write, the flush, fsync and close are checked. */
+static int write_output(outputs *o, int format, const wu_corpus *c, const wu_clusters *cl,
                         const uint32_t *story_rep)
 {
-	if (!a->output || !strcmp(a->output, "-")) {
-		int rc = wu_write_results(stdout, a->format, c, cl, story_rep);
-		if (fflush(stdout) || rc) {
-			fprintf(stderr, "wiredup: writing output: %s\n", strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	size_t len = strlen(a->output) + 32;
-	char *tmp = malloc(len);
-	if (!tmp) {
-		fprintf(stderr, "wiredup: out of memory\n");
+	char err[512];
+	int rc = wu_write_results(o->out.f, format, c, cl, story_rep);
+	if (stop_signal)
+		return stopped("while writing the output");
+	if (rc) {
+		fprintf(stderr, "wiredup: writing output: %s: %s\n",
+		        o->out.name ? o->out.name : "standard output", strerror(errno));
 		return 1;
 	}
-	snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = f ? wu_write_results(f, a->format, c, cl, story_rep) : -1;
-	if (f && (fflush(f) || fsync(fileno(f))))
-		rc = -1;
-	if (f && fclose(f))
-		rc = -1;
-	if (rc == 0 && stop_signal) {
-		remove(tmp);
-		free(tmp);
-		return stopped(cl->n);
+	if (wu_outfile_commit_pair(&o->out, &o->rej, err, sizeof err)) {
+		fprintf(stderr, "wiredup: %s\n", err);
+		return 1;
 	}
-	if (rc == 0 && rename(tmp, a->output))
-		rc = -1;
-	if (rc) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->output, strerror(errno));
-		remove(tmp);
-	}
-	free(tmp);
-	return rc ? 1 : 0;
+	return 0;
 }
 
 /* Reads the known-boilerplate file into b; 0 or -1 (message printed). */
@@ -133,10 +133,61 @@ static int load_boiler_file(const char *path, wu_boiler *b)
 	return -1;
 }
 
-/* Copies stdin to a temporary file, so a two-pass run can read it twice.
- * Returns the malloc'd path (already unlinked from view on exit by the
- * caller), or NULL with a message. */
-static char *spool_stdin(void)
+/* An input that cannot be read twice: stdin, a pipe (/dev/stdin, <(cmd)),
+ * a FIFO, a character device or a socket; stat'd into st. Anything else
+ * (a regular file, a directory, a missing name) is opened again by the
+ * second pass, and a missing name is reported by the reader. */
+static int one_time(const char *path, struct stat *st)
+{
+	if (!strcmp(path, "-")) {
+		if (fstat(STDIN_FILENO, st))
+			memset(st, 0, sizeof *st); /* closed: the reader reports it */
+		return 1;
+	}
+	return stat(path, st) == 0 &&
+	       (S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode) || S_ISSOCK(st->st_mode));
+}
+
+/* Writes all n bytes; 0 or -1 with errno. */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR && !stop_signal)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w, n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copies everything from fd to fd `to`; 0, or -1 with errno (EINTR when
+ * a signal asked us to stop: a blocked read returns, no SA_RESTART). */
+static int copy_fd(int from, int to)
+{
+	enum { CHUNK = 1 << 16 };
+	char *buf = malloc(CHUNK);
+	int rc = buf ? 1 : (errno = ENOMEM, -1);
+	while (rc > 0) {
+		ssize_t n = read(from, buf, CHUNK);
+		if (n < 0 && errno == EINTR && !stop_signal)
+			continue;
+		if (n <= 0)
+			rc = (int)n;
+		else if (stop_signal || write_all(to, buf, (size_t)n))
+			rc = -1, errno = stop_signal ? EINTR : errno;
+	}
+	int e = errno;
+	free(buf);
+	errno = e;
+	return rc;
+}
+
+/* Copies the one-time input `name` to a new temporary file (TMPDIR), so a
+ * two-pass run can read it twice. Sets *spool to its malloc'd path; an
+ * exit status (0, 1 with a message, or a stop by signal). */
+static int spool_input(const char *name, char **spool)
 {
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !*dir)
@@ -145,27 +196,77 @@ static char *spool_stdin(void)
 	char *path = malloc(len);
 	if (!path) {
 		fprintf(stderr, "wiredup: out of memory\n");
-		return NULL;
+		return 1;
 	}
-	snprintf(path, len, "%s/wiredup-stdin-XXXXXX", dir);
-	int fd = mkstemp(path);
-	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	char buf[1 << 16];
-	size_t n;
-	int rc = out ? 0 : -1;
-	while (rc == 0 && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			rc = -1;
-	if (ferror(stdin) || (out && fclose(out)))
-		rc = -1;
-	if (rc) {
-		fprintf(stderr, "wiredup: copying stdin to %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			remove(path);
-		free(path);
-		return NULL;
+	snprintf(path, len, "%s/wiredup-input-XXXXXX", dir);
+	int to = mkstemp(path), from = -1, rc = to < 0 ? -1 : 0, e = errno;
+	if (rc == 0) {
+		from = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		rc = from < 0 || copy_fd(from, to) ? -1 : 0;
+		e = errno;
+		if (from > STDIN_FILENO)
+			close(from);
+		if (close(to) && rc == 0)
+			rc = -1, e = errno;
 	}
-	return path;
+	if (rc == 0) {
+		*spool = path;
+		return 0;
+	}
+	if (to >= 0)
+		remove(path);
+	int status = stop_signal ? stopped("while copying %s for two passes", name) : 1;
+	if (!stop_signal)
+		fprintf(stderr, "wiredup: copying %s to %s: %s\n", name, path, strerror(e));
+	free(path);
+	return status;
+}
+
+/* The spool copies of one-time inputs, one per file (an input named twice,
+ * or "-" and /dev/stdin, is copied once and read from the copy both times). */
+typedef struct {
+	char **path;
+	dev_t *dev;
+	ino_t *ino;
+	int n;
+} spools;
+
+static void spools_free(spools *sp)
+{
+	for (int i = 0; i < sp->n; i++) {
+		remove(sp->path[i]);
+		free(sp->path[i]);
+	}
+	free(sp->path), free(sp->dev), free(sp->ino);
+}
+
+/* Replaces every one-time input among files[] by a spool copy in paths[]
+ * (the names in messages stay the user's); an exit status. */
+static int spool_inputs(char **files, char **paths, int n, spools *sp)
+{
+	sp->path = calloc((size_t)n, sizeof *sp->path);
+	sp->dev = calloc((size_t)n, sizeof *sp->dev);
+	sp->ino = calloc((size_t)n, sizeof *sp->ino);
+	if (!sp->path || !sp->dev || !sp->ino) {
+		fprintf(stderr, "wiredup: out of memory\n");
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct stat st = {0};
+		if (!one_time(files[i], &st))
+			continue;
+		int k = 0;
+		while (k < sp->n && !(sp->dev[k] == st.st_dev && sp->ino[k] == st.st_ino))
+			k++;
+		if (k == sp->n) {
+			int rc = spool_input(files[i], &sp->path[k]);
+			if (rc)
+				return rc;
+			sp->dev[k] = st.st_dev, sp->ino[k] = st.st_ino, sp->n++;
+		}
+		paths[i] = sp->path[k];
+	}
+	return 0;
 }
 
 /* The boilerplate pass, when asked for: 0 or 1 (error, message printed). */
@@ -184,7 +285,8 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 		int rc = in ? wu_pipeline_scan(&a->run, in) : -1;
 		wu_input_free(in);
 		if (rc == WU_STOPPED)
-			return stopped(0);
+			return stopped("during the first pass (boilerplate lines, story terms), "
+			               "before any article was read");
 		if (rc) {
 			fprintf(stderr, "wiredup: out of memory in the first pass\n");
 			return 1;
@@ -204,7 +306,7 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 
 /* Clusters the corpus (and its stories) and writes the output; an exit
  * status. */
-static int cluster_corpus(cluster_args *a, const wu_corpus *c, double t0)
+static int cluster_corpus(cluster_args *a, outputs *out, const wu_corpus *c, double t0)
 {
 	wu_clusters cl = {0};
 	uint32_t *story_rep = NULL;
@@ -222,11 +324,11 @@ static int cluster_corpus(cluster_args *a, const wu_corpus *c, double t0)
 		ts = omp_get_wtime() - ts;
 	}
 	if (stop_signal) {
-		rc = stopped(a->run.n_read);
+		rc = stopped("while clustering %zu articles", cl.n);
 		goto done;
 	}
 	tw = omp_get_wtime();
-	rc = write_output(a, c, &cl, story_rep);
+	rc = write_output(out, a->format, c, &cl, story_rep);
 	if (!a->quiet)
 		summary(a, &cl, n_stories, ts, omp_get_wtime() - tw, omp_get_wtime() - t0);
 	goto done;
@@ -238,7 +340,7 @@ done:
 	return rc;
 }
 
-static int cluster_files(cluster_args *a, char **paths, char **names, int n)
+static int cluster_files(cluster_args *a, outputs *out, char **paths, char **names, int n)
 {
 	double t0 = omp_get_wtime();
 	int rc = stats_pass(a, paths, names, n);
@@ -250,41 +352,42 @@ static int cluster_files(cluster_args *a, char **paths, char **names, int n)
 	if (!in || !c)
 		fprintf(stderr, "wiredup: out of memory\n");
 	rc = !in || !c || prc == -1 ? 1
-	   : prc == WU_STOPPED ? stopped(a->run.n_read)
-	   : cluster_corpus(a, c, t0);
+	   : prc == WU_STOPPED ? stopped("after %zu articles read", a->run.n_read)
+	   : cluster_corpus(a, out, c, t0);
 	wu_corpus_free(c);
 	wu_input_free(in);
 	return rc;
 }
 
+/* Runs the passes; a failed or stopped run leaves the names of -o and
+ * --rejects as they were (temporary files removed). */
 static int run_cluster(cluster_args *a, char **files, int n_files)
 {
 	int two_pass = a->boiler_min_docs > 0 || a->run.opt.stories, rc = 1;
-	char *spool = NULL;
+	spools sp = {0};
+	outputs out = {{0}, {0}};
 	char **paths = malloc((size_t)n_files * sizeof *paths);
 	if (!paths)
 		return 1;
-	for (int i = 0; i < n_files; i++) {
-		paths[i] = files[i];
-		if (two_pass && !strcmp(files[i], "-")) {
-			if (!spool && !(spool = spool_stdin()))
-				goto done;
-			paths[i] = spool;
-		}
-	}
-	if (a->rejects && !(a->run.rejects = fopen(a->rejects, "w"))) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
+	memcpy(paths, files, (size_t)n_files * sizeof *paths);
+	char err[1024];
+	rc = wu_outfile_open_pair(&out.out, a->output, &out.rej, a->rejects, files, n_files, err,
+	                          sizeof err);
+	if (rc && stop_signal) /* a FIFO's open waits for its reader */
+		rc = stopped("while opening the output");
+	else if (rc)
+		fprintf(stderr, "wiredup: %s\n", err);
+	if (rc)
 		goto done;
-	}
-	rc = cluster_files(a, paths, files, n_files);
-	if (a->run.rejects && fclose(a->run.rejects)) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
-		rc = 1;
-	}
+	if (two_pass && (rc = spool_inputs(files, paths, n_files, &sp)))
+		goto done;
+	a->run.rejects = out.rej.f;
+	rc = cluster_files(a, &out, paths, files, n_files);
 done:
-	if (spool)
-		remove(spool);
-	free(spool), free(paths);
+	wu_outfile_abort(&out.rej);
+	wu_outfile_abort(&out.out);
+	spools_free(&sp);
+	free(paths);
 	wu_boiler_free(a->run.boiler);
 	wu_df_free(a->run.df);
 	return rc;

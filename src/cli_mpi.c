@@ -8,6 +8,7 @@
  * that only one rank reports a usage error. */
 #include "cli_args.h"
 #include "mpi_wu.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -31,7 +32,7 @@ typedef struct {
 	wu_commit commit;
 	wu_clusters cl;
 	wu_mdf *df;
-	FILE *rejects;
+	wu_outfile out, rej; /* rank 0's -o and --rejects, open from the start */
 	uint32_t *story_rep;
 	size_t n_stories;
 	double t[T_N];
@@ -63,63 +64,48 @@ static void summary(const job *j, double total)
 	        a->run.n_threads);
 }
 
-/* The temporary output file while rank 0 writes it: an interrupted job
- * (mpirun turns Ctrl-C into SIGTERM for every rank) removes it. The
- * program's only global: a handler can reach nothing else. */
-static char temp_output[4096];
+/* Rank 0's temporary files (-o, --rejects) while the job runs: an
+ * interrupted job (mpirun turns Ctrl-C into SIGTERM for every rank) removes
+ * them. The program's only global: a handler can reach nothing else. */
+static char temp_output[2][4096];
 
 static void on_signal(int sig)
 {
-	if (temp_output[0])
-		unlink(temp_output);
+	for (int i = 0; i < 2; i++)
+		if (temp_output[i][0])
+			unlink(temp_output[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static void guard_temp(const char *path)
+/* Guards the temporary files of j's outputs (none: the handlers go). */
+static void guard_temp(const job *j)
 {
-	snprintf(temp_output, sizeof temp_output, "%s", path ? path : "");
-	signal(SIGINT, path ? on_signal : SIG_DFL);
-	signal(SIGTERM, path ? on_signal : SIG_DFL);
+	const char *tmp[2] = {j ? j->out.tmp : NULL, j ? j->rej.tmp : NULL};
+	for (int i = 0; i < 2; i++)
+		snprintf(temp_output[i], sizeof temp_output[i], "%s", tmp[i] ? tmp[i] : "");
+	int any = tmp[0] || tmp[1];
+	signal(SIGINT, any ? on_signal : SIG_DFL);
+	signal(SIGTERM, any ? on_signal : SIG_DFL);
 }
 
-/* Rank 0 writes the results to a temporary file beside the output, then
- * renames it, so a file under the final name is always complete. */
-static int write_output(const job *j)
+/* Rank 0 writes the results to the output opened at the start, then
+ * commits --rejects and the output (outfile.h: a regular file is replaced
+ * whole, a device or FIFO written in place); every step is checked. */
+static int write_output(job *j)
 {
-	const cluster_args *a = j->a;
-	const wu_corpus *c = j->commit.corpus;
-	if (!a->output || !strcmp(a->output, "-")) {
-		int rc = wu_write_results(stdout, a->format, c, &j->cl, j->story_rep);
-		if (fflush(stdout) || rc) {
-			fprintf(stderr, "wiredup: writing output: %s\n", strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	size_t len = strlen(a->output) + 32;
-	char *tmp = malloc(len);
-	if (!tmp) {
-		fprintf(stderr, "wiredup: out of memory\n");
+	char err[512];
+	int rc = wu_write_results(j->out.f, j->a->format, j->commit.corpus, &j->cl, j->story_rep);
+	if (rc) {
+		fprintf(stderr, "wiredup: writing output: %s: %s\n",
+		        j->out.name ? j->out.name : "standard output", strerror(errno));
 		return 1;
 	}
-	snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
-	guard_temp(tmp);
-	FILE *f = fopen(tmp, "w");
-	int rc = f ? wu_write_results(f, a->format, c, &j->cl, j->story_rep) : -1;
-	if (f && (fflush(f) || fsync(fileno(f))))
-		rc = -1;
-	if (f && fclose(f))
-		rc = -1;
-	if (rc == 0 && rename(tmp, a->output))
-		rc = -1;
-	if (rc) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->output, strerror(errno));
-		remove(tmp);
+	if (wu_outfile_commit_pair(&j->out, &j->rej, err, sizeof err)) {
+		fprintf(stderr, "wiredup: %s\n", err);
+		return 1;
 	}
-	guard_temp(NULL);
-	free(tmp);
-	return rc ? 1 : 0;
+	return 0;
 }
 
 /* Rank 0: stories (not partitioned: they need every profile) and the
@@ -190,16 +176,14 @@ static int run_phases(job *j, char **files, int n_files)
 		j->t[slot] = now_ - t;                             \
 		t = now_;                                          \
 	} while (0)
-	if (m->rank == 0 && a->rejects && !(j->rejects = fopen(a->rejects, "w")))
-		wu_mpi_fail(m, "%s: %s", a->rejects, strerror(errno));
 	PHASE(wu_plan_inputs(m, &j->plan, files, n_files, two_pass, a->run.max_bytes,
-	                     j->rejects != NULL), T_PLAN);
+	                     j->rej.f != NULL), T_PLAN);
 	PHASE(wu_stats_pass(m, &j->plan, &pa), T_STATS);
 	j->df = pa.df;
 	if (a->run.boiler)
 		a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
 	PHASE(wu_sketch_pass(m, &j->plan, &pa, &j->sigs, &j->log), T_SKETCH);
-	PHASE(wu_commit_records(m, &j->plan, &a->run, j->rejects, &j->sigs, &j->log, &j->commit),
+	PHASE(wu_commit_records(m, &j->plan, &a->run, j->rej.f, &j->sigs, &j->log, &j->commit),
 	      T_COMMIT);
 	if (j->commit.stop)
 		return 1; /* --on-error fail: rank 0 named the first bad record */
@@ -207,16 +191,48 @@ static int run_phases(job *j, char **files, int n_files)
 	                     j->commit.corpus, &j->cl), T_CLUSTER);
 #undef PHASE
 	int rc = m->rank == 0 ? finish(j) : 0;
-	if (m->rank == 0 && j->rejects && fclose(j->rejects)) {
-		fprintf(stderr, "wiredup: %s: %s\n", a->rejects, strerror(errno));
-		rc = 1;
-	}
-	j->rejects = NULL;
 	MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
 	if (rc == 0 && m->rank == 0 && !a->quiet)
 		summary(j, MPI_Wtime() - t0);
 	if (a->mpi_stats)
 		mpi_stats(j);
+	return rc;
+}
+
+/* A descriptor past stdin/stdout/stderr named as a path (/dev/fd/63 from
+ * the shell's <(cmd) or >(cmd)): mpirun passes no such descriptor to the
+ * ranks, and the same number in rank 0 may be one of MPI's own, so it is
+ * refused by name (exit 2) rather than read or written. */
+static int shell_descriptor(const char *path, const char *what)
+{
+	if (!path || wu_path_descriptor(path) <= 2)
+		return 0;
+	fprintf(stderr, "wiredup: %s %s: a descriptor of the shell, which mpirun does not pass "
+	                "to the ranks; use a named FIFO (mkfifo) or '-'\n", what, path);
+	return 1;
+}
+
+/* Rank 0 opens -o and --rejects before any input is read (a refused or
+ * unwritable name costs nothing); every rank gets the exit status. */
+static int open_outputs(job *j, char **files, int n_files)
+{
+	char err[1024];
+	int rc = 0;
+	for (int i = 0; j->m->rank == 0 && i < n_files; i++)
+		if (shell_descriptor(files[i], "input"))
+			rc = 2;
+	if (j->m->rank == 0 && (shell_descriptor(j->a->output, "-o") ||
+	                        shell_descriptor(j->a->rejects, "--rejects")))
+		rc = 2;
+	if (j->m->rank == 0 && rc == 0) {
+		rc = wu_outfile_open_pair(&j->out, j->a->output, &j->rej, j->a->rejects, files, n_files,
+		                          err, sizeof err);
+		if (rc)
+			fprintf(stderr, "wiredup: %s\n", err);
+		else
+			guard_temp(j);
+	}
+	MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
 	return rc;
 }
 
@@ -233,9 +249,12 @@ static int cmd_cluster(wu_mpi *m, int argc, char **argv)
 	job j;
 	memset(&j, 0, sizeof j);
 	j.a = &a, j.m = m;
-	rc = run_phases(&j, argv + optind, argc - optind);
-	if (j.rejects)
-		fclose(j.rejects);
+	rc = open_outputs(&j, argv + optind, argc - optind);
+	if (rc == 0)
+		rc = run_phases(&j, argv + optind, argc - optind);
+	guard_temp(NULL);
+	wu_outfile_abort(&j.rej);
+	wu_outfile_abort(&j.out);
 	if (j.df)
 		wu__counter_free(&j.df->count);
 	free(j.df);

@@ -55,12 +55,10 @@ static char *join_link(const char *link, const char *target)
 	return p;
 }
 
-/* If `path` names an open descriptor of this process (/dev/fd/N,
- * /proc/self/fd/N, /proc/PID/fd/N, however spelled), N; else -1. Such a
- * name is a link the kernel resolves to the open file itself (a pipe has
- * no other name), so it is written through the descriptor, never
+/* Such a name is a link the kernel resolves to the open file itself (a
+ * pipe has no other name), so it is written through the descriptor, never
  * resolved or replaced. */
-static int descriptor_of(const char *path)
+int wu_path_descriptor(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
@@ -85,7 +83,7 @@ static char *resolve(const char *path, int *fd, char *err, size_t errlen)
 	*fd = -1;
 	for (int hop = 0; p; hop++) {
 		struct stat st;
-		if ((*fd = descriptor_of(p)) >= 0 || lstat(p, &st) || !S_ISLNK(st.st_mode))
+		if ((*fd = wu_path_descriptor(p)) >= 0 || lstat(p, &st) || !S_ISLNK(st.st_mode))
 			return p;
 		if (hop == MAX_HOPS) {
 			fail(err, errlen, "%s: too many levels of symbolic links", path);
@@ -366,4 +364,38 @@ int wu_outfile_same(const char *a, const char *b)
 	}
 	free(ba);
 	return same && !S_ISCHR(sa.st_mode);
+}
+
+int wu_outfile_open_pair(wu_outfile *out, const char *output, wu_outfile *rej,
+                         const char *rejects, char *const *inputs, int n_inputs, char *err,
+                         size_t errlen)
+{
+	char why[480];
+	const char *o = output ? output : "-";
+	memset(out, 0, sizeof *out);
+	memset(rej, 0, sizeof *rej);
+	if (rejects && wu_outfile_same(o, rejects)) {
+		fail(err, errlen, "--rejects %s and the output %s are the same file", rejects, o);
+		return 2;
+	}
+	if (rejects && wu_outfile_open(rej, rejects, inputs, n_inputs, why, sizeof why)) {
+		fail(err, errlen, "--rejects: %s", why);
+		return rej->refused ? 2 : 1;
+	}
+	if (wu_outfile_open(out, output, inputs, n_inputs, why, sizeof why)) {
+		fail(err, errlen, "%s%s", output ? "-o: " : "", why);
+		wu_outfile_abort(rej);
+		return out->refused ? 2 : 1;
+	}
+	return 0;
+}
+
+int wu_outfile_commit_pair(wu_outfile *out, wu_outfile *rej, char *err, size_t errlen)
+{
+	char why[480];
+	if (rej->f && wu_outfile_commit(rej, why, sizeof why))
+		return fail(err, errlen, "--rejects: %s", why);
+	if (wu_outfile_commit(out, why, sizeof why))
+		return fail(err, errlen, "writing output: %s", why);
+	return 0;
 }

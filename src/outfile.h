@@ -49,6 +49,24 @@ int wu_outfile_commit(wu_outfile *o, char *err, size_t errlen);
  * changes). Safe after a failed open or commit, and twice. */
 void wu_outfile_abort(wu_outfile *o);
 
+/* Both outputs of a cluster run, opened before any input is read, so that
+ * a refused or unwritable name costs nothing: output (NULL = stdout) and
+ * rejects (NULL = none; rej is then left closed). Refuses a rejects file
+ * that is the output. An exit status: 0, 1 (cannot open) or 2 (an output
+ * is an input, or the two are one file), with a message in err. */
+int wu_outfile_open_pair(wu_outfile *out, const char *output, wu_outfile *rej,
+                         const char *rejects, char *const *inputs, int n_inputs, char *err,
+                         size_t errlen);
+
+/* Commits the pair wu_outfile_open_pair opened: rejects (when open) first,
+ * then the output. 0, or -1 with a message naming the one that failed. */
+int wu_outfile_commit_pair(wu_outfile *out, wu_outfile *rej, char *err, size_t errlen);
+
+/* If `path` names an open descriptor of this process (/dev/fd/N,
+ * /proc/self/fd/N, /proc/PID/fd/N, however spelled; not through further
+ * links), N; else -1. */
+int wu_path_descriptor(const char *path);
+
 /* 1 if both paths name the same file (st_dev + st_ino, following links;
  * "-" is standard input), 0 otherwise (including when either is missing). */
 int wu_outfile_same(const char *a, const char *b);
