@@ -571,7 +571,8 @@ typedef struct wu_index_stats {
 	uint64_t file_bytes;    /* size of the data file on disk */
 	uint64_t used_bytes;    /* of which in use (the rest is free pages that
 	                           later commits reuse) */
-	uint64_t map_size;      /* the most it may grow to */
+	uint64_t map_size;      /* the map's size now (it grows as needed) */
+	uint64_t map_limit;     /* the most the map may grow to */
 	uint64_t n_segments;    /* band segments (a query reads each) */
 } wu_index_stats;
 

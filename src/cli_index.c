@@ -500,14 +500,15 @@ static void print_info_json(const wu_index_stats *s, const char *first, const ch
 	printf(*first ? "\"first_date\":\"%s\"," : "\"first_date\":null,%s", first);
 	printf(*last ? "\"last_date\":\"%s\"," : "\"last_date\":null,%s", last);
 	printf("\"bytes\":%llu,\"bytes_per_article\":%.1f,\"used_bytes\":%llu,\"segments\":%llu,"
-	       "\"map_size\":%llu,\"format\":%d,"
+	       "\"map_size\":%llu,\"map_limit\":%llu,\"format\":%d,"
 	       "\"normalize_version\":%d,\"shingle\":\"%s\",\"ngram\":%d,\"num_perm\":%d,"
 	       "\"seed\":%llu,\"measure\":\"%s\",\"threshold\":%.15g,\"min_length_ratio\":%.15g,"
 	       "\"bands\":%d,\"rows\":%d}\n",
 	       (unsigned long long)s->file_bytes,
 	       s->n_articles ? (double)s->file_bytes / (double)s->n_articles : 0.0,
 	       (unsigned long long)s->used_bytes, (unsigned long long)s->n_segments,
-	       (unsigned long long)s->map_size, s->format, s->normalize_version,
+	       (unsigned long long)s->map_size, (unsigned long long)s->map_limit, s->format,
+	       s->normalize_version,
 	       o->shingle_kind ? "char" : "word", o->ngram, o->num_perm, (unsigned long long)o->seed,
 	       o->measure ? "jaccard" : "containment", o->threshold, o->min_length_ratio, o->bands,
 	       o->rows);
@@ -528,7 +529,8 @@ static void print_info_text(const char *idx, const wu_index_stats *s, const char
 	printf("size        %llu bytes on disk (%.1f an article), %llu in use (%.1f an article)\n",
 	       (unsigned long long)s->file_bytes, (double)s->file_bytes / n,
 	       (unsigned long long)s->used_bytes, (double)s->used_bytes / n);
-	printf("map size    %llu bytes; %llu band segments\n", (unsigned long long)s->map_size,
+	printf("map size    %llu bytes, growing up to %llu; %llu band segments\n",
+	       (unsigned long long)s->map_size, (unsigned long long)s->map_limit,
 	       (unsigned long long)s->n_segments);
 	printf("format      %d (text normalization %d)\n", s->format, s->normalize_version);
 	printf("shingles    %s %d-grams\n", o->shingle_kind ? "character" : "word", o->ngram);

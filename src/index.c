@@ -1000,6 +1000,7 @@ int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen)
 	free(data);
 	if (mdb_env_info(ix->env, &info) == 0 && mdb_env_stat(ix->env, &ms) == 0) {
 		st->map_size = info.me_mapsize;
+		st->map_limit = ix->map_limit;
 		st->used_bytes = ((uint64_t)info.me_last_pgno + 1 - n_free) * ms.ms_psize;
 	}
 	return 0;

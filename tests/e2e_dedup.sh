@@ -104,6 +104,8 @@ check "... the summary counts what was committed ($added)" test "$added" = "$(co
 check "... and says what was not kept" has err.txt "not kept (their batch was dropped)"
 expect_rc 0 "a higher --map-size on open goes on" "$BIN" index add idx-m --batch 100 --map-size 64M m.jsonl
 check "... all of it" test "$(count idx-m)" -eq 1500
+expect_rc 0 "info" "$BIN" index info idx-m
+check "... shows the raised limit, kept" has out.txt "^map size    [0-9]* bytes, growing up to 67108864;"
 "$BIN" index create -q idx-g
 expect_rc 0 "a default index grows from its first map in one batch" "$BIN" index add idx-g --batch 5000 m.jsonl
 check "... all of it" test "$(count idx-g)" -eq 1500
