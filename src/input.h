@@ -120,6 +120,9 @@ typedef struct {
 	size_t n_invalid;
 	uint64_t *shingles;     /* exact verification only */
 	char reason[WU_REASON]; /* "" when the record is good */
+	int failed;             /* reason is the run's, not the record's (out of
+	                           memory): the run stops with exit 1, the record
+	                           is not a reject */
 } wu_result;
 
 /* Turns a record's story terms into its profile against a table of
@@ -141,9 +144,6 @@ void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *
 void wu_workspaces_free(wu_workspace *ws, int n);
 /* Frees what the results of a batch hold (not the array). */
 void wu_results_clear(wu_result *res, size_t n);
-	int failed;             /* reason is the run's, not the record's (out of
-	                           memory): the run stops with exit 1, the record
-	                           is not a reject */
 /* Reads a --boilerplate-file (a known line a line) into b; 0, or -1 with
  * the reason, naming the file, in err. */
 int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen);
