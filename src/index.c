@@ -625,8 +625,10 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 		if (gone < 0)
 			return -1;
 		const char *c = gone ? NULL : wu__id_key(r.id, r.id_len, &ix->idc, &cn);
-		if (!gone && !c)
-			return wu_fail(err, errlen, "out of memory");
+		if (!gone && !c) {
+			wu_fail(err, errlen, "out of memory");
+			return -1; /* here, where the analyzer sees it */
+		}
 		if (c && cn == qn && !memcmp(c, q, qn)) {
 			*art = ix->cand.a[i];
 			return 1;
@@ -885,7 +887,7 @@ static int best_candidate(wu_index *ix, MDB_txn *t, const wu_index_article *a,
 static int query_in(wu_index *ix, MDB_txn *t, const wu_index_article *a, wu_index_match *m,
                     char *err, size_t errlen)
 {
-	uint64_t art;
+	uint64_t art = 0;
 	record r;
 	int found = find_id(ix, t, a->id, a->id_len, &art, err, errlen);
 	if (found < 0)
