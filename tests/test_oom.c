@@ -101,7 +101,8 @@ static void sweep(job_fn job, const char *name)
 	}
 	print_message("%s: %ld allocations failed in turn\n", name, k);
 	assert_true(k > 0); /* the sweep reached something */
-	assert_true(got == want);
+	if (got != want)
+		fail_msg("%s: the answer with no failure differs from the first one", name);
 }
 
 /* Text with all that costs an allocation: markup, non-ASCII words (the
@@ -112,6 +113,14 @@ static const char *const g_text =
 	"\xC3\x89" "COLE officials said on Tuesday that the building would reopen next week.\n"
 	"<a href=\"/x\">Residents</a> welcomed the news, and the mayor&#8217;s office agreed.\n"
 	"\xE4\xB8\xAD\xE6\x96\x87" " and more words to make shingles of five words each.\n";
+
+/* Terms field by field: a wu_term's padding is not part of its value. */
+static uint64_t terms_digest(uint64_t h, const wu_term *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = fnv(fnv(h, &t[i].key, sizeof t[i].key), &t[i].weight, sizeof t[i].weight);
+	return h;
+}
 
 static uint64_t str_digest(size_t r, const wu_str *s)
 {
@@ -205,7 +214,7 @@ static int job_story_terms(uint64_t *d)
 	wu_scratch ws = {0};
 	wu_terms t = {0};
 	size_t r = wu_story_terms(g_text, strlen(g_text), "Site", g_boiler, &ws, &t);
-	*d = fnv(fnv(0xcbf29ce484222325ULL, &r, sizeof r), t.a, t.n * sizeof *t.a);
+	*d = terms_digest(fnv(0xcbf29ce484222325ULL, &r, sizeof r), t.a, t.n);
 	wu_scratch_free(&ws), wu_terms_free(&t);
 	return r == WU_NOMEM;
 }
@@ -330,8 +339,8 @@ static int job_work_scan(uint64_t *d)
 	if (!oom) {
 		assert_non_null(res.keys);
 		assert_true(res.n_keys > 0 && res.n_terms > 0);
-		*d = fnv(fnv(0xcbf29ce484222325ULL, res.keys, res.n_keys * sizeof *res.keys),
-		         res.terms, res.n_terms * sizeof *res.terms);
+		*d = terms_digest(fnv(0xcbf29ce484222325ULL, res.keys, res.n_keys * sizeof *res.keys),
+		                  res.terms, res.n_terms);
 	}
 	wu_results_clear(&res, 1);
 	free_workspace(ws);
@@ -349,9 +358,10 @@ static int job_work_sketch(uint64_t *d)
 	int oom = verdict(&res);
 	if (!oom) {
 		assert_true(res.n_shingles > 0 && res.shingles);
-		*d = fnv(fnv(fnv(0xcbf29ce484222325ULL, sig, (size_t)g_run.opt.num_perm * sizeof *sig),
-		             res.shingles, res.n_shingles * sizeof *res.shingles),
-		         res.terms, res.n_terms * sizeof *res.terms);
+		*d = terms_digest(fnv(fnv(0xcbf29ce484222325ULL, sig,
+		                          (size_t)g_run.opt.num_perm * sizeof *sig),
+		                      res.shingles, res.n_shingles * sizeof *res.shingles),
+		                  res.terms, res.n_terms);
 	}
 	wu_results_clear(&res, 1);
 	free_workspace(ws);
