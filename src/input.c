@@ -1,7 +1,11 @@
 /* Reading input: JSONL files (plain or gzip, or stdin) line by line, and
- * directories of article files. zlib's gzread passes plain files through
- * unchanged, so one path serves both. Memory stays bounded by the batch and
- * the maximum record size, whatever the input. */
+ * directories of article files. One stream layer reads every file: it
+ * looks at the first bytes (gzip is inflated here, member after member;
+ * xz, zstd, bzip2 and UTF-16 are refused by name; a UTF-8 byte order mark
+ * is skipped), and it tells a clean end from a cut or damaged one, which
+ * zlib's gzread does not (it ends a truncated file quietly and passes over
+ * trailing garbage). Memory stays bounded by the batch and the maximum
+ * record size, whatever the input. */
 #define _DEFAULT_SOURCE
 #include "input.h"
 #include "internal.h"
@@ -15,20 +19,289 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* Read size (and zlib's buffer). A build may shrink it: the gzip fuzz
- * harness opens a reader per input, where a megabyte to map and unmap
- * each time is most of the work. */
+/* Read size (and the compressed read-ahead). A build may shrink it: the
+ * gzip fuzz harness opens a reader per input, where a megabyte to map and
+ * unmap each time is most of the work. */
 #ifndef WU_INPUT_CHUNK
 #define WU_INPUT_CHUNK (1u << 20)
 #endif
 #define CHUNK ((unsigned)WU_INPUT_CHUNK)
+#define MAGIC_BYTES 6 /* enough for every format recognised */
+#define ERR_LEN 320
+
+/* ---- what the first bytes say ---- */
+
+wu_input_kind wu_input_detect(const unsigned char *p, size_t n)
+{
+	static const unsigned char xz[6] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
+	static const unsigned char zstd[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return WU_KIND_GZIP;
+	if (n >= 6 && !memcmp(p, xz, 6))
+		return WU_KIND_XZ;
+	if (n >= 4 && !memcmp(p, zstd, 4))
+		return WU_KIND_ZSTD;
+	/* "BZh" then the block size digit: text starting "BZh" is left alone */
+	if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
+		return WU_KIND_BZIP2;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return WU_KIND_UTF8_BOM;
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		return WU_KIND_UTF16LE;
+	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		return WU_KIND_UTF16BE;
+	return WU_KIND_TEXT;
+}
+
+const char *wu_input_refusal(wu_input_kind k, const char *name, char *buf, size_t len)
+{
+	static const char *const tool[] = {[WU_KIND_XZ] = "xz", [WU_KIND_ZSTD] = "zstd",
+	                                   [WU_KIND_BZIP2] = "bzip2"};
+	switch (k) {
+	case WU_KIND_XZ:
+	case WU_KIND_ZSTD:
+	case WU_KIND_BZIP2:
+		snprintf(buf, len, "%s-compressed; decompress it first (%s -dc %s | wiredup cluster -)",
+		         tool[k], tool[k], name);
+		return buf;
+	case WU_KIND_UTF16LE:
+	case WU_KIND_UTF16BE:
+		snprintf(buf, len,
+		         "UTF-16 text (%s byte order mark); convert it to UTF-8 first "
+		         "(iconv -f UTF-16 -t UTF-8 %s | wiredup cluster -)",
+		         k == WU_KIND_UTF16LE ? "little-endian" : "big-endian", name);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- one open file, inflated when gzip ---- */
 
 typedef struct {
-	char *path; /* what is opened */
-	char *name; /* what the user sees in messages */
-	char *id;   /* article files: relative path, the article's id */
+	int fd;
+	int gzip;
+	int started;   /* the content's first bytes were looked at */
+	int end;       /* 1 at the clean end, -1 after an error (err says) */
+	int in_member; /* gzip: inside a member, its end not yet seen */
+	int z_live;
+	z_stream z;
+	unsigned char *raw; /* read-ahead: compressed bytes, or a plain file's first */
+	size_t rpos, rlen;  /* plain: what is left of raw */
+	int raw_eof;
+	char err[ERR_LEN];
+} stream;
+
+static int stream_fail(stream *s, const char *what, const char *detail)
+{
+	snprintf(s->err, sizeof s->err, "%s%s%s%s", what, detail ? " (" : "", detail ? detail : "",
+	         detail ? ")" : "");
+	s->end = -1;
+	return -1;
+}
+
+/* read(2) into buf: bytes, 0 at the end, -1 (s->err set). An interrupted
+ * read is an error, not retried: the signal is the program being asked to
+ * stop, and a blocked read of a pipe must give way to it. */
+static long raw_read(stream *s, void *buf, size_t cap)
+{
+	ssize_t n = read(s->fd, buf, cap);
+	if (n < 0)
+		return stream_fail(s, "read error", strerror(errno));
+	return (long)n;
+}
+
+/* Fills raw (keeping what is unread) from the file; -1 on a read error. */
+static int refill(stream *s)
+{
+	size_t keep = s->z.avail_in;
+	if (keep && s->z.next_in != s->raw)
+		memmove(s->raw, s->z.next_in, keep);
+	long n = raw_read(s, s->raw + keep, CHUNK - keep);
+	if (n < 0)
+		return -1;
+	s->raw_eof = n == 0;
+	s->z.next_in = s->raw;
+	s->z.avail_in = (uInt)(keep + (size_t)n);
+	return 0;
+}
+
+/* After a gzip member: 1 when another member follows, 0 at the end of the
+ * file, -1 when other bytes follow (gzip -t: "trailing garbage"). */
+static int next_member(stream *s)
+{
+	while (s->z.avail_in < 2 && !s->raw_eof)
+		if (refill(s))
+			return -1;
+	if (s->z.avail_in == 0)
+		return 0;
+	if (s->z.avail_in < 2 || s->z.next_in[0] != 0x1f || s->z.next_in[1] != 0x8b)
+		return stream_fail(s, "trailing bytes that are not gzip data", NULL);
+	if (inflateReset(&s->z) != Z_OK)
+		return stream_fail(s, "gzip data damaged", s->z.msg);
+	s->in_member = 1;
+	return 1;
+}
+
+/* Inflates into dst: bytes, 0 at the end, -1 on damage or a cut. Bytes
+ * inflated before the damage come first, the error on the next call. */
+static long inflate_some(stream *s, char *dst, size_t cap)
+{
+	s->z.next_out = (Bytef *)dst;
+	s->z.avail_out = (uInt)cap;
+	while (s->z.avail_out == cap && !s->end) {
+		if (!s->in_member) {
+			int r = next_member(s);
+			if (r == 0)
+				s->end = 1;
+			if (r <= 0)
+				break;
+		}
+		if (s->z.avail_in == 0 && !s->raw_eof && refill(s))
+			break;
+		if (s->z.avail_in == 0 && s->raw_eof) {
+			stream_fail(s, "gzip stream ends early", "unexpected end of file");
+			break;
+		}
+		int rc = inflate(&s->z, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			s->in_member = 0;
+		else if (rc == Z_MEM_ERROR)
+			stream_fail(s, "out of memory inflating gzip data", NULL);
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			stream_fail(s, "gzip data damaged", s->z.msg ? s->z.msg : "bad data");
+	}
+	size_t got = cap - s->z.avail_out;
+	return got ? (long)got : s->end < 0 ? -1 : 0;
+}
+
+static long stream_read_raw(stream *s, char *dst, size_t cap)
+{
+	if (s->end)
+		return s->end < 0 ? -1 : 0;
+	if (s->gzip)
+		return inflate_some(s, dst, cap);
+	if (s->rpos < s->rlen) {
+		size_t n = s->rlen - s->rpos < cap ? s->rlen - s->rpos : cap;
+		memcpy(dst, s->raw + s->rpos, n);
+		s->rpos += n;
+		return (long)n;
+	}
+	long n = raw_read(s, dst, cap);
+	if (n == 0)
+		s->end = 1;
+	return n;
+}
+
+/* Reads up to cap (>= 3) bytes of content: bytes, 0 at the end, -1 (s->err
+ * says why). The content's first bytes are looked at once: a UTF-8 byte
+ * order mark is dropped, UTF-16 refused. */
+static long stream_read(stream *s, char *dst, size_t cap, const char *name)
+{
+	if (s->started)
+		return stream_read_raw(s, dst, cap);
+	s->started = 1;
+	size_t got = 0;
+	long n;
+	while (got < 3 && (n = stream_read_raw(s, dst + got, cap - got)) > 0)
+		got += (size_t)n;
+	/* three bytes: the marks, not a compressed format inside gzip */
+	wu_input_kind k = wu_input_detect((const unsigned char *)dst, got < 3 ? got : 3);
+	if (wu_input_refusal(k, name, s->err, sizeof s->err)) {
+		s->end = -1;
+		return -1;
+	}
+	if (k == WU_KIND_UTF8_BOM) {
+		memmove(dst, dst + 3, got - 3);
+		got -= 3;
+		if (got == 0)
+			return stream_read_raw(s, dst, cap);
+	}
+	return got ? (long)got : stream_read_raw(s, dst, cap);
+}
+
+static void stream_close(stream *s)
+{
+	if (s->z_live)
+		inflateEnd(&s->z);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->z_live = 0;
+}
+
+static const char *file_type(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISDIR(m) ? "a folder" : "not a regular file";
+}
+
+/* Opens path ("-": a copy of stdin) into s, raw being the caller's CHUNK
+ * buffer. A file met in a walk (walked) is opened without blocking (a FIFO
+ * in an article folder must not hang the run) and must be a regular file.
+ * 0, or -1 with s->err set. */
+static int stream_open(stream *s, const char *path, const char *name, int walked,
+                       unsigned char *raw)
+{
+	memset(s, 0, sizeof *s);
+	s->raw = raw;
+	s->fd = !strcmp(path, "-") ? dup(0)
+	      : open(path, O_RDONLY | O_NOCTTY | (walked ? O_NONBLOCK : 0));
+	if (s->fd < 0)
+		return stream_fail(s, "cannot open", strerror(errno));
+	struct stat st = {.st_mode = 0};
+	if (walked && (fstat(s->fd, &st) || !S_ISREG(st.st_mode))) {
+		char why[64];
+		snprintf(why, sizeof why, "not a regular file: %s", file_type(st.st_mode));
+		return stream_fail(s, why, NULL);
+	}
+	while (s->rlen < MAGIC_BYTES) { /* a pipe may hand over a byte at a time */
+		long n = raw_read(s, raw + s->rlen, CHUNK - s->rlen);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			s->raw_eof = 1;
+			break;
+		}
+		s->rlen += (size_t)n;
+	}
+	wu_input_kind k = wu_input_detect(raw, s->rlen);
+	if (wu_input_refusal(k, name, s->err, sizeof s->err)) {
+		s->end = -1;
+		return -1;
+	}
+	if (k != WU_KIND_GZIP)
+		return 0;
+	s->gzip = s->in_member = 1;
+	if (inflateInit2(&s->z, 15 + 16) != Z_OK)
+		return stream_fail(s, "out of memory opening gzip data", NULL);
+	s->z_live = 1;
+	s->z.next_in = raw;
+	s->z.avail_in = (uInt)s->rlen;
+	return 0;
+}
+
+/* ---- the list of inputs ---- */
+
+typedef struct {
+	char *path;  /* what is opened */
+	char *name;  /* what the user sees in messages */
+	char *id;    /* article files: relative path, the article's id */
+	char *error; /* found unreadable during the walk: why */
 	int is_file;
+	int walked;  /* found in a walk: opened without blocking, regular files only */
 } entry;
+
+/* Folders already read in the current walk (device + inode). */
+typedef struct {
+	dev_t dev;
+	ino_t ino;
+} dir_key;
+
+typedef struct {
+	dir_key *k;
+	size_t n, cap;
+} dir_set;
 
 struct wu_input {
 	char **paths;
@@ -36,31 +309,38 @@ struct wu_input {
 	entry *files; /* every input file, in order */
 	size_t n_files, cap_files, cur;
 	size_t max_bytes;
-	gzFile gz;     /* the JSONL file being read */
-	uint64_t line;
+	size_t n_hidden, n_repeat;
+	stream st;     /* the JSONL file being read (st_open) */
+	int st_open;
+	uint64_t line; /* lines begun */
+	uint64_t done; /* lines ended by their newline */
 	char *buf;     /* read-ahead */
+	unsigned char *raw; /* the stream's */
 	size_t pos, len;
 	int eof;       /* 1 at end of file, -1 after a read error */
 	int pending_drain;
-	wu_str open_error;
 };
 
-static int add_entry(wu_input *in, const char *path, const char *name, const char *id,
-                     int is_file)
+/* Adds an input file; walked ones have an id (their relative path). */
+static void add_entry(wu_input *in, const char *path, const char *name, const char *id,
+                      int is_file, const char *error)
 {
 	if (in->n_files == in->cap_files) {
 		size_t cap = in->cap_files ? in->cap_files * 2 : 16;
 		entry *e = realloc(in->files, cap * sizeof *e);
 		if (!e)
-			return -1;
+			return;
 		in->files = e, in->cap_files = cap;
 	}
 	entry *e = &in->files[in->n_files++];
 	e->path = strdup(path);
 	e->name = strdup(name);
 	e->id = id ? strdup(id) : NULL;
+	e->error = error ? strdup(error) : NULL;
 	e->is_file = is_file;
-	return e->path && e->name ? 0 : -1;
+	e->walked = id != NULL;
+	if (!e->path || !e->name || (id && !e->id))
+		free(e->path), free(e->name), free(e->id), free(e->error), in->n_files--;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -68,20 +348,133 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds the regular files under dir (sorted, hidden names skipped). */
-static void walk(wu_input *in, const char *dir, const char *rel)
+/* Walk order: paths compared with '/' below every other byte, which is
+ * the order of a depth-first walk of sorted names ("a/b" before "a.txt"). */
+static int cmp_walk(const void *a, const void *b)
 {
+	const unsigned char *x = (const unsigned char *)((const entry *)a)->id;
+	const unsigned char *y = (const unsigned char *)((const entry *)b)->id;
+	for (; *x && *x == *y; x++, y++)
+		;
+	int cx = *x == '/' ? 1 : *x ? *x + 1 : 0, cy = *y == '/' ? 1 : *y ? *y + 1 : 0;
+	return cx - cy;
+}
+
+/* Adds a folder to the set; 1 when it was there already, -1 out of memory. */
+static int dir_seen(dir_set *s, const struct stat *st)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->k[i].dev == st->st_dev && s->k[i].ino == st->st_ino)
+			return 1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		dir_key *k = realloc(s->k, cap * sizeof *k);
+		if (!k)
+			return -1;
+		s->k = k, s->cap = cap;
+	}
+	s->k[s->n++] = (dir_key){st->st_dev, st->st_ino};
+	return 0;
+}
+
+/* A file in a folder that holds JSONL records rather than one article. */
+static int jsonl_name(const char *name)
+{
+	static const char *const ext[] = {".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		size_t e = strlen(ext[i]);
+		if (n > e && !strcmp(name + n - e, ext[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Symbolic links to folders, followed after the real folders are read. */
+typedef struct {
+	struct {
+		char *path, *rel;
+	} *a;
+	size_t n, cap;
+} link_list;
+
+static void defer_link(link_list *l, const char *p, const char *r)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *a = realloc(l->a, cap * sizeof *l->a);
+		if (!a)
+			return;
+		l->a = a, l->cap = cap;
+	}
+	l->a[l->n].path = strdup(p);
+	l->a[l->n].rel = strdup(r);
+	l->n++;
+}
+
+typedef struct {
+	wu_input *in;
+	dir_set seen;
+	link_list links;
+} walker;
+
+static void walk_dir(walker *w, const char *dir, const char *rel);
+
+/* One name found in a folder: p its path, r its id. */
+static void walk_entry(walker *w, const char *p, const char *r)
+{
+	wu_input *in = w->in;
+	struct stat st, lst;
+	char why[160];
+	if (lstat(p, &lst)) {
+		snprintf(why, sizeof why, "cannot read: %s", strerror(errno));
+		add_entry(in, p, p, r, 1, why);
+		return;
+	}
+	if (S_ISLNK(lst.st_mode) && stat(p, &st)) {
+		snprintf(why, sizeof why, errno == ENOENT ? "dangling symbolic link"
+		                                          : "cannot follow the symbolic link: %s",
+		         strerror(errno));
+		add_entry(in, p, p, r, 1, why);
+		return;
+	}
+	if (!S_ISLNK(lst.st_mode))
+		st = lst;
+	if (S_ISDIR(st.st_mode)) {
+		if (S_ISLNK(lst.st_mode))
+			defer_link(&w->links, p, r);
+		else if (dir_seen(&w->seen, &st) == 0)
+			walk_dir(w, p, r);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, sizeof why, "not a regular file: %s", file_type(st.st_mode));
+		add_entry(in, p, p, r, 1, why);
+		return;
+	}
+	const char *base = strrchr(r, '/');
+	add_entry(in, p, p, r, !jsonl_name(base ? base + 1 : r), NULL);
+}
+
+/* Adds what is under dir (names sorted, hidden ones counted and skipped). */
+static void walk_dir(walker *w, const char *dir, const char *rel)
+{
+	wu_input *in = w->in;
 	DIR *d = opendir(dir);
 	if (!d) {
-		add_entry(in, dir, dir, rel, 1); /* reported when read */
+		char why[160];
+		snprintf(why, sizeof why, "cannot read the folder: %s", strerror(errno));
+		add_entry(in, dir, dir, *rel ? rel : dir, 1, why);
 		return;
 	}
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.') {
+			in->n_hidden += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
 			continue;
+		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			char **nn = realloc(names, cap * sizeof *nn);
@@ -97,16 +490,41 @@ static void walk(wu_input *in, const char *dir, const char *rel)
 	for (size_t i = 0; i < n; i++) {
 		size_t lp = strlen(dir) + strlen(names[i]) + 2, lr = strlen(rel) + strlen(names[i]) + 2;
 		char *p = malloc(lp), *r = malloc(lr);
-		snprintf(p, lp, "%s/%s", dir, names[i]);
-		snprintf(r, lr, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			walk(in, p, r);
-		else
-			add_entry(in, p, p, r, 1);
+		if (p && r) {
+			snprintf(p, lp, "%s/%s", dir, names[i]);
+			snprintf(r, lr, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+			walk_entry(w, p, r);
+		}
 		free(p), free(r), free(names[i]);
 	}
 	free(names);
+}
+
+/* Walks a folder given as an input: its real folders first, then the
+ * symbolic links to folders, each followed only to a folder not read yet
+ * (so a link to a subfolder adds nothing twice and a loop ends), then the
+ * whole walk is put in walk order. */
+static void walk(wu_input *in, const char *dir)
+{
+	walker w = {in, {0}, {0}};
+	size_t first = in->n_files;
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		dir_seen(&w.seen, &st);
+	walk_dir(&w, dir, "");
+	for (size_t i = 0; i < w.links.n; i++) { /* the list grows as links lead to links */
+		char *p = w.links.a[i].path, *r = w.links.a[i].rel;
+		if (p && r && stat(p, &st) == 0) {
+			int seen = dir_seen(&w.seen, &st);
+			if (seen == 0)
+				walk_dir(&w, p, r);
+			in->n_repeat += seen == 1;
+		}
+		free(p), free(r);
+	}
+	if (in->n_files - first > 1)
+		qsort(in->files + first, in->n_files - first, sizeof *in->files, cmp_walk);
+	free(w.seen.k), free(w.links.a);
 }
 
 wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes)
@@ -116,17 +534,23 @@ wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes
 		return NULL;
 	in->max_bytes = max_bytes;
 	in->buf = malloc(CHUNK);
+	in->raw = malloc(CHUNK);
+	if (!in->buf || !in->raw) {
+		wu_input_free(in);
+		return NULL;
+	}
 	for (int i = 0; i < n_paths; i++) {
 		struct stat st;
 		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			char *dir = strdup(paths[i]);
-			size_t l = strlen(dir);
+			size_t l = dir ? strlen(dir) : 0;
 			while (l > 1 && dir[l - 1] == '/')
 				dir[--l] = '\0';
-			walk(in, dir, "");
+			if (dir)
+				walk(in, dir);
 			free(dir);
 		} else {
-			add_entry(in, paths[i], names ? names[i] : paths[i], NULL, 0);
+			add_entry(in, paths[i], names ? names[i] : paths[i], NULL, 0, NULL);
 		}
 	}
 	return in;
@@ -136,18 +560,28 @@ void wu_input_free(wu_input *in)
 {
 	if (!in)
 		return;
-	if (in->gz)
-		gzclose(in->gz);
+	if (in->st_open)
+		stream_close(&in->st);
 	for (size_t i = 0; i < in->n_files; i++)
-		free(in->files[i].path), free(in->files[i].name), free(in->files[i].id);
-	free(in->files), free(in->buf);
-	wu_str_free(&in->open_error);
+		free(in->files[i].path), free(in->files[i].name), free(in->files[i].id),
+		    free(in->files[i].error);
+	free(in->files), free(in->buf), free(in->raw);
 	free(in);
 }
 
 const char *wu_input_file_name(const wu_input *in, uint32_t file)
 {
 	return in->files[file].name;
+}
+
+size_t wu_input_n_hidden(const wu_input *in)
+{
+	return in->n_hidden;
+}
+
+size_t wu_input_n_repeat(const wu_input *in)
+{
+	return in->n_repeat;
 }
 
 void wu_batch_free(wu_batch *b)
@@ -195,9 +629,9 @@ static int fill(wu_input *in)
 {
 	if (in->pos < in->len)
 		return 1;
-	if (in->eof || !in->gz)
+	if (in->eof || !in->st_open)
 		return 0;
-	int r = gzread(in->gz, in->buf, CHUNK);
+	long r = stream_read(&in->st, in->buf, CHUNK, in->files[in->cur].name);
 	if (r <= 0) {
 		in->eof = r < 0 ? -1 : 1;
 		return 0;
@@ -210,7 +644,9 @@ static int fill(wu_input *in)
 enum { LINE_EOF = 0, LINE_OK = 1, LINE_OVERSIZE = -1 };
 
 /* Appends the next line (without its newline) to a. An oversize line
- * keeps its first max_bytes bytes in a and the rest in the input. */
+ * keeps its first max_bytes bytes in a and the rest in the input. A line
+ * the end of a damaged or cut file leaves unfinished is no record: it
+ * stays in a, LINE_EOF, for the error to hold. */
 static int read_line(wu_input *in, wu_str *a, size_t *len)
 {
 	size_t start = a->n;
@@ -218,7 +654,7 @@ static int read_line(wu_input *in, wu_str *a, size_t *len)
 	for (;;) {
 		if (!fill(in)) {
 			*len = a->n - start;
-			return got ? LINE_OK : LINE_EOF;
+			return got && in->eof > 0 ? LINE_OK : LINE_EOF;
 		}
 		got = 1;
 		const char *p = in->buf + in->pos;
@@ -236,6 +672,7 @@ static int read_line(wu_input *in, wu_str *a, size_t *len)
 		wu_str_append(a, p, take);
 		in->pos += take + (nl ? 1 : 0);
 		if (nl) {
+			in->done++;
 			*len = a->n - start;
 			return LINE_OK;
 		}
@@ -253,17 +690,29 @@ int wu_input_drain(wu_input *in, FILE *out)
 		if (out && fwrite(p, 1, take, out) != take)
 			return -1;
 		in->pos += take + (nl ? 1 : 0);
-		if (nl)
+		if (nl) {
+			in->done++;
 			break;
+		}
 	}
 	return 0;
 }
 
-static void set_error(wu_input *in, wu_raw *r, const char *what)
+/* The error's text goes in the batch's arena, after the record's bytes:
+ * r->error points at it once the batch is complete (the arena may still
+ * move), so the pipeline can hold one batch while the next is read. */
+static void set_error(wu_batch *b, wu_raw *r, const char *what)
 {
-	in->open_error.n = 0;
-	wu_str_append(&in->open_error, what, strlen(what));
-	r->error = in->open_error.s;
+	r->err_off = b->arena.n + 1;
+	if (wu_str_append(&b->arena, what, strlen(what) + 1))
+		r->err_off = 0, r->error = "out of memory";
+}
+
+static void point_errors(wu_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->rec[i].err_off)
+			b->rec[i].error = b->arena.s + b->rec[i].err_off - 1;
 }
 
 /* One article file as one record. */
@@ -280,24 +729,23 @@ static void read_article(wu_input *in, wu_batch *b)
 	r->dir_len = slash ? (size_t)(slash - e->id) : 0;
 	wu_str_append(&b->arena, e->id, r->dir_len);
 	wu_str_putc(&b->arena, '\0');
-	gzFile gz = gzopen(e->path, "rb");
-	if (!gz) {
-		char msg[256];
-		snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno ? errno : EIO));
-		set_error(in, r, msg);
+	r->off = b->arena.n;
+	stream s;
+	if (e->error || stream_open(&s, e->path, e->name, 1, in->raw)) {
+		set_error(b, r, e->error ? e->error : s.err);
+		if (!e->error)
+			stream_close(&s);
 		return;
 	}
-	r->off = b->arena.n;
 	for (;;) {
 		if (wu_str_reserve(&b->arena, b->arena.n + CHUNK + 1))
 			break;
-		int n = gzread(gz, b->arena.s + b->arena.n, CHUNK);
+		long n = stream_read(&s, b->arena.s + b->arena.n, CHUNK, e->name);
 		if (n < 0) {
-			int zerr;
-			char msg[256];
-			snprintf(msg, sizeof msg, "read error: %s", gzerror(gz, &zerr));
-			set_error(in, r, msg);
-			break;
+			b->arena.n = r->off; /* the whole article is lost: the error stands for it */
+			set_error(b, r, s.err);
+			stream_close(&s);
+			return;
 		}
 		if (n == 0)
 			break;
@@ -309,25 +757,23 @@ static void read_article(wu_input *in, wu_batch *b)
 		}
 	}
 	r->len = b->arena.n - r->off;
-	gzclose(gz);
+	stream_close(&s);
 }
 
 /* Opens the next JSONL file; 0 when it opened, -1 with r->error set. */
 static int open_jsonl(wu_input *in, wu_batch *b)
 {
 	entry *e = &in->files[in->cur];
-	in->gz = strcmp(e->path, "-") ? gzopen(e->path, "rb") : gzdopen(dup(0), "rb");
-	in->line = 0;
+	in->line = in->done = 0;
 	in->pos = in->len = 0;
 	in->eof = 0;
-	if (in->gz) {
-		gzbuffer(in->gz, CHUNK);
+	if (stream_open(&in->st, e->path, e->name, e->walked, in->raw) == 0) {
+		in->st_open = 1;
 		return 0;
 	}
+	stream_close(&in->st);
 	wu_raw *r = new_rec(b, in->cur);
-	char msg[256];
-	snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno ? errno : EIO));
-	set_error(in, r, msg);
+	set_error(b, r, in->st.err);
 	return -1;
 }
 
@@ -339,6 +785,24 @@ static int blank_line(const char *s, size_t n)
 	return 1;
 }
 
+/* The end of a JSONL file that did not end cleanly: one record holding the
+ * error, naming the last complete line, and the unfinished line's bytes
+ * (off, len) that are lost with the rest. */
+static void cut_record(wu_input *in, wu_batch *b, size_t off, size_t len)
+{
+	wu_raw *r = new_rec(b, in->cur);
+	if (!r)
+		return;
+	r->off = off, r->len = len;
+	char msg[ERR_LEN + 48];
+	if (in->done)
+		snprintf(msg, sizeof msg, "%s after line %llu", in->st.err,
+		         (unsigned long long)in->done);
+	else
+		snprintf(msg, sizeof msg, "%s", in->st.err);
+	set_error(b, r, msg);
+}
+
 /* Reads JSONL lines of the current file into b; 1 when the batch must end. */
 static int read_jsonl(wu_input *in, wu_batch *b, size_t max_records, size_t max_bytes)
 {
@@ -346,16 +810,12 @@ static int read_jsonl(wu_input *in, wu_batch *b, size_t max_records, size_t max_
 		size_t off = b->arena.n, len;
 		int rc = read_line(in, &b->arena, &len);
 		if (rc == LINE_EOF) {
-			if (in->eof < 0) {
-				int zerr;
-				wu_raw *r = new_rec(b, in->cur);
-				r->line = in->line + 1;
-				char msg[256];
-				snprintf(msg, sizeof msg, "read error: %s", gzerror(in->gz, &zerr));
-				set_error(in, r, msg);
-			}
-			gzclose(in->gz);
-			in->gz = NULL;
+			if (in->eof < 0)
+				cut_record(in, b, off, len);
+			else
+				b->arena.n = off;
+			stream_close(&in->st);
+			in->st_open = 0;
 			in->cur++;
 			return in->eof < 0;
 		}
@@ -388,16 +848,17 @@ size_t wu_input_next(wu_input *in, wu_batch *b, size_t max_records, size_t max_b
 		if (e->is_file) {
 			read_article(in, b);
 			in->cur++;
-			if (b->rec[b->n - 1].error)
-				break; /* set_error's buffer is shared: one error a batch */
+			if (b->rec[b->n - 1].err_off || b->rec[b->n - 1].error)
+				break; /* an error ends a batch, as in a JSONL file */
 			continue;
 		}
-		if (!in->gz && open_jsonl(in, b)) {
+		if (!in->st_open && open_jsonl(in, b)) {
 			in->cur++;
 			break;
 		}
 		if (read_jsonl(in, b, max_records, max_bytes))
 			break;
 	}
+	point_errors(b);
 	return b->n;
 }

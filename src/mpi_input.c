@@ -124,7 +124,10 @@ static char *copy_stdin(void)
 	return path;
 }
 
-/* A plain (splittable) file: a regular file that is not gzip. */
+/* A plain (splittable) file: a regular file of text, by its first bytes
+ * (input.c's test). The rest (gzip, a format refused by name, a file that
+ * cannot be opened) rank 0 reads with input.c, which reads or reports it
+ * as the single process does. */
 static int is_plain(const char *path, uint64_t *size)
 {
 	struct stat st;
@@ -133,11 +136,21 @@ static int is_plain(const char *path, uint64_t *size)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return 0;
-	unsigned char magic[2] = {0, 0};
-	size_t got = fread(magic, 1, 2, f);
+	unsigned char magic[6];
+	size_t got = fread(magic, 1, sizeof magic, f);
 	fclose(f);
 	*size = (uint64_t)st.st_size;
-	return !(got == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+	wu_input_kind k = wu_input_detect(magic, got);
+	return k == WU_KIND_TEXT || k == WU_KIND_UTF8_BOM;
+}
+
+/* Bytes of a UTF-8 byte order mark at the start of f (0 or 3): skipped, as
+ * input.c skips it. */
+static uint64_t bom_len(FILE *f)
+{
+	unsigned char head[3];
+	size_t got = fseeko(f, 0, SEEK_SET) ? 0 : fread(head, 1, sizeof head, f);
+	return wu_input_detect(head, got) == WU_KIND_UTF8_BOM ? 3 : 0;
 }
 
 /* Packs batch b (files renumbered by id[]) into out, after a length. */
@@ -547,6 +560,8 @@ static int open_part(wu_mpi *m, wu_plan *p, wu_seg *s)
 	if (!p->f)
 		return wu_mpi_fail(m, "%s: %s", path, strerror(errno));
 	uint64_t start = line_start(p, size / P * r + size % P * r / P, size);
+	if (start == 0)
+		start = bom_len(p->f);
 	p->end = r + 1 == P ? size : line_start(p, size / P * (r + 1) + size % P * (r + 1) / P, size);
 	p->line = 0;
 	s->n_rec = 0;
