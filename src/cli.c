@@ -1,5 +1,6 @@
 /* wiredup: the command-line program, a thin layer over libwiredup. */
 #include "cli_args.h"
+#include "signals.h"
 #include "outfile.h"
 
 #include <errno.h>
@@ -18,28 +19,6 @@ int wu_cli_eval(int argc, char **argv);
 int wu_cli_index(int argc, char **argv);
 int wu_cli_dedup(int argc, char **argv);
 
-/* The signal that asked us to stop (0: none). The program's only global:
- * a handler can reach nothing else. The library never sees it. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A full disk or a file-size limit must be an error we report and
-	 * clean up after, not a silent kill. */
-	signal(SIGXFSZ, SIG_IGN);
-}
-
 /* Exit status for a stop by signal: 128 + its number, as shells do. The
  * message says which stage was stopped (`when`, printf-style): a count of
  * articles read means nothing before the second pass has begun. */
@@ -50,11 +29,11 @@ static int stopped(const char *when, ...)
 {
 	va_list ap;
 	va_start(ap, when);
-	fprintf(stderr, "wiredup: %s ", stop_signal == SIGINT ? "interrupted" : "terminated");
+	fprintf(stderr, "wiredup: %s ", app_stop_signal() == SIGINT ? "interrupted" : "terminated");
 	vfprintf(stderr, when, ap);
 	fprintf(stderr, "; no output written\n");
 	va_end(ap);
-	return 128 + (int)stop_signal;
+	return 128 + (int)app_stop_signal();
 }
 
 static const char usage_main[] =
@@ -109,7 +88,7 @@ static int write_output(outputs *o, int format, const wu_corpus *c, const wu_clu
 {
 	char err[512];
 	int rc = wu_write_results(o->out.f, format, c, cl, story_rep);
-	if (stop_signal)
+	if (app_stop_signal())
 		return stopped("while writing the output");
 	if (rc) {
 		fprintf(stderr, "wiredup: writing output: %s: %s\n",
@@ -153,7 +132,7 @@ static int write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR && !stop_signal)
+		if (w < 0 && errno == EINTR && !app_stop_signal())
 			continue;
 		if (w < 0)
 			return -1;
@@ -171,12 +150,12 @@ static int copy_fd(int from, int to)
 	int rc = buf ? 1 : (errno = ENOMEM, -1);
 	while (rc > 0) {
 		ssize_t n = read(from, buf, CHUNK);
-		if (n < 0 && errno == EINTR && !stop_signal)
+		if (n < 0 && errno == EINTR && !app_stop_signal())
 			continue;
 		if (n <= 0)
 			rc = (int)n;
-		else if (stop_signal || write_all(to, buf, (size_t)n))
-			rc = -1, errno = stop_signal ? EINTR : errno;
+		else if (app_stop_signal() || write_all(to, buf, (size_t)n))
+			rc = -1, errno = app_stop_signal() ? EINTR : errno;
 	}
 	int e = errno;
 	free(buf);
@@ -215,8 +194,8 @@ static int spool_input(const char *name, char **spool)
 	}
 	if (to >= 0)
 		remove(path);
-	int status = stop_signal ? stopped("while copying %s for two passes", name) : 1;
-	if (!stop_signal)
+	int status = app_stop_signal() ? stopped("while copying %s for two passes", name) : 1;
+	if (!app_stop_signal())
 		fprintf(stderr, "wiredup: copying %s to %s: %s\n", name, path, strerror(e));
 	free(path);
 	return status;
@@ -323,7 +302,7 @@ static int cluster_corpus(cluster_args *a, outputs *out, const wu_corpus *c, dou
 			goto oom;
 		ts = omp_get_wtime() - ts;
 	}
-	if (stop_signal) {
+	if (app_stop_signal()) {
 		rc = stopped("while clustering %zu articles", cl.n);
 		goto done;
 	}
@@ -373,7 +352,7 @@ static int run_cluster(cluster_args *a, char **files, int n_files)
 	char err[1024];
 	rc = wu_outfile_open_pair(&out.out, a->output, &out.rej, a->rejects, files, n_files, err,
 	                          sizeof err);
-	if (rc && stop_signal) /* a FIFO's open waits for its reader */
+	if (rc && app_stop_signal()) /* a FIFO's open waits for its reader */
 		rc = stopped("while opening the output");
 	else if (rc)
 		fprintf(stderr, "wiredup: %s\n", err);
@@ -399,7 +378,7 @@ static int cmd_cluster(int argc, char **argv)
 	int rc = wu_cli_parse_cluster(argc, argv, &a, "wiredup", 0, 1);
 	if (rc)
 		return rc == 1 ? 0 : 2;
-	a.run.stop = &stop_signal;
+	a.run.stop = app_stop_flag();
 	return run_cluster(&a, argv + optind, argc - optind);
 }
 
@@ -418,7 +397,7 @@ int main(int argc, char **argv)
 		printf("wiredup %s\n", WU_VERSION);
 		return 0;
 	}
-	install_signals();
+	app_signals_install();
 	if (!strcmp(cmd, "cluster"))
 		return cmd_cluster(argc - 1, argv + 1);
 	if (!strcmp(cmd, "eval"))

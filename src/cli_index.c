@@ -6,6 +6,7 @@
 #include "cli_args.h"
 #include "internal.h"
 #include "outfile.h"
+#include "signals.h"
 
 #include <utf8proc.h>
 
@@ -27,26 +28,6 @@ int wu_cli_dedup(int argc, char **argv);
 #define CHUNK_RECORDS 1024
 #define CHUNK_BYTES (16u << 20)
 #define FUTURE_DAYS 2 /* --max-future-days: time zones, and a clock a day off */
-
-/* The signal that asked us to stop (0: none). cli.c's flag is its own, so
- * these commands install a handler of their own; a handler can reach
- * nothing but a global, and the library never sees it. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: a blocked getline returns */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 static const char usage_index[] =
 "Usage: wiredup index COMMAND IDX [OPTIONS] [FILE...]\n"
@@ -580,7 +561,7 @@ static int expire_all(const args *a, wu_index *ix, int32_t before, size_t *total
 			return 1;
 		}
 		*total += n;
-	} while (n == (size_t)a->batch && !stop_signal);
+	} while (n == (size_t)a->batch && !app_stop_signal());
 	return 0;
 }
 
@@ -609,7 +590,7 @@ static int cmd_expire(const args *a)
 		fprintf(stderr, "wiredup: %s: no dated article; nothing expired\n", a->idx);
 	}
 	wu_index_close(ix);
-	return status ? 1 : stop_signal ? 128 + (int)stop_signal : 0;
+	return status ? 1 : app_stop_signal() ? 128 + (int)app_stop_signal() : 0;
 }
 
 /* ---- feeding articles: add and dedup ---- */
@@ -908,7 +889,7 @@ static void handle_chunk(feed *f, wu_input *in, const wu_batch *b, sketched *res
                          const uint32_t *sigs)
 {
 	size_t k = (size_t)f->opt->num_perm;
-	for (size_t i = 0; i < b->n && !f->failed && !stop_signal; i++) {
+	for (size_t i = 0; i < b->n && !f->failed && !app_stop_signal(); i++) {
 		const wu_raw *r = &b->rec[i];
 		const char *id = r->is_file ? b->arena.s + r->id_off : NULL;
 		f->n_read++;
@@ -937,7 +918,7 @@ static void feed_file(feed *f, char *path)
 	if (!in || !res || !sigs || !ws)
 		fail(f, "out of memory");
 	size_t n;
-	while (!f->failed && !stop_signal && (n = wu_input_next(in, &b, CHUNK_RECORDS, CHUNK_BYTES))) {
+	while (!f->failed && !app_stop_signal() && (n = wu_input_next(in, &b, CHUNK_RECORDS, CHUNK_BYTES))) {
 		long long nn = (long long)n;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
 		for (long long i = 0; i < nn; i++)
@@ -1000,7 +981,7 @@ static void feed_stdin(feed *f)
 	uint32_t *sig = malloc((size_t)f->opt->num_perm * sizeof *sig);
 	if (!sig)
 		fail(f, "out of memory");
-	while (!f->failed && !stop_signal && (n = getline(&line, &cap, stdin)) >= 0) {
+	while (!f->failed && !app_stop_signal() && (n = getline(&line, &cap, stdin)) >= 0) {
 		size_t len = (size_t)n - (n > 0 && line[n - 1] == '\n');
 		lineno++;
 		if (blank(line, len))
@@ -1009,7 +990,7 @@ static void feed_stdin(feed *f)
 		if (!f->failed && !flush_answers(f) && wu_index_pending(f->ix) && input_idle())
 			commit_batch(f);
 	}
-	if (!f->failed && !stop_signal && ferror(stdin)) {
+	if (!f->failed && !app_stop_signal() && ferror(stdin)) {
 		fprintf(stderr, "wiredup: -:%llu: read error: %s\n", (unsigned long long)lineno + 1,
 		        strerror(errno));
 		f->failed = 1;
@@ -1063,7 +1044,7 @@ static int run_feed(feed *f)
 	if (status)
 		return status;
 	int n_files = a->n_files ? a->n_files : 1;
-	for (int i = 0; i < n_files && !f->failed && !stop_signal; i++) {
+	for (int i = 0; i < n_files && !f->failed && !app_stop_signal(); i++) {
 		char *file = a->n_files ? a->files[i] : "-";
 		if (!strcmp(file, "-"))
 			feed_stdin(f);
@@ -1081,10 +1062,10 @@ static int run_feed(feed *f)
 	wu_outfile_abort(&f->rejects);
 	if (!a->quiet)
 		summary(f);
-	if (stop_signal)
+	if (app_stop_signal())
 		fprintf(stderr, "wiredup: %s after %zu articles; the index holds what was added\n",
-		        stop_signal == SIGINT ? "interrupted" : "terminated", f->n_read);
-	return stop_signal ? 128 + (int)stop_signal : f->failed ? 1 : 0;
+		        app_stop_signal() == SIGINT ? "interrupted" : "terminated", f->n_read);
+	return app_stop_signal() ? 128 + (int)app_stop_signal() : f->failed ? 1 : 0;
 }
 
 static int cmd_feed(const args *a)
@@ -1110,7 +1091,6 @@ static int cmd_feed(const args *a)
 
 static int run(const args *a)
 {
-	install_signals();
 	switch (a->cmd) {
 	case C_CREATE: return cmd_create(a);
 	case C_INFO: return cmd_info(a);
