@@ -145,7 +145,7 @@ static void test_article_impossible_date(void **state)
 	char err[200];
 	static const char *const files[] = {
 		"date 2021-13-45 USA\nBody", "date 2021-02-30 USA\nBody", " date 2021-02-29\nBody",
-		"date 2021-00-10 USA\nBody", "\xEF\xBB\xBF" "date 1900-02-29 X\nBody",
+		"date 2021-00-10 USA\nBody", ("\xEF\xBB\xBF" "date 1900-02-29 X\nBody"),
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		err[0] = '\0';
