@@ -300,7 +300,8 @@ typedef struct {
 
 typedef struct {
 	dir_key *k;
-	size_t n, cap;
+	char *used;
+	size_t n, cap; /* cap: a power of two */
 } dir_set;
 
 struct wu_input {
@@ -360,20 +361,42 @@ static int cmp_walk(const void *a, const void *b)
 	return cx - cy;
 }
 
-/* Adds a folder to the set; 1 when it was there already, -1 out of memory. */
+static size_t dir_hash(const dir_key *k, size_t mask)
+{
+	uint64_t h = ((uint64_t)k->dev * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)k->ino;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h ^ (h >> 31)) & mask;
+}
+
+/* Adds a folder to the set (open addressing, at most half full, so an
+ * archive of many folders stays linear); 1 when it was there already, -1
+ * out of memory. */
 static int dir_seen(dir_set *s, const struct stat *st)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->k[i].dev == st->st_dev && s->k[i].ino == st->st_ino)
-			return 1;
-	if (s->n == s->cap) {
+	dir_key key = {st->st_dev, st->st_ino};
+	if (2 * (s->n + 1) > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		dir_key *k = realloc(s->k, cap * sizeof *k);
-		if (!k)
+		dir_key *k = calloc(cap, sizeof *k);
+		char *used = calloc(cap, 1);
+		if (!k || !used) {
+			free(k), free(used);
 			return -1;
-		s->k = k, s->cap = cap;
+		}
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->used[i]) {
+				size_t h = dir_hash(&s->k[i], cap - 1);
+				while (used[h])
+					h = (h + 1) & (cap - 1);
+				k[h] = s->k[i], used[h] = 1;
+			}
+		free(s->k), free(s->used);
+		s->k = k, s->used = used, s->cap = cap;
 	}
-	s->k[s->n++] = (dir_key){st->st_dev, st->st_ino};
+	size_t h = dir_hash(&key, s->cap - 1);
+	for (; s->used[h]; h = (h + 1) & (s->cap - 1))
+		if (s->k[h].dev == key.dev && s->k[h].ino == key.ino)
+			return 1;
+	s->k[h] = key, s->used[h] = 1, s->n++;
 	return 0;
 }
 
@@ -427,14 +450,15 @@ static void walk_entry(walker *w, const char *p, const char *r)
 	struct stat st, lst;
 	char why[160];
 	if (lstat(p, &lst)) {
-		snprintf(why, sizeof why, "cannot read: %s", strerror(errno));
+		snprintf(why, sizeof why, "cannot read (%s)", strerror(errno));
 		add_entry(in, p, p, r, 1, why);
 		return;
 	}
 	if (S_ISLNK(lst.st_mode) && stat(p, &st)) {
-		snprintf(why, sizeof why, errno == ENOENT ? "dangling symbolic link"
-		                                          : "cannot follow the symbolic link: %s",
-		         strerror(errno));
+		if (errno == ENOENT)
+			snprintf(why, sizeof why, "dangling symbolic link");
+		else
+			snprintf(why, sizeof why, "cannot follow the symbolic link (%s)", strerror(errno));
 		add_entry(in, p, p, r, 1, why);
 		return;
 	}
@@ -463,7 +487,7 @@ static void walk_dir(walker *w, const char *dir, const char *rel)
 	DIR *d = opendir(dir);
 	if (!d) {
 		char why[160];
-		snprintf(why, sizeof why, "cannot read the folder: %s", strerror(errno));
+		snprintf(why, sizeof why, "cannot read the folder (%s)", strerror(errno));
 		add_entry(in, dir, dir, *rel ? rel : dir, 1, why);
 		return;
 	}
@@ -524,7 +548,7 @@ static void walk(wu_input *in, const char *dir)
 	}
 	if (in->n_files - first > 1)
 		qsort(in->files + first, in->n_files - first, sizeof *in->files, cmp_walk);
-	free(w.seen.k), free(w.links.a);
+	free(w.seen.k), free(w.seen.used), free(w.links.a);
 }
 
 wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes)

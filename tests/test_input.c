@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include <cmocka.h>
+#include <errno.h>
 
 #include "input.h"
 
@@ -259,6 +260,7 @@ static void test_walk(void **state)
 	link_to("sub", "w/a-link"); /* sorts before sub */
 	link_to("..", "w/sub/up");  /* a loop */
 	link_to("nowhere", "w/dangling");
+	link_to("self", "w/self"); /* a link to itself: ELOOP */
 	assert_int_equal(mkfifo(path_of("w/fifo"), 0600), 0);
 	write_bytes("w/feed.jsonl", "{\"id\":\"j\"}\n", 11);
 	int dev = geteuid() == 0 &&
@@ -268,8 +270,9 @@ static void test_walk(void **state)
 	char want[512];
 	snprintf(want, sizeof want,
 	         "\"dangling\"=ERR:dangling symbolic link|1:{\"id\":\"j\"}|"
-	         "\"fifo\"=ERR:not a regular file: a FIFO|%s\"sub/a.txt\"=A|",
-	         dev ? "\"node\"=ERR:not a regular file: a character device|" : "");
+	         "\"fifo\"=ERR:not a regular file: a FIFO|%s"
+	         "\"self\"=ERR:cannot follow the symbolic link (%s)|\"sub/a.txt\"=A|",
+	         dev ? "\"node\"=ERR:not a regular file: a character device|" : "", strerror(ELOOP));
 	assert_string_equal(got, want);
 	assert_int_equal(hidden, 2);
 	assert_int_equal(repeat, 2); /* a-link and sub/up */
