@@ -3,7 +3,7 @@
 # Only what is missing is installed, so a second run costs nothing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev
-      libcmocka-dev python3 time libopenmpi-dev openmpi-bin)
+      libcmocka-dev liblzma-dev libbz2-dev libzstd-dev python3 time libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -39,7 +39,8 @@ for v in FUZZ_RUNS FUZZ_FORK FUZZ_MAX_LEN; do
 done
 
 # ---- toolchain (only what is missing) ----
-pkgs=(clang libclang-rt-14-dev llvm pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev)
+pkgs=(clang libclang-rt-14-dev llvm pkg-config libxxhash-dev libutf8proc-dev zlib1g-dev liblmdb-dev
+      liblzma-dev libbz2-dev libzstd-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -83,7 +84,7 @@ for t in "${targets[@]}"; do
   "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -std=c11 -D_POSIX_C_SOURCE=200809L \
     -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration -Iinclude -I"$src" "${xflags[@]}" \
-    "tests/fuzz/fuzz_$t.c" "${lib[@]}" ${extra[$t]:-} "${deps[@]}" -lz -lm \
+    "tests/fuzz/fuzz_$t.c" "${lib[@]}" ${extra[$t]:-} "${deps[@]}" -lz -llzma -lbz2 -lzstd -lm \
     -o "$out/fuzz_$t"
 done
 

@@ -1,7 +1,7 @@
-/* Reading input: JSONL files (plain or gzip, or stdin) line by line, and
- * directories of article files. One stream layer reads every file: it
- * looks at the first bytes (gzip is inflated here, member after member;
- * xz, zstd, bzip2 and UTF-16 are refused by name; a UTF-8 byte order mark
+/* Reading input: JSONL files (plain or compressed, or stdin) line by line,
+ * and directories of article files. One stream layer reads every file: it
+ * looks at the first bytes (gzip, xz, bzip2 and zstd are decompressed here,
+ * member after member; UTF-16 is refused by name; a UTF-8 byte order mark
  * is skipped), and it tells a clean end from a cut or damaged one, which
  * zlib's gzread does not (it ends a truncated file quietly and passes over
  * trailing garbage). Memory stays bounded by the batch and the maximum
@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <bzlib.h>
+#include <lzma.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 /* Read size (and the compressed read-ahead). A build may shrink it: the
  * gzip fuzz harness opens a reader per input, where a megabyte to map and
@@ -55,38 +58,34 @@ wu_input_kind wu_input_detect(const unsigned char *p, size_t n)
 
 const char *wu_input_refusal(wu_input_kind k, const char *name, char *buf, size_t len)
 {
-	static const char *const tool[] = {[WU_KIND_XZ] = "xz", [WU_KIND_ZSTD] = "zstd",
-	                                   [WU_KIND_BZIP2] = "bzip2"};
-	switch (k) {
-	case WU_KIND_XZ:
-	case WU_KIND_ZSTD:
-	case WU_KIND_BZIP2:
-		snprintf(buf, len, "%s-compressed; decompress it first (%s -dc %s | wiredup cluster -)",
-		         tool[k], tool[k], name);
-		return buf;
-	case WU_KIND_UTF16LE:
-	case WU_KIND_UTF16BE:
-		snprintf(buf, len,
-		         "UTF-16 text (%s byte order mark); convert it to UTF-8 first "
-		         "(iconv -f UTF-16 -t UTF-8 %s | wiredup cluster -)",
-		         k == WU_KIND_UTF16LE ? "little-endian" : "big-endian", name);
-		return buf;
-	default:
+	if (k != WU_KIND_UTF16LE && k != WU_KIND_UTF16BE)
 		return NULL;
-	}
+	snprintf(buf, len,
+	         "UTF-16 text (%s byte order mark); convert it to UTF-8 first "
+	         "(iconv -f UTF-16 -t UTF-8 %s | wiredup cluster -)",
+	         k == WU_KIND_UTF16LE ? "little-endian" : "big-endian", name);
+	return buf;
 }
 
-/* ---- one open file, inflated when gzip ---- */
+/* ---- one open file, decompressed ---- */
+
+enum { CODEC_PLAIN, CODEC_GZIP, CODEC_XZ, CODEC_BZIP2, CODEC_ZSTD };
+static const char *const codec_name[] = {"plain", "gzip", "xz", "bzip2", "zstd"};
 
 typedef struct {
 	int fd;
-	int gzip;
+	int codec;
 	int started;   /* the content's first bytes were looked at */
 	int end;       /* 1 at the clean end, -1 after an error (err says) */
-	int in_member; /* gzip: inside a member, its end not yet seen */
-	int z_live;
+	int in_member; /* inside a member (gzip, bzip2) or frame (zstd), its end not seen */
+	int live;      /* the decoder was set up (and must be freed) */
 	z_stream z;
+	lzma_stream lz;
+	bz_stream bz;
+	ZSTD_DStream *zs;
 	unsigned char *raw; /* read-ahead: compressed bytes, or a plain file's first */
+	const unsigned char *in_p; /* compressed: what is unread of raw */
+	size_t in_n;
 	size_t rpos, rlen;  /* plain: what is left of raw */
 	int raw_eof;
 	char err[ERR_LEN];
@@ -98,6 +97,14 @@ static int stream_fail(stream *s, const char *what, const char *detail)
 	         detail ? ")" : "");
 	s->end = -1;
 	return -1;
+}
+
+/* "<codec> <what>", with a detail in parentheses. */
+static int codec_fail(stream *s, const char *what, const char *detail)
+{
+	char w[96];
+	snprintf(w, sizeof w, what, codec_name[s->codec]);
+	return stream_fail(s, w, detail);
 }
 
 /* read(2) into buf: bytes, 0 at the end, -1 (s->err set). An interrupted
@@ -114,42 +121,121 @@ static long raw_read(stream *s, void *buf, size_t cap)
 /* Fills raw (keeping what is unread) from the file; -1 on a read error. */
 static int refill(stream *s)
 {
-	size_t keep = s->z.avail_in;
-	if (keep && s->z.next_in != s->raw)
-		memmove(s->raw, s->z.next_in, keep);
+	size_t keep = s->in_n;
+	if (keep && s->in_p != s->raw)
+		memmove(s->raw, s->in_p, keep);
 	long n = raw_read(s, s->raw + keep, CHUNK - keep);
 	if (n < 0)
 		return -1;
 	s->raw_eof = n == 0;
-	s->z.next_in = s->raw;
-	s->z.avail_in = (uInt)(keep + (size_t)n);
+	s->in_p = s->raw;
+	s->in_n = keep + (size_t)n;
 	return 0;
 }
 
-/* After a gzip member: 1 when another member follows, 0 at the end of the
- * file, -1 when other bytes follow (gzip -t: "trailing garbage"). */
+/* One call of the decoder from in_p/in_n into *out (left bytes free),
+ * both advanced: 1 at the end of a member, 0 to go on, -1 (s->err set). */
+static int step_gzip(stream *s, char **out, size_t *left)
+{
+	s->z.next_in = (Bytef *)s->in_p, s->z.avail_in = (uInt)s->in_n;
+	s->z.next_out = (Bytef *)*out, s->z.avail_out = (uInt)*left;
+	int rc = inflate(&s->z, Z_NO_FLUSH);
+	s->in_p = s->z.next_in, s->in_n = s->z.avail_in;
+	*out += *left - s->z.avail_out, *left = s->z.avail_out;
+	if (rc == Z_STREAM_END || rc == Z_OK || rc == Z_BUF_ERROR)
+		return rc == Z_STREAM_END;
+	if (rc == Z_MEM_ERROR)
+		return stream_fail(s, "out of memory decompressing", NULL);
+	return codec_fail(s, "%s data damaged", s->z.msg ? s->z.msg : "bad data");
+}
+
+static const char *lzma_why(lzma_ret rc)
+{
+	return rc == LZMA_FORMAT_ERROR    ? "not xz data"
+	     : rc == LZMA_OPTIONS_ERROR   ? "unsupported options"
+	     : rc == LZMA_DATA_ERROR      ? "corrupt data"
+	     : rc == LZMA_MEMLIMIT_ERROR  ? "memory limit"
+	                                  : "bad data";
+}
+
+static int step_xz(stream *s, char **out, size_t *left)
+{
+	s->lz.next_in = s->in_p, s->lz.avail_in = s->in_n;
+	s->lz.next_out = (uint8_t *)*out, s->lz.avail_out = *left;
+	/* the whole rest is in the buffer at the end: FINISH checks that it ends */
+	lzma_ret rc = lzma_code(&s->lz, s->raw_eof ? LZMA_FINISH : LZMA_RUN);
+	s->in_p = s->lz.next_in, s->in_n = s->lz.avail_in;
+	*out += *left - s->lz.avail_out, *left = s->lz.avail_out;
+	if (rc == LZMA_OK || rc == LZMA_STREAM_END)
+		return rc == LZMA_STREAM_END;
+	if (rc == LZMA_BUF_ERROR)
+		return codec_fail(s, "%s stream ends early", "unexpected end of file");
+	if (rc == LZMA_MEM_ERROR)
+		return stream_fail(s, "out of memory decompressing", NULL);
+	return codec_fail(s, "%s data damaged", lzma_why(rc));
+}
+
+static int step_bzip2(stream *s, char **out, size_t *left)
+{
+	s->bz.next_in = (char *)s->in_p, s->bz.avail_in = (unsigned)s->in_n;
+	s->bz.next_out = *out, s->bz.avail_out = (unsigned)*left;
+	int rc = BZ2_bzDecompress(&s->bz);
+	s->in_p = (const unsigned char *)s->bz.next_in, s->in_n = s->bz.avail_in;
+	*out += *left - s->bz.avail_out, *left = s->bz.avail_out;
+	if (rc == BZ_OK || rc == BZ_STREAM_END)
+		return rc == BZ_STREAM_END;
+	if (rc == BZ_MEM_ERROR)
+		return stream_fail(s, "out of memory decompressing", NULL);
+	return codec_fail(s, "%s data damaged", rc == BZ_DATA_ERROR_MAGIC ? "bad magic" : "bad data");
+}
+
+static int step_zstd(stream *s, char **out, size_t *left)
+{
+	ZSTD_inBuffer in = {s->in_p, s->in_n, 0};
+	ZSTD_outBuffer o = {*out, *left, 0};
+	size_t rc = ZSTD_decompressStream(s->zs, &o, &in);
+	s->in_p += in.pos, s->in_n -= in.pos;
+	*out += o.pos, *left -= o.pos;
+	if (ZSTD_isError(rc))
+		return codec_fail(s, "%s data damaged", ZSTD_getErrorName(rc));
+	return rc == 0; /* a frame decoded and flushed */
+}
+
+/* After a member: 1 when another follows, 0 at the end of the file, -1
+ * when other bytes follow (gzip -t: "trailing garbage"). xz's decoder
+ * reads concatenated streams itself; zstd's starts a new frame itself. */
 static int next_member(stream *s)
 {
-	while (s->z.avail_in < 2 && !s->raw_eof)
+	while (s->in_n < 3 && !s->raw_eof)
 		if (refill(s))
 			return -1;
-	if (s->z.avail_in == 0)
+	if (s->in_n == 0)
 		return 0;
-	if (s->z.avail_in < 2 || s->z.next_in[0] != 0x1f || s->z.next_in[1] != 0x8b)
-		return stream_fail(s, "trailing bytes that are not gzip data", NULL);
-	if (inflateReset(&s->z) != Z_OK)
-		return stream_fail(s, "gzip data damaged", s->z.msg);
+	const unsigned char *p = s->in_p;
+	int ok = s->codec == CODEC_GZIP  ? s->in_n >= 2 && p[0] == 0x1f && p[1] == 0x8b
+	       : s->codec == CODEC_BZIP2 ? s->in_n >= 3 && !memcmp(p, "BZh", 3)
+	       : s->codec == CODEC_ZSTD;
+	if (!ok)
+		return codec_fail(s, "trailing bytes that are not %s data", NULL);
+	if (s->codec == CODEC_GZIP && inflateReset(&s->z) != Z_OK)
+		return codec_fail(s, "%s data damaged", s->z.msg);
+	if (s->codec == CODEC_BZIP2) {
+		BZ2_bzDecompressEnd(&s->bz);
+		memset(&s->bz, 0, sizeof s->bz);
+		if (BZ2_bzDecompressInit(&s->bz, 0, 0) != BZ_OK)
+			return stream_fail(s, "out of memory decompressing", NULL);
+	}
 	s->in_member = 1;
 	return 1;
 }
 
-/* Inflates into dst: bytes, 0 at the end, -1 on damage or a cut. Bytes
- * inflated before the damage come first, the error on the next call. */
-static long inflate_some(stream *s, char *dst, size_t cap)
+/* Decompresses into dst: bytes, 0 at the end, -1 on damage or a cut. Bytes
+ * decoded before the damage come first, the error on the next call. */
+static long decode_some(stream *s, char *dst, size_t cap)
 {
-	s->z.next_out = (Bytef *)dst;
-	s->z.avail_out = (uInt)cap;
-	while (s->z.avail_out == cap && !s->end) {
+	char *out = dst;
+	size_t left = cap;
+	while (left == cap && !s->end) {
 		if (!s->in_member) {
 			int r = next_member(s);
 			if (r == 0)
@@ -157,21 +243,20 @@ static long inflate_some(stream *s, char *dst, size_t cap)
 			if (r <= 0)
 				break;
 		}
-		if (s->z.avail_in == 0 && !s->raw_eof && refill(s))
+		if (s->in_n == 0 && !s->raw_eof && refill(s))
 			break;
-		if (s->z.avail_in == 0 && s->raw_eof) {
-			stream_fail(s, "gzip stream ends early", "unexpected end of file");
+		int r = s->codec == CODEC_GZIP ? step_gzip(s, &out, &left)
+		      : s->codec == CODEC_XZ   ? step_xz(s, &out, &left)
+		      : s->codec == CODEC_BZIP2 ? step_bzip2(s, &out, &left)
+		                               : step_zstd(s, &out, &left);
+		if (r < 0)
 			break;
-		}
-		int rc = inflate(&s->z, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END)
+		if (r == 1)
 			s->in_member = 0;
-		else if (rc == Z_MEM_ERROR)
-			stream_fail(s, "out of memory inflating gzip data", NULL);
-		else if (rc != Z_OK && rc != Z_BUF_ERROR)
-			stream_fail(s, "gzip data damaged", s->z.msg ? s->z.msg : "bad data");
+		else if (left == cap && s->in_n == 0 && s->raw_eof) /* nothing more can come */
+			codec_fail(s, "%s stream ends early", "unexpected end of file");
 	}
-	size_t got = cap - s->z.avail_out;
+	size_t got = cap - left;
 	return got ? (long)got : s->end < 0 ? -1 : 0;
 }
 
@@ -179,8 +264,8 @@ static long stream_read_raw(stream *s, char *dst, size_t cap)
 {
 	if (s->end)
 		return s->end < 0 ? -1 : 0;
-	if (s->gzip)
-		return inflate_some(s, dst, cap);
+	if (s->codec != CODEC_PLAIN)
+		return decode_some(s, dst, cap);
 	if (s->rpos < s->rlen) {
 		size_t n = s->rlen - s->rpos < cap ? s->rlen - s->rpos : cap;
 		memcpy(dst, s->raw + s->rpos, n);
@@ -222,12 +307,43 @@ static long stream_read(stream *s, char *dst, size_t cap, const char *name)
 
 static void stream_close(stream *s)
 {
-	if (s->z_live)
+	if (s->live && s->codec == CODEC_GZIP)
 		inflateEnd(&s->z);
+	if (s->live && s->codec == CODEC_XZ)
+		lzma_end(&s->lz);
+	if (s->live && s->codec == CODEC_BZIP2)
+		BZ2_bzDecompressEnd(&s->bz);
+	if (s->codec == CODEC_ZSTD)
+		ZSTD_freeDStream(s->zs);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	s->z_live = 0;
+	s->live = 0;
+	s->zs = NULL;
+}
+
+/* Sets up the decoder of kind k; 0, or -1 (s->err set). */
+static int decoder_init(stream *s, wu_input_kind k)
+{
+	s->codec = k == WU_KIND_GZIP ? CODEC_GZIP : k == WU_KIND_XZ ? CODEC_XZ
+	         : k == WU_KIND_BZIP2 ? CODEC_BZIP2 : CODEC_ZSTD;
+	int ok;
+	if (s->codec == CODEC_GZIP) {
+		ok = inflateInit2(&s->z, 15 + 16) == Z_OK;
+	} else if (s->codec == CODEC_XZ) {
+		s->lz = (lzma_stream)LZMA_STREAM_INIT;
+		ok = lzma_stream_decoder(&s->lz, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK;
+	} else if (s->codec == CODEC_BZIP2) {
+		ok = BZ2_bzDecompressInit(&s->bz, 0, 0) == BZ_OK;
+	} else {
+		s->zs = ZSTD_createDStream();
+		ok = s->zs && !ZSTD_isError(ZSTD_initDStream(s->zs));
+	}
+	s->live = ok;
+	s->in_member = 1;
+	s->in_p = s->raw;
+	s->in_n = s->rlen;
+	return ok ? 0 : stream_fail(s, "out of memory opening compressed data", NULL);
 }
 
 static const char *file_type(mode_t m)
@@ -270,15 +386,7 @@ static int stream_open(stream *s, const char *path, const char *name, int walked
 		s->end = -1;
 		return -1;
 	}
-	if (k != WU_KIND_GZIP)
-		return 0;
-	s->gzip = s->in_member = 1;
-	if (inflateInit2(&s->z, 15 + 16) != Z_OK)
-		return stream_fail(s, "out of memory opening gzip data", NULL);
-	s->z_live = 1;
-	s->z.next_in = raw;
-	s->z.avail_in = (uInt)s->rlen;
-	return 0;
+	return k >= WU_KIND_GZIP ? decoder_init(s, k) : 0;
 }
 
 /* ---- the list of inputs ---- */
@@ -400,17 +508,21 @@ static int dir_seen(dir_set *s, const struct stat *st)
 	return 0;
 }
 
-/* A file in a folder that holds JSONL records rather than one article. */
+/* A file in a folder that holds JSONL records rather than one article:
+ * *.jsonl or *.ndjson, compressed or not. */
 static int jsonl_name(const char *name)
 {
-	static const char *const ext[] = {".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"};
+	static const char *const zip[] = {".gz", ".xz", ".bz2", ".zst"};
 	size_t n = strlen(name);
-	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
-		size_t e = strlen(ext[i]);
-		if (n > e && !strcmp(name + n - e, ext[i]))
-			return 1;
+	for (size_t i = 0; i < sizeof zip / sizeof *zip; i++) {
+		size_t e = strlen(zip[i]);
+		if (n > e && !strcmp(name + n - e, zip[i])) {
+			n -= e;
+			break;
+		}
 	}
-	return 0;
+	return (n > 6 && !strncmp(name + n - 6, ".jsonl", 6)) ||
+	       (n > 7 && !strncmp(name + n - 7, ".ndjson", 7));
 }
 
 /* Symbolic links to folders, followed after the real folders are read. */

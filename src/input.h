@@ -30,14 +30,15 @@ typedef struct wu_input wu_input;
 
 /* Opens the inputs lazily, in order: "-" is stdin, a directory is walked
  * (sorted, recursively; one file = one article, id = relative path, except
- * that *.jsonl, *.ndjson and their .gz are read as JSONL; names starting
- * with '.' are skipped and counted; a symbolic link to a folder is followed
- * only to a folder not read yet; a name that is no regular file, or
- * cannot be read, is a record with an error), any other path is JSONL,
- * gzip-compressed or not. names (or NULL) are what messages call the
- * paths. A cut or damaged gzip file ends with one record holding the
- * error ("... after line N"); xz, zstd, bzip2 and UTF-16 files are one
- * such record each, naming the format; a UTF-8 byte order mark is skipped. */
+ * that *.jsonl and *.ndjson, compressed or not, are read as JSONL; names
+ * starting with '.' are skipped and counted; a symbolic link to a folder
+ * is followed only to a folder not read yet; a name that is no regular
+ * file, or cannot be read, is a record with an error), any other path is
+ * JSONL, compressed or not. names (or NULL) are what messages call the
+ * paths. gzip, xz, bzip2 and zstd are decompressed; a cut or damaged one
+ * ends with one record holding the error ("... after line N"); a UTF-16
+ * file is one such record, naming the format; a UTF-8 byte order mark is
+ * skipped. */
 wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes);
 void wu_input_free(wu_input *in);
 /* Names starting with '.' the walks skipped (files and folders). */
@@ -48,12 +49,12 @@ size_t wu_input_n_repeat(const wu_input *in);
 /* What a file's first bytes say it is (shared by both programs' readers). */
 typedef enum {
 	WU_KIND_TEXT, WU_KIND_UTF8_BOM, WU_KIND_UTF16LE, WU_KIND_UTF16BE,
-	WU_KIND_GZIP, WU_KIND_XZ, WU_KIND_ZSTD, WU_KIND_BZIP2
+	WU_KIND_GZIP, WU_KIND_XZ, WU_KIND_ZSTD, WU_KIND_BZIP2 /* the compressed ones last */
 } wu_input_kind;
 /* The kind of n (6 are enough) first bytes p. */
 wu_input_kind wu_input_detect(const unsigned char *p, size_t n);
-/* Why a kind is not read (xz, zstd, bzip2, UTF-16), with the command that
- * converts file name, in buf; NULL for the kinds that are read. */
+/* Why a kind is not read (UTF-16), with the command that converts file
+ * name, in buf; NULL for the kinds that are read. */
 const char *wu_input_refusal(wu_input_kind k, const char *name, char *buf, size_t len);
 
 /* Fills b with the next records (at most max_records or about max_bytes

@@ -1,6 +1,6 @@
 /* Unit tests for the program's reader (src/input.c): what the first bytes
- * say (gzip read; xz, zstd, bzip2, UTF-16 refused by name; a UTF-8 byte
- * order mark skipped), a cut gzip file (the lines before the cut, then one
+ * say (gzip, xz, bzip2, zstd read; UTF-16 refused by name; a UTF-8 byte
+ * order mark skipped), a cut compressed file (the lines before the cut, then one
  * error record naming the last complete line), and directory walks
  * (symbolic links to folders followed once per real folder, hidden names
  * counted, unreadable entries as error records, JSONL by extension). */
@@ -14,8 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <bzlib.h>
+#include <lzma.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cmocka.h>
 #include <errno.h>
@@ -124,25 +127,95 @@ static void test_detect(void **state)
 	char buf[256];
 	assert_null(wu_input_refusal(WU_KIND_GZIP, "f", buf, sizeof buf));
 	assert_null(wu_input_refusal(WU_KIND_UTF8_BOM, "f", buf, sizeof buf));
-	assert_string_equal(wu_input_refusal(WU_KIND_XZ, "a.xz", buf, sizeof buf),
-	                    "xz-compressed; decompress it first (xz -dc a.xz | wiredup cluster -)");
-	assert_non_null(strstr(wu_input_refusal(WU_KIND_UTF16BE, "u", buf, sizeof buf), "UTF-16"));
+	assert_null(wu_input_refusal(WU_KIND_XZ, "f", buf, sizeof buf));
+	assert_null(wu_input_refusal(WU_KIND_ZSTD, "f", buf, sizeof buf));
+	assert_null(wu_input_refusal(WU_KIND_BZIP2, "f", buf, sizeof buf));
+	assert_string_equal(wu_input_refusal(WU_KIND_UTF16LE, "u.jsonl", buf, sizeof buf),
+	                    "UTF-16 text (little-endian byte order mark); convert it to UTF-8 first "
+	                    "(iconv -f UTF-16 -t UTF-8 u.jsonl | wiredup cluster -)");
+	assert_non_null(strstr(wu_input_refusal(WU_KIND_UTF16BE, "u", buf, sizeof buf), "big-endian"));
 }
 
-/* Every refused format is one error record naming it, whatever follows. */
-static void test_refused(void **state)
+/* UTF-16 is one error record naming it and the file, whatever follows. */
+static void test_utf16(void **state)
 {
 	(void)state;
-	const char *kind[] = {"\xfd" "7zXZ\0rest\n", "\x28\xb5\x2f\xfd rest\n", "BZh91AY&SY\n",
-	                      "\xff\xfe{\0\n\0", "\xfe\xff\0{\0\n"};
-	const char *word[] = {"xz-compressed", "zstd-compressed", "bzip2-compressed", "UTF-16",
-	                      "UTF-16"};
-	for (int i = 0; i < 5; i++) {
+	const char *kind[] = {"\xff\xfe{\0\n\0", "\xfe\xff\0{\0\n"};
+	for (int i = 0; i < 2; i++) {
 		write_bytes("k.jsonl", kind[i], 6);
 		char *got = read_all(path_of("k.jsonl"), NULL, NULL);
-		assert_non_null(strstr(got, word[i]));
+		assert_non_null(strstr(got, "UTF-16"));
 		assert_non_null(strstr(got, path_of("k.jsonl"))); /* the hint names the file */
 		assert_true(!strncmp(got, "0:ERR:", 6) && !strstr(got + 6, "ERR:")); /* one record */
+		free(got);
+	}
+}
+
+/* text compressed as xz (0), bzip2 (1) or zstd (2), into out (cap bytes);
+ * its size. */
+static size_t compress_as(int codec, const char *text, unsigned char *out, size_t cap)
+{
+	size_t n = strlen(text), pos = 0;
+	if (codec == 0) {
+		assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL,
+		                                         (const uint8_t *)text, n, out, &pos, cap),
+		                 LZMA_OK);
+		return pos;
+	}
+	if (codec == 1) {
+		unsigned int len = (unsigned)cap;
+		assert_int_equal(BZ2_bzBuffToBuffCompress((char *)out, &len, (char *)text, (unsigned)n,
+		                                          9, 0, 0),
+		                 BZ_OK);
+		return len;
+	}
+	ZSTD_CCtx *cc = ZSTD_createCCtx(); /* with a checksum, as the zstd tool writes */
+	assert_non_null(cc);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)));
+	size_t r = ZSTD_compress2(cc, out, cap, text, n);
+	ZSTD_freeCCtx(cc);
+	assert_false(ZSTD_isError(r));
+	return r;
+}
+
+/* xz, bzip2 and zstd are read like gzip: whole, two streams one after the
+ * other, cut (the records before the cut, then the cut), damaged. */
+static void test_codecs(void **state)
+{
+	(void)state;
+	static const char *const name[] = {"xz", "bzip2", "zstd"};
+	const char *text = "{\"a\":1}\n\n{\"b\":2}\n";
+	unsigned char c[512], two[1024];
+	for (int k = 0; k < 3; k++) {
+		size_t n = compress_as(k, text, c, sizeof c);
+		write_bytes("c.z", c, n);
+		char *got = read_all(path_of("c.z"), NULL, NULL);
+		assert_string_equal(got, "1:{\"a\":1}|3:{\"b\":2}|");
+		free(got);
+		memcpy(two, c, n), memcpy(two + n, c, n);
+		write_bytes("c.z", two, 2 * n);
+		got = read_all(path_of("c.z"), NULL, NULL);
+		assert_string_equal(got, "1:{\"a\":1}|3:{\"b\":2}|4:{\"a\":1}|6:{\"b\":2}|");
+		free(got);
+		/* the second stream cut in its header: the first's lines, then the cut */
+		write_bytes("c.z", two, n + 8);
+		got = read_all(path_of("c.z"), NULL, NULL);
+		char want[160];
+		snprintf(want, sizeof want, "1:{\"a\":1}|3:{\"b\":2}|0:ERR:%s stream ends early "
+		         "(unexpected end of file) after line 3|", name[k]);
+		assert_string_equal(got, want);
+		free(got);
+		write_bytes("c.z", c, 8); /* little more than the header */
+		got = read_all(path_of("c.z"), NULL, NULL);
+		snprintf(want, sizeof want, "0:ERR:%s stream ends early (unexpected end of file)|",
+		         name[k]);
+		assert_string_equal(got, want);
+		free(got);
+		c[n - 6] ^= 0x55; /* inside the check value or the last block */
+		write_bytes("c.z", c, n);
+		got = read_all(path_of("c.z"), NULL, NULL);
+		snprintf(want, sizeof want, "ERR:%s data damaged (", name[k]);
+		assert_non_null(strstr(got, want));
 		free(got);
 	}
 }
@@ -293,7 +366,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
-		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_utf16, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_codecs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gzip_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gzip_damage, setup, teardown),
