@@ -65,6 +65,11 @@ static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stori
 	        cl->bands, cl->rows, wu_opt_lsh_threshold(&r->opt), cl->n_candidates, cl->n_linked);
 	if (r->boiler)
 		fprintf(stderr, "wiredup: %zu boilerplate lines left out\n", r->n_boiler_lines);
+	if (r->n_hidden || r->n_repeat)
+		fprintf(stderr,
+		        "wiredup: folders: %zu hidden names (starting with '.') and %zu links to "
+		        "folders already read passed over\n",
+		        r->n_hidden, r->n_repeat);
 	if (r->opt.stories)
 		fprintf(stderr, "wiredup: %zu stories (%.3f s)\n", n_stories, t_stories);
 	fprintf(stderr,
@@ -312,6 +317,7 @@ static int cluster_corpus(cluster_args *a, outputs *out, const wu_corpus *c, dou
 		summary(a, &cl, n_stories, ts, omp_get_wtime() - tw, omp_get_wtime() - t0);
 	goto done;
 oom:
+	wu_progress_clear(&a->run);
 	fprintf(stderr, "wiredup: out of memory while clustering\n");
 done:
 	wu_clusters_free(&cl);
@@ -328,6 +334,10 @@ static int cluster_files(cluster_args *a, outputs *out, char **paths, char **nam
 	wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
 	wu_corpus *c = wu_corpus_new(&a->run.opt);
 	int prc = in && c ? wu_pipeline(&a->run, in, c) : -1;
+	if (in) {
+		a->run.n_hidden = wu_input_n_hidden(in);
+		a->run.n_repeat = wu_input_n_repeat(in);
+	}
 	if (!in || !c)
 		fprintf(stderr, "wiredup: out of memory\n");
 	rc = !in || !c || prc == -1 ? 1

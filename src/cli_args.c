@@ -12,8 +12,9 @@
 
 static const char usage_body[] =
 "Cluster news articles into near-duplicate groups. FILE is a JSONL file\n"
-"(gzip or not), '-' for stdin, or a directory of article files (one file\n"
-"per article, id = relative path, optional first line 'date YYYY-MM-DD SECTION').\n"
+"(gzip, xz, bzip2, zstd or plain), '-' for stdin, or a directory of article\n"
+"files (one file per article, id = relative path, optional first line\n"
+"'date YYYY-MM-DD SECTION').\n"
 "Writes one row per article, in input order: id, cluster (the id of the\n"
 "cluster's representative), similarity (to the representative, 0..1).\n"
 "\n"

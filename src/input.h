@@ -87,6 +87,7 @@ typedef struct wu_run {
 	size_t max_bytes;  /* --max-article-bytes */
 	/* results */
 	size_t n_read, n_rejected, n_invalid_utf8, n_boiler_lines;
+	size_t n_hidden, n_repeat; /* walks: dot-names and repeated folder links passed over */
 	double t_scan, t_read, t_sketch, t_add;
 } wu_run;
 

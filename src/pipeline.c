@@ -106,7 +106,9 @@ static int reject(wu_run *run, wu_input *in, const wu_batch *b, size_t i, const 
 	run->n_rejected++;
 	if (!run->skip_errors)
 		return -1;
-	if (run->rejects && !r->error) {
+	/* an unreadable entry is still written: its id (an article file), or the
+	 * unfinished line a cut file ended with */
+	if (run->rejects && (!r->error || r->is_file || r->len)) {
 		if (r->is_file) {
 			fprintf(run->rejects, "%.*s\n", (int)r->id_len, b->arena.s + r->id_off);
 		} else {

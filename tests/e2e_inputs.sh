@@ -98,6 +98,8 @@ expect_rc 0 "a walk with a link to a subfolder" timeout 60 "$BIN" cluster arts
 check "each article once, under its real folder" \
   test "$(cut -d'"' -f4 out.txt | tr '\n' ' ')" = "world/s1.txt world/s2.txt world/s3.txt "
 check "3 articles read" has err.txt "^wiredup: 3 articles,"
+check "hidden names and the repeated link are said in the summary" \
+  has err.txt "^wiredup: folders: 2 hidden names (starting with '.') and 1 links to folders already read passed over\$"
 # a loop (alone: with the link above, a walk that follows both doubles at each level)
 mkdir -p loop/world && cp arts/world/s1.txt loop/world/ && ln -s .. loop/world/up
 expect_rc 0 "a walk through a symbolic link loop ends" timeout 60 "$BIN" cluster loop
@@ -116,6 +118,10 @@ if [ -n "$node" ]; then
   check "a device node is named" has err.txt "^wiredup: arts/node: not a regular file: a character device\$"
 fi
 check "the good articles are still read" test "$(wc -l < out.txt)" -eq 3
+expect_rc 0 "cluster of the walk, rejects kept" \
+  timeout 60 "$BIN" cluster -q --on-error skip --rejects crej.txt arts
+check "cluster: the dangling link reaches --rejects" grep -qx '"dangling"' crej.txt
+check "cluster: the FIFO reaches --rejects" grep -qx '"pipe"' crej.txt
 "$BIN" index create aidx >/dev/null 2>&1 || fail "index create aidx"
 expect_rc 0 "index add of the walk, rejects kept" \
   timeout 60 "$BIN" index add aidx --on-error skip --rejects arej.txt arts
