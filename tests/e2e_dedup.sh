@@ -82,7 +82,7 @@ if [ -c full ]; then
   check "... nothing added" test "$(count idx-w)" -eq 0
   expect_rc 1 "--no-add too" sh -c "'$BIN' dedup --index idx-w --no-add w.jsonl >full"
 else
-  echo "skip: mknod cannot make a character device here: the full-device checks did not run"
+  skip "mknod cannot make a character device here: the full-device checks did not run"
 fi
 
 # ---- --rejects over an input ----
@@ -140,7 +140,7 @@ if [ -n "$as_reader" ]; then
   check "... naming the file" has err.txt "cannot open idx-ro/writer.lock: Permission denied"
   chmod -R u+w idx-ro
 else
-  echo "skip: no way to read as a user without write access here: the read-only checks did not run"
+  skip "no way to read as a user without write access here: the read-only checks did not run"
 fi
 
 # ---- create in an existing empty directory ----

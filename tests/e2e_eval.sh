@@ -82,7 +82,7 @@ if mknod full c 1 7 2>/dev/null; then
   check "the write error is said" has err.txt 'writing the scores'
   expect_rc 1 "eval -o full device exits 1" "$BIN" eval --gold gold.jsonl --pred pred.jsonl -o full
 else
-  echo "skip: mknod not permitted here"
+  skip "mknod not permitted here: the full-device checks did not run"
 fi
 expect_rc 0 "-o writes the scores" "$BIN" eval --gold gold.jsonl --pred pred.jsonl --json -o scores.json
 check "-o file holds the scores" cmp -s scores.json base.txt

@@ -4,18 +4,16 @@
 # without stories, for a gzip file (read by rank 0 and dealt out) and a
 # plain file (split by byte ranges); bad records must give the same
 # FILE:LINE messages and rejects file under --on-error skip, and the same
-# first message and exit 1 under --on-error fail. Skipped (exit 0) when
+# first message and exit 1 under --on-error fail. Skipped (exit 77, ctest's "Skipped") when
 # wiredup-mpi was not built or mpirun is missing.
 . "$(dirname "$0")/lib.sh"
 
 MPI_BIN=$(dirname "$BIN")/wiredup-mpi
 if [ ! -x "$MPI_BIN" ]; then
-  echo "SKIP: $MPI_BIN not built (configure with -DWIREDUP_MPI=ON)"
-  exit 0
+  skip_all "$MPI_BIN not built (configure with -DWIREDUP_MPI=ON)"
 fi
 if ! command -v mpirun >/dev/null; then
-  echo "SKIP: mpirun not found (apt-get install openmpi-bin)"
-  exit 0
+  skip_all "mpirun not found (apt-get install openmpi-bin)"
 fi
 
 # One thread a rank: 4 ranks on a small machine are oversubscribed anyway.

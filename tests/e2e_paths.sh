@@ -41,7 +41,7 @@ if [ $have_mknod = 1 ]; then
   expect_rc 0 "-o on a null device node" run -o nul good.jsonl
   check "the device node is still a character device" test -c nul
 else
-  echo "SKIP: mknod not permitted: device node cases"
+  skip "mknod not permitted: device node cases"
 fi
 mkfifo out.fifo
 cat out.fifo >from_fifo.jsonl &
@@ -169,7 +169,7 @@ kill -INT $pid
 wait $pid
 rc=$?
 if [ $rc -eq 0 ]; then
-  echo "SKIP: the run ended before the signal: stage message not seen"
+  skip "the run ended before the signal: stage message not seen"
 else
   check "SIGINT exits 130 (got $rc)" test $rc -eq 130
   check "the stop names its stage ($(head -c 200 err.txt))" \
@@ -211,6 +211,6 @@ if [ -x "$MPI_BIN" ] && command -v mpirun >/dev/null; then
     expect_rc 1 "mpi: -o on a full device node" mpi -o full good.jsonl
   fi
 else
-  echo "SKIP: wiredup-mpi not built or mpirun missing: MPI cases"
+  skip "wiredup-mpi not built or mpirun missing: MPI cases"
 fi
 finish

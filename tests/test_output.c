@@ -150,6 +150,53 @@ static void test_csv_quoting(void **state)
 	       "plain \xC3\xA9,\"line\r\nbreak\",0.5000\n");
 }
 
+/* TSV has nothing to quote: quotes and commas stay as they are. */
+static void test_tsv_keeps_quotes_and_commas(void **state)
+{
+	(void)state;
+	static const char *const ids[] = {"\"q\\\"q,\"", "\"\\\"\""};
+	fixture x;
+	make(&x, ids, 2);
+	EXPECT(&x, WU_FMT_TSV, NULL, "id\tcluster\tsimilarity\nq\"q,\tq\"q,\t1.0000\n\"\tq\"q,\t0.5000\n");
+}
+
+/* No articles: the header alone (with the story column when asked), and
+ * nothing at all for JSONL. */
+static void test_empty_result(void **state)
+{
+	(void)state;
+	const uint32_t story[1] = {0};
+	fixture x;
+	make(&x, plain_ids, 0);
+	EXPECT(&x, WU_FMT_TSV, NULL, "id\tcluster\tsimilarity\n");
+	make(&x, plain_ids, 0);
+	EXPECT(&x, WU_FMT_CSV, story, "id,cluster,similarity,story\n");
+	make(&x, plain_ids, 0);
+	EXPECT(&x, WU_FMT_JSONL, story, "");
+}
+
+/* A stream that cannot be written (opened for reading): -1 in every
+ * format, not a silent 0. */
+static void test_write_error(void **state)
+{
+	(void)state;
+	FILE *tmp = tmpfile();
+	assert_non_null(tmp);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(tmp));
+	static const int formats[] = {WU_FMT_JSONL, WU_FMT_TSV, WU_FMT_CSV};
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		fixture x;
+		make(&x, plain_ids, 2);
+		assert_int_equal(wu_write_results(f, formats[i], x.c, &x.cl, NULL), -1);
+		fclose(f);
+		wu_corpus_free(x.c);
+	}
+	fclose(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +204,9 @@ int main(void)
 		cmocka_unit_test(test_story_column),
 		cmocka_unit_test(test_tsv_escapes),
 		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_tsv_keeps_quotes_and_commas),
+		cmocka_unit_test(test_empty_result),
+		cmocka_unit_test(test_write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
