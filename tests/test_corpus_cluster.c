@@ -16,20 +16,13 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_rng.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+static test_rng rng; /* each test seeds it before it draws */
 
 /* n pseudo-random words of 4..9 letters, each stored as its own string. */
 typedef struct {
@@ -42,9 +35,9 @@ static void random_words(words *ws, int n)
 	assert_true(n <= 512);
 	ws->n = n;
 	for (int i = 0; i < n; i++) {
-		int len = 4 + (int)(next_u64() % 6);
+		int len = 4 + (int)(test_rng_next(&rng) % 6);
 		for (int j = 0; j < len; j++)
-			ws->w[i][j] = (char)('a' + next_u64() % 26);
+			ws->w[i][j] = (char)('a' + test_rng_next(&rng) % 26);
 		ws->w[i][len] = '\0';
 	}
 }
@@ -319,7 +312,7 @@ static wu_corpus *build_main(const wu_opt *o, int *label)
 {
 	wu_corpus *c = wu_corpus_new(o);
 	words g1, g2, g3, other;
-	rng_state = 2024;
+	rng = test_rng_seed(2024);
 	random_words(&g1, 60);
 	random_words(&g2, 200);
 	random_words(&g3, 40);
@@ -417,7 +410,7 @@ static void test_excerpt_needs_containment(void **state)
 {
 	(void)state;
 	words g;
-	rng_state = 77;
+	rng = test_rng_seed(77);
 	random_words(&g, 200);
 	int label[3] = {1, 1, 1};
 	for (int m = 0; m < 3; m++) {
@@ -527,7 +520,7 @@ static void test_representative_tie_breaks(void **state)
 static wu_corpus *build_random(const wu_opt *o, size_t *n_out)
 {
 	wu_corpus *c = wu_corpus_new(o);
-	rng_state = 99;
+	rng = test_rng_seed(99);
 	size_t n = 0;
 	char id[32];
 	for (int b = 0; b < 150; b++) {
@@ -535,12 +528,12 @@ static wu_corpus *build_random(const wu_opt *o, size_t *n_out)
 		random_words(&base, 80);
 		for (int v = 0; v < 5; v++) {
 			words w = base;
-			int changes = (int)(next_u64() % 6); /* 0..5 of 80 words */
+			int changes = (int)(test_rng_next(&rng) % 6); /* 0..5 of 80 words */
 			for (int k = 0; k < changes; k++)
-				strcpy(w.w[next_u64() % 80], "zz");
-			int cut = (int)(next_u64() % 30);    /* often an excerpt */
-			snprintf(id, sizeof id, "%zu", (size_t)(next_u64() % 100000) * 1000 + n);
-			add_article(c, o, id, join(&w, 0, 80 - cut), (int32_t)(next_u64() % 5));
+				strcpy(w.w[test_rng_next(&rng) % 80], "zz");
+			int cut = (int)(test_rng_next(&rng) % 30);    /* often an excerpt */
+			snprintf(id, sizeof id, "%zu", (size_t)(test_rng_next(&rng) % 100000) * 1000 + n);
+			add_article(c, o, id, join(&w, 0, 80 - cut), (int32_t)(test_rng_next(&rng) % 5));
 			n++;
 		}
 	}
@@ -640,7 +633,7 @@ static void test_union_find_transitive(void **state)
 	 * 0.75 only A-B and B-C pass, and union-find still puts all three in
 	 * one cluster. Banding 32 x 4 makes all three pairs candidates. */
 	words g;
-	rng_state = 5;
+	rng = test_rng_seed(5);
 	random_words(&g, 120);
 	wu_opt o;
 	wu_opt_init(&o);

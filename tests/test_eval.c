@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "wiredup.h"
+#include "test_rng.h"
 
 #define EPS 1e-9
 #define NEAR(x, want) assert_true(fabs((x) - (want)) < EPS)
@@ -187,12 +188,10 @@ static void test_random_vs_brute_force(void **state)
 	(void)state;
 	enum { N = 300 };
 	uint32_t g[N], p[N];
-	uint32_t s = 12345;
+	test_rng rng = test_rng_seed(12345);
 	for (size_t i = 0; i < N; i++) {
-		s = s * 1103515245u + 12345u;
-		g[i] = (s >> 16) % 17 * 2654435761u;
-		s = s * 1103515245u + 12345u;
-		p[i] = (s >> 16) % 23 * 40503u;
+		g[i] = (uint32_t)(test_rng_next(&rng) % 17) * 2654435761u;
+		p[i] = (uint32_t)(test_rng_next(&rng) % 23) * 40503u;
 	}
 	wu_eval_metrics got, want;
 	assert_int_equal(wu_eval(g, p, N, &got), 0);

@@ -4,7 +4,7 @@
  * Jaccard similarity J and check the signature estimate against it: its
  * root-mean-square error must be within 25% of the k-permutation MinHash
  * standard error sqrt(J(1-J)/k), and its mean error (bias) must be below
- * 0.01. A fixed-seed splitmix64 generator keeps the runs deterministic. */
+ * 0.01. A fixed-seed splitmix64 generator (test_rng.h) keeps the runs deterministic. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,16 +16,9 @@
 #include <cmocka.h>
 
 #include "wiredup.h"
+#include "test_rng.h"
 
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+static test_rng rng; /* each test seeds it before it draws */
 
 static wu_opt opt_k(int k)
 {
@@ -61,11 +54,11 @@ static set_pair make_pair(size_t inter, size_t a_only, size_t b_only)
 	assert_non_null(p.b);
 	size_t i;
 	for (i = 0; i < inter; i++)
-		p.a[i] = p.b[i] = next_u64();
+		p.a[i] = p.b[i] = test_rng_next(&rng);
 	for (size_t j = 0; j < a_only; j++)
-		p.a[inter + j] = next_u64();
+		p.a[inter + j] = test_rng_next(&rng);
 	for (size_t j = 0; j < b_only; j++)
-		p.b[inter + j] = next_u64();
+		p.b[inter + j] = test_rng_next(&rng);
 	return p;
 }
 
@@ -87,7 +80,7 @@ static double estimate(const set_pair *p, const wu_opt *o)
 static void test_identical_sets(void **state)
 {
 	(void)state;
-	rng_state = 1;
+	rng = test_rng_seed(1);
 	wu_opt o = opt_k(128);
 	set_pair p = make_pair(700, 0, 0);
 	uint32_t sa[128], sb[128];
@@ -119,7 +112,7 @@ static void test_identical_sets(void **state)
 static void test_disjoint_sets(void **state)
 {
 	(void)state;
-	rng_state = 2;
+	rng = test_rng_seed(2);
 	wu_opt o = opt_k(128);
 	double worst = 0.0;
 	for (int t = 0; t < 20; t++) {
@@ -141,9 +134,9 @@ static void run_stat(double j, int k, int n_pairs, size_t u_lo, size_t u_hi, dou
 	wu_opt o = opt_k(k);
 	double sse = 0.0, sum = 0.0;
 	for (int t = 0; t < n_pairs; t++) {
-		size_t u = u_lo + (size_t)(next_u64() % ((u_hi - u_lo) / 20 + 1)) * 20;
+		size_t u = u_lo + (size_t)(test_rng_next(&rng) % ((u_hi - u_lo) / 20 + 1)) * 20;
 		size_t inter = (size_t)llround(j * (double)u);
-		size_t rest = u - inter, a_only = rest / 2 + (size_t)(next_u64() % 2) * (rest % 2);
+		size_t rest = u - inter, a_only = rest / 2 + (size_t)(test_rng_next(&rng) % 2) * (rest % 2);
 		set_pair p = make_pair(inter, a_only, rest - a_only);
 		/* The construction really has Jaccard j (and no element collided). */
 		qsort(p.a, p.na, sizeof *p.a, cmp_u64);
@@ -163,7 +156,7 @@ static void test_estimate_accuracy(void **state)
 	(void)state;
 	static const double js[] = {0.2, 0.5, 0.8, 0.95};
 	for (size_t i = 0; i < sizeof js / sizeof *js; i++) {
-		rng_state = 100 + i;
+		rng = test_rng_seed(100 + i);
 		double rmse, bias, j = js[i];
 		run_stat(j, 128, 300, 500, 2000, &rmse, &bias);
 		double se = sqrt(j * (1.0 - j) / 128.0);
@@ -180,7 +173,7 @@ static void test_estimate_accuracy_other_k(void **state)
 	(void)state;
 	static const int ks[] = {8, 64, 256, 1024};
 	for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
-		rng_state = 200 + i;
+		rng = test_rng_seed(200 + i);
 		double rmse, bias, j = 0.5;
 		run_stat(j, ks[i], 300, 1000, 3000, &rmse, &bias);
 		double se = sqrt(j * (1.0 - j) / ks[i]);
@@ -202,7 +195,7 @@ static void test_small_sets_unbiased(void **state)
 	(void)state;
 	static const double js[] = {0.2, 0.5, 0.8, 0.95};
 	for (size_t i = 0; i < sizeof js / sizeof *js; i++) {
-		rng_state = 300 + i;
+		rng = test_rng_seed(300 + i);
 		double rmse, bias, j = js[i];
 		run_stat(j, 128, 2000, 20, 20, &rmse, &bias);
 		double se = sqrt(j * (1.0 - j) / 128.0);
@@ -253,7 +246,7 @@ static void test_containment(void **state)
 static void test_empty_sketch(void **state)
 {
 	(void)state;
-	rng_state = 5;
+	rng = test_rng_seed(5);
 	static const int ks[] = {8, 128, 1024};
 	for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
 		wu_opt o = opt_k(ks[i]);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_rng.h"
 
 /* Normalizes s[0..n) into a fresh buffer; the caller frees it. */
 static char *norm_n(const char *s, size_t n, size_t *n_invalid)
@@ -282,17 +283,16 @@ static void test_invalid_utf8(void **state)
 static void test_random_bytes(void **state)
 {
 	(void)state;
-	uint64_t x = 12345;
+	test_rng rng = test_rng_seed(12345);
 	static const unsigned char pool[] = {'a', 'Z', '9', ' ', '.', 0x00, 0x80, 0xBF, 0xC2,
 	                                     0xC3, 0xCC, 0x81, 0xE2, 0x80, 0x99, 0xE4, 0xB8,
 	                                     0xAD, 0xF0, 0x9F, 0xED, 0xA0, 0xFF, 0xEA, 0xB0};
 	unsigned char buf[600];
 	wu_str out = {0};
 	for (int iter = 0; iter < 3000; iter++) {
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		size_t n = (size_t)(x >> 33) % sizeof buf;
+		size_t n = (size_t)(test_rng_next(&rng) % sizeof buf);
 		for (size_t i = 0; i < n; i++) {
-			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			uint64_t x = test_rng_next(&rng);
 			buf[i] = (x >> 60) < 12 ? pool[(x >> 33) % sizeof pool] : (unsigned char)(x >> 40);
 		}
 		size_t inv = 0;
@@ -323,26 +323,21 @@ static size_t ascii_reference(const unsigned char *s, size_t n, char *out)
 	return o;
 }
 
-static uint64_t lcg(uint64_t *x)
-{
-	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
-	return *x >> 33;
-}
-
 /* The branch-free fast path against the reference on random ASCII. */
 static void test_random_ascii_matches_reference(void **state)
 {
 	(void)state;
 	static const char pool[] = "aZ9 .\n\t-'\"Ab,zq0";
-	uint64_t x = 777;
+	test_rng rng = test_rng_seed(777);
 	unsigned char buf[300];
 	char want[320];
 	wu_str out = {0};
 	for (int iter = 0; iter < 5000; iter++) {
-		size_t n = lcg(&x) % sizeof buf;
+		size_t n = test_rng_next(&rng) % sizeof buf;
 		for (size_t i = 0; i < n; i++) {
-			buf[i] = lcg(&x) % 4 ? (unsigned char)pool[lcg(&x) % (sizeof pool - 1)]
-			                     : (unsigned char)(lcg(&x) % 128);
+			buf[i] = test_rng_next(&rng) % 4
+			             ? (unsigned char)pool[test_rng_next(&rng) % (sizeof pool - 1)]
+			             : (unsigned char)(test_rng_next(&rng) % 128);
 			if (buf[i] == '<' || buf[i] == '&') /* markup: tested apart */
 				buf[i] = '#';
 		}
@@ -362,17 +357,17 @@ static void test_random_concatenation(void **state)
 	static const char *pool[] = {"a", "Z", "9", " ", ".", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
 	                             "\xEF\xAC\x81", "\xFF", "\xC3", "\xE2\x80\x94", "-", "\xC2\xA0",
 	                             "e\xCC\x81", "\xEA\xB0\x80"};
-	uint64_t x = 4242;
+	test_rng rng = test_rng_seed(4242);
 	char a[200], b[200], ab[401];
 	wu_str oa = {0}, ob = {0}, oab = {0};
 	for (int iter = 0; iter < 5000; iter++) {
 		size_t na = 0, nb = 0;
-		for (size_t k = lcg(&x) % 20; k > 0; k--) {
-			const char *t = pool[lcg(&x) % (sizeof pool / sizeof *pool)];
+		for (size_t k = test_rng_next(&rng) % 20; k > 0; k--) {
+			const char *t = pool[test_rng_next(&rng) % (sizeof pool / sizeof *pool)];
 			memcpy(a + na, t, strlen(t)), na += strlen(t);
 		}
-		for (size_t k = lcg(&x) % 20; k > 0; k--) {
-			const char *t = pool[lcg(&x) % (sizeof pool / sizeof *pool)];
+		for (size_t k = test_rng_next(&rng) % 20; k > 0; k--) {
+			const char *t = pool[test_rng_next(&rng) % (sizeof pool / sizeof *pool)];
 			memcpy(b + nb, t, strlen(t)), nb += strlen(t);
 		}
 		memcpy(ab, a, na), ab[na] = ' ', memcpy(ab + na + 1, b, nb);
@@ -391,11 +386,12 @@ static void test_random_concatenation(void **state)
  * of the longest), mostly (all but one in every `rare`) one of the last two,
  * long ASCII runs: news is mostly ASCII, a rare byte ends a run. */
 static size_t mixed_text(const char *const *pool, size_t np, size_t max_parts, uint64_t rare,
-                         uint64_t *x, char *text)
+                         test_rng *rng, char *text)
 {
-	size_t n = 0, parts = lcg(x) % max_parts;
+	size_t n = 0, parts = test_rng_next(rng) % max_parts;
 	for (size_t k = 0; k < parts; k++) {
-		size_t at = lcg(x) % rare ? np - 1 - lcg(x) % 2 : lcg(x) % np;
+		size_t at = test_rng_next(rng) % rare ? np - 1 - test_rng_next(rng) % 2
+		                                      : test_rng_next(rng) % np;
 		memcpy(text + n, pool[at], strlen(pool[at])), n += strlen(pool[at]);
 	}
 	return n;
@@ -416,11 +412,11 @@ static void test_isa_levels_agree(void **state)
 	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
 	int best = wu__normalize_isa_best();
 	print_message("best instruction-set level here: %d\n", best);
-	uint64_t x = 99;
+	test_rng rng = test_rng_seed(99);
 	char text[4096];
 	wu_str ref = {0}, got = {0};
 	for (int iter = 0; iter < 4000; iter++) {
-		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 60, 16, &x, text);
+		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 60, 16, &rng, text);
 		size_t inv_ref = 0;
 		wu__normalize_isa(text, n, &ref, &inv_ref, WU_ISA_SCALAR, 0);
 		for (int isa = WU_ISA_SSSE3; isa <= best; isa++) {
@@ -446,11 +442,11 @@ static void test_lines_match_each_line(void **state)
 	                             "&#10;", "&eacute;", "<br>", "<a\nhref>", "<b x=\"\xFF\">", "&amp;",
 	                             "The Quick, Brown fox (AP) -- 2024: ", "0123456789abcdefghijKLMNOP "};
 	int best = wu__normalize_isa_best();
-	uint64_t x = 2024;
+	test_rng rng = test_rng_seed(2024);
 	char text[120 * 36];
 	wu_str all = {0}, one = {0};
 	for (int iter = 0; iter < 3000; iter++) {
-		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 120, 3, &x, text);
+		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 120, 3, &rng, text);
 		for (int isa = WU_ISA_SCALAR; isa <= best; isa++) {
 			size_t inv_all = 0, inv_sum = 0, pos = 0, i = 0;
 			wu__normalize_isa(text, n, &all, &inv_all, isa, 1);

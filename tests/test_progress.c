@@ -19,21 +19,14 @@
 #include <cmocka.h>
 
 #include "wiredup.h"
+#include "test_rng.h"
 
 #define N_ARTICLES 70000 /* above one block (65,536) of articles */
 #define N_TERMS 4
 #define VOCAB 60000
 #define MAX_REPORTS 100000
 
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+static test_rng rng; /* each test seeds it before it draws */
 
 typedef struct {
 	int stage;
@@ -81,17 +74,17 @@ static wu_corpus *make_corpus(const wu_opt *o)
 	wu_corpus *c = wu_corpus_new(o);
 	assert_non_null(c);
 	uint32_t sig[1024];
-	rng_state = 42;
+	rng = test_rng_seed(42);
 	for (size_t i = 0; i < N_ARTICLES; i++) {
 		if (i % 2 == 0)
 			for (int t = 0; t < o->num_perm; t++)
-				sig[t] = (uint32_t)next_u64();
+				sig[t] = (uint32_t)test_rng_next(&rng);
 		else
 			for (int t = 0; t < 8; t++) /* a copy: 120 of 128 values kept */
-				sig[next_u64() % (uint64_t)o->num_perm] = (uint32_t)next_u64();
+				sig[test_rng_next(&rng) % (uint64_t)o->num_perm] = (uint32_t)test_rng_next(&rng);
 		wu_term prof[N_TERMS];
 		for (int t = 0; t < N_TERMS; t++) /* distinct: apart by at least 1 */
-			prof[t] = (wu_term){(uint64_t)t * VOCAB + next_u64() % VOCAB, 0.5f};
+			prof[t] = (wu_term){(uint64_t)t * VOCAB + test_rng_next(&rng) % VOCAB, 0.5f};
 		qsort(prof, N_TERMS, sizeof *prof, cmp_key);
 		char id[32];
 		snprintf(id, sizeof id, "%zu", i);

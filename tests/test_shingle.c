@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "wiredup.h"
+#include "test_rng.h"
 
 static wu_opt word_opt(void)
 {
@@ -127,12 +128,11 @@ static void test_sorted_unique_long(void **state)
 	/* 2000 words from a vocabulary of 7: many repeated 5-grams. */
 	char *text = malloc(2000 * 3);
 	size_t n = 0;
-	uint64_t x = 7;
+	test_rng rng = test_rng_seed(7);
 	for (int i = 0; i < 2000; i++) {
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		if (i)
 			text[n++] = ' ';
-		text[n++] = (char)('a' + (x >> 33) % 7);
+		text[n++] = (char)('a' + test_rng_next(&rng) % 7);
 	}
 	text[n] = '\0';
 	size_t m = shingle(text, &o, &v);
@@ -317,9 +317,9 @@ static void test_dedupe_either_table(void **state)
 		char *text = malloc(nw * 4 + 1);
 		size_t *off = malloc((nw + 1) * sizeof *off);
 		uint64_t *ref = malloc(nw * sizeof *ref);
-		uint64_t x = 99 + k;
+		test_rng rng = test_rng_seed(99 + k);
 		for (size_t i = 0; i < nw; i++) {
-			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			uint64_t x = test_rng_next(&rng);
 			off[i] = n;
 			/* 3 words: repeated 5-grams, yet thousands of distinct ones. */
 			char w[4];

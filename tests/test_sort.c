@@ -11,16 +11,9 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_rng.h"
 
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+static test_rng rng; /* each test seeds it before it draws */
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -50,7 +43,7 @@ static int cmp_ref(const void *a, const void *b)
 static void fill_keys(uint64_t *k, size_t n, uint64_t mask, int shift)
 {
 	for (size_t i = 0; i < n; i++)
-		k[i] = (next_u64() & mask) << shift;
+		k[i] = (test_rng_next(&rng) & mask) << shift;
 }
 
 /* threads 0: wu__sort_u64; else wu__sort_u64_mt on that many. */
@@ -80,7 +73,7 @@ static void check_u64(size_t n, uint64_t mask, int shift)
 static void test_u64_parallel(void **state)
 {
 	(void)state;
-	rng_state = 7;
+	rng = test_rng_seed(7);
 	static const size_t sizes[] = {0, 1, 1000, (1u << 20) - 1, (1u << 20) + 3};
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
 		for (int t = 1; t <= 3; t++) {
@@ -93,7 +86,7 @@ static void test_u64_parallel(void **state)
 static void test_u64_sizes(void **state)
 {
 	(void)state;
-	rng_state = 1;
+	rng = test_rng_seed(1);
 	static const size_t sizes[] = {0, 1, 2, 3, 7, 255, 256, 257, 1000, 65537};
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
 		check_u64(sizes[i], UINT64_MAX, 0); /* full-range keys */
@@ -155,7 +148,7 @@ static void check_keyidx(size_t n, uint64_t mask, int shift, int shuffled_idx)
 	}
 	if (shuffled_idx)
 		for (size_t i = n; i > 1; i--) {
-			size_t j = (size_t)(next_u64() % i);
+			size_t j = (size_t)(test_rng_next(&rng) % i);
 			uint32_t t = a[i - 1].idx;
 			a[i - 1].idx = a[j].idx;
 			a[j].idx = t;
@@ -176,7 +169,7 @@ static void check_keyidx(size_t n, uint64_t mask, int shift, int shuffled_idx)
 static void test_keyidx_sorted_and_stable(void **state)
 {
 	(void)state;
-	rng_state = 42;
+	rng = test_rng_seed(42);
 	static const size_t sizes[] = {0, 1, 2, 3, 100, 1000, 50000};
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
 		check_keyidx(sizes[i], UINT64_MAX, 0, 0);

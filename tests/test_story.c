@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_rng.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers: terms                                                      */
@@ -93,15 +94,7 @@ static double dot(const wu_terms *x, const wu_terms *y)
 /* Helpers: articles and corpora                                       */
 /* ------------------------------------------------------------------ */
 
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+static test_rng rng; /* each test seeds it before it draws */
 
 enum { MAX_ARTS = 256, TEXT_CAP = 8192 };
 
@@ -165,10 +158,10 @@ static const event FIRE3 = {"Varnholt", "Mistral", "Ilse Dunmarrow", "Corrin For
 static void filler(char *b, size_t *n, int words)
 {
 	for (int i = 0; i < words; i++) {
-		int len = 5 + (int)(next_u64() % 5);
+		int len = 5 + (int)(test_rng_next(&rng) % 5);
 		b[(*n)++] = ' ';
 		for (int j = 0; j < len; j++)
-			b[(*n)++] = (char)('a' + next_u64() % 26);
+			b[(*n)++] = (char)('a' + test_rng_next(&rng) % 26);
 	}
 	b[(*n)++] = '.';
 	b[*n] = '\0';
@@ -201,13 +194,13 @@ static const char *writeup_facts(const event *e, uint64_t seed, int fill, int ma
 {
 	static char b[TEXT_CAP];
 	size_t n = 0;
-	rng_state = seed;
+	rng = test_rng_seed(seed);
 	int order[3] = {0, 1, 2};
 	for (int i = 2; i > 0; i--) {
-		int j = (int)(next_u64() % (uint64_t)(i + 1)), t = order[i];
+		int j = (int)(test_rng_next(&rng) % (uint64_t)(i + 1)), t = order[i];
 		order[i] = order[j], order[j] = t;
 	}
-	int facts = next_u64() % 2 || !may_drop ? 3 : 2;
+	int facts = test_rng_next(&rng) % 2 || !may_drop ? 3 : 2;
 	b[0] = '\0';
 	for (int i = 0; i < 3; i++) {
 		if (i < facts)
@@ -228,7 +221,7 @@ static const char *roundup(const event *e1, const event *e2, uint64_t seed)
 {
 	static char b[TEXT_CAP];
 	size_t n = 0;
-	rng_state = seed;
+	rng = test_rng_seed(seed);
 	b[0] = '\0';
 	for (int k = 0; k < 3; k++) {
 		fact(b, &n, e1, k);
@@ -244,7 +237,7 @@ static const char *noise(uint64_t seed)
 {
 	static char b[TEXT_CAP];
 	size_t n = 0;
-	rng_state = seed;
+	rng = test_rng_seed(seed);
 	filler(b, &n, 60);
 	return b + 1;
 }
@@ -1001,16 +994,16 @@ static arts *build_random(void)
 	arts *s = arts_new();
 	static char names[12][6][16];
 	static event ev[12];
-	rng_state = 4242;
+	rng = test_rng_seed(4242);
 	for (int e = 0; e < 12; e++) {
 		for (int k = 0; k < 6; k++) {
-			int len = 5 + (int)(next_u64() % 6);
+			int len = 5 + (int)(test_rng_next(&rng) % 6);
 			for (int j = 0; j < len; j++)
-				names[e][k][j] = (char)((j ? 'a' : 'A') + next_u64() % 26);
+				names[e][k][j] = (char)((j ? 'a' : 'A') + test_rng_next(&rng) % 26);
 			names[e][k][len] = '\0';
 		}
 		ev[e] = (event){names[e][0], names[e][1], names[e][2], names[e][3], names[e][4],
-		                3 + (int)(next_u64() % 500)};
+		                3 + (int)(test_rng_next(&rng) % 500)};
 	}
 	char id[32];
 	int k = 0;

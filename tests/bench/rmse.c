@@ -5,31 +5,24 @@
  * worst ratio; the target is a ratio within 1.10.
  * Usage: wiredup-rmse [PAIRS] (default 2000 per row). */
 #include "wiredup.h"
+#include "../test_rng.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Sets a and b with |a U b| = u and |a n b| = J u; the estimate. */
-static double one_pair(double j, size_t u, const wu_opt *o, uint64_t *rng, uint64_t *a,
+static double one_pair(double j, size_t u, const wu_opt *o, test_rng *rng, uint64_t *a,
                        uint64_t *b, uint32_t *sa, uint32_t *sb)
 {
 	size_t inter = (size_t)llround(j * (double)u), rest = u - inter;
-	size_t a_only = rest / 2 + (splitmix(rng) & 1) * (rest % 2), b_only = rest - a_only;
+	size_t a_only = rest / 2 + (test_rng_next(rng) & 1) * (rest % 2), b_only = rest - a_only;
 	for (size_t i = 0; i < inter; i++)
-		a[i] = b[i] = splitmix(rng);
+		a[i] = b[i] = test_rng_next(rng);
 	for (size_t i = 0; i < a_only; i++)
-		a[inter + i] = splitmix(rng);
+		a[inter + i] = test_rng_next(rng);
 	for (size_t i = 0; i < b_only; i++)
-		b[inter + i] = splitmix(rng);
+		b[inter + i] = test_rng_next(rng);
 	wu_sketch(a, inter + a_only, o, sa);
 	wu_sketch(b, inter + b_only, o, sb);
 	return wu_sig_jaccard(sa, sb, o->num_perm);
@@ -50,7 +43,7 @@ int main(int argc, char **argv)
 	uint32_t *sa = malloc((size_t)o.num_perm * sizeof *sa), *sb = malloc((size_t)o.num_perm * sizeof *sb);
 	if (!a || !b || !sa || !sb)
 		return 1;
-	uint64_t rng = 20261128;
+	test_rng rng = test_rng_seed(20261128);
 	double worst = 0.0;
 	printf("| J | union size | pairs | RMSE | sqrt(J(1-J)/k) | ratio | mean error |\n");
 	printf("|---|---|---|---|---|---|---|\n");
@@ -58,7 +51,7 @@ int main(int argc, char **argv)
 		for (size_t t = 0; t < sizeof js / sizeof *js; t++) {
 			double sse = 0.0, sum = 0.0, j = js[t];
 			for (int p = 0; p < pairs; p++) {
-				size_t u = lo[r] + (size_t)(splitmix(&rng) % (hi[r] - lo[r] + 1));
+				size_t u = lo[r] + (size_t)(test_rng_next(&rng) % (hi[r] - lo[r] + 1));
 				double err = one_pair(j, u, &o, &rng, a, b, sa, sb) - j;
 				sse += err * err, sum += err;
 			}
