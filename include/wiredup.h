@@ -30,7 +30,25 @@
 extern "C" {
 #endif
 
-#define WU_VERSION "0.1.0"
+/* The one place the version is written: CMake reads these three lines
+ * (project(VERSION), the shared library's SOVERSION = MAJOR, wiredup.pc
+ * and the CMake package). */
+#define WU_VERSION_MAJOR 0
+#define WU_VERSION_MINOR 1
+#define WU_VERSION_PATCH 0
+#define WU_STR_(x) #x
+#define WU_XSTR_(x) WU_STR_(x)
+#define WU_VERSION \
+	WU_XSTR_(WU_VERSION_MAJOR) "." WU_XSTR_(WU_VERSION_MINOR) "." WU_XSTR_(WU_VERSION_PATCH)
+
+/* What the shared library exports: it is built with -fvisibility=hidden,
+ * so only the declarations marked WU_API here are visible to a program
+ * that links it; the library's internals (wu__*) stay inside. */
+#if defined(__GNUC__) || defined(__clang__)
+#define WU_API __attribute__((visibility("default")))
+#else
+#define WU_API
+#endif
 /* Bumped whenever normalization or word hashing output changes:
  * signatures made with different versions are not comparable.
  * 3: HTML tags and character references are decoded before normalizing. */
@@ -99,17 +117,17 @@ typedef struct wu_opt {
 } wu_opt;
 
 /* Sets every field to its documented default. */
-void wu_opt_init(wu_opt *opt);
+WU_API void wu_opt_init(wu_opt *opt);
 
 /* Fills opt's derived fields (ngram when 0 becomes the kind's default,
  * bands/rows when 0 are chosen by wu_lsh_params()) and validates the rest.
  * Returns 0, or -1 with a reason in err. */
-int wu_opt_finish(wu_opt *opt, char *err, size_t errlen);
+WU_API int wu_opt_finish(wu_opt *opt, char *err, size_t errlen);
 
 /* The Jaccard similarity the LSH bands are tuned for: the threshold itself
  * for WU_MEASURE_JACCARD; for containment, the Jaccard of a pair that meets
  * the containment threshold at the smallest allowed length ratio. */
-double wu_opt_lsh_threshold(const wu_opt *opt);
+WU_API double wu_opt_lsh_threshold(const wu_opt *opt);
 
 /* ------------------------------------------------------------------ */
 /* Growable buffers (caller-owned, reused across calls)                */
@@ -122,15 +140,15 @@ typedef struct { uint32_t *a; size_t n, cap; } wu_u32s;
 /* A weighted term of a story profile (a word or a pair of adjacent words). */
 typedef struct wu_term { uint64_t key; float weight; } wu_term;
 typedef struct { wu_term *a; size_t n, cap; } wu_terms;
-int wu_terms_reserve(wu_terms *t, size_t need);
-void wu_terms_free(wu_terms *t);
+WU_API int wu_terms_reserve(wu_terms *t, size_t need);
+WU_API void wu_terms_free(wu_terms *t);
 
 /* Scratch space for functions that need several buffers. */
 typedef struct { wu_str s1, s2; wu_u64s u1; } wu_scratch;
-void wu_scratch_free(wu_scratch *s);
+WU_API void wu_scratch_free(wu_scratch *s);
 
-void wu_str_free(wu_str *b);
-void wu_u64s_free(wu_u64s *v);
+WU_API void wu_str_free(wu_str *b);
+WU_API void wu_u64s_free(wu_u64s *v);
 
 /* ------------------------------------------------------------------ */
 /* Normalize                                                           */
@@ -147,7 +165,7 @@ void wu_u64s_free(wu_u64s *v);
  * character reference ("&amp;", "&#8217;", "&#x2019;"; the HTML 4 names and
  * "apos") is its character; anything else with '<' or '&' is text (see
  * markup.c for the exact rules). Returns out->n, or WU_NOMEM. */
-size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
+WU_API size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
 
 /* ------------------------------------------------------------------ */
 /* Boilerplate                                                         */
@@ -160,40 +178,40 @@ size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
  * paragraphs too. */
 typedef struct wu_boiler wu_boiler;
 
-wu_boiler *wu_boiler_new(void);
-void wu_boiler_free(wu_boiler *b);
+WU_API wu_boiler *wu_boiler_new(void);
+WU_API void wu_boiler_free(wu_boiler *b);
 
 /* Keys of the distinct non-empty normalized lines of text under source,
  * into keys (replaced). tmp is scratch. Thread-safe. Returns keys->n, or
  * WU_NOMEM. */
-size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys);
+WU_API size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys);
 
 /* Adds one article's line keys (from wu_line_keys). 0, or -1 on OOM. */
-int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n);
+WU_API int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n);
 
 /* Marks a line as boilerplate for every source (e.g. from a file of
  * known patterns). 0, or -1 on OOM. */
-int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp);
+WU_API int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp);
 
 /* Keeps as boilerplate the lines counted in at least min_docs articles,
  * sorting the counted keys on n_threads. 0, or -1 on OOM (the table then
  * holds no boilerplate). */
-int wu_boiler_finish(wu_boiler *b, int min_docs, int n_threads);
+WU_API int wu_boiler_finish(wu_boiler *b, int min_docs, int n_threads);
 
 /* Number of boilerplate lines (after wu_boiler_finish). */
-size_t wu_boiler_size(const wu_boiler *b);
+WU_API size_t wu_boiler_size(const wu_boiler *b);
 
 /* wu_normalize() of text without its boilerplate lines (b may be NULL:
  * nothing is removed). An article made of nothing but boilerplate is kept
  * whole. Adds invalid UTF-8 bytes to *n_invalid, sets *n_removed to the
  * lines removed (either may be NULL). tmp is scratch. Returns out->n, or
  * WU_NOMEM. */
-size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
+WU_API size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
                              wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed);
 
 /* Is this raw line boilerplate under source? 1 yes, 0 no (b NULL: no), -1
  * out of memory. tmp is scratch. */
-int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
+WU_API int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
                        wu_str *tmp);
 
 /* ------------------------------------------------------------------ */
@@ -207,7 +225,7 @@ int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const cha
  * shingle-set size, and sorted in increasing order when opt->verify is
  * WU_VERIFY_EXACT (set operations need it; sketching does not). An empty
  * text yields no shingle. Returns out->n, or WU_NOMEM. */
-size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
+WU_API size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
 
 /* ------------------------------------------------------------------ */
 /* Sketch                                                              */
@@ -219,17 +237,17 @@ size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
  * pays about k^2/n probes to fill its empty bins (16,384 at most at the
  * default k = 128). Equal values at a position estimate the Jaccard
  * similarity. n == 0 gives a signature that matches nothing. */
-void wu_sketch(const uint64_t *sh, size_t n, const wu_opt *opt, uint32_t *sig);
+WU_API void wu_sketch(const uint64_t *sh, size_t n, const wu_opt *opt, uint32_t *sig);
 
 /* Fraction of equal positions of two signatures of length k. */
-double wu_sig_jaccard(const uint32_t *a, const uint32_t *b, int k);
+WU_API double wu_sig_jaccard(const uint32_t *a, const uint32_t *b, int k);
 
 /* Exact Jaccard of two sorted unique hash sets. */
-double wu_set_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+WU_API double wu_set_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
 
 /* Containment of the smaller set in the larger, |A n B| / min(|A|,|B|),
  * from their Jaccard j and exact sizes. */
-double wu_containment(double j, size_t na, size_t nb);
+WU_API double wu_containment(double j, size_t na, size_t nb);
 
 /* ------------------------------------------------------------------ */
 /* LSH                                                                 */
@@ -238,10 +256,10 @@ double wu_containment(double j, size_t na, size_t nb);
 /* Chooses bands b and rows r (b*r <= k) minimising the equally weighted
  * false-positive and false-negative areas under the S-curve
  * 1 - (1 - s^r)^b around threshold t. */
-void wu_lsh_params(double t, int k, int *bands, int *rows);
+WU_API void wu_lsh_params(double t, int k, int *bands, int *rows);
 
 /* Probability that a pair of Jaccard s becomes a candidate. */
-double wu_lsh_prob(double s, int bands, int rows);
+WU_API double wu_lsh_prob(double s, int bands, int rows);
 
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
@@ -273,23 +291,23 @@ typedef struct wu_record {
  * (RFC 8259). Decoded strings go to buf (reused). Returns 0, or -1 with a
  * reason in err (e.g. "not valid JSON at byte 17: ...", "no \"text\" field",
  * "\"text\" is a number, not a string", "empty text"). */
-int wu_json_record(const char *line, size_t len, const wu_fields *f,
+WU_API int wu_json_record(const char *line, size_t len, const wu_fields *f,
                    wu_str *buf, wu_record *rec, char *err, size_t errlen);
 
 /* Validates one JSONL line as a JSON object and finds its top-level
  * members names[0..n) (n <= 16): val[i] points at member i's JSON text in
  * line (val_len[i] bytes), or is NULL when absent. tmp is scratch.
  * Returns 0, or -1 with a reason in err. */
-int wu_json_get(const char *line, size_t len, const char *const *names, int n, wu_str *tmp,
+WU_API int wu_json_get(const char *line, size_t len, const char *const *names, int n, wu_str *tmp,
                 const char **val, size_t *val_len, char *err, size_t errlen);
 
 /* A JSON value's text as a plain string: a string is decoded, anything
  * else is copied. Returns 0, or -1 on allocation failure. */
-int wu_json_unquote(const char *val, size_t len, wu_str *out);
+WU_API int wu_json_unquote(const char *val, size_t len, wu_str *out);
 
 /* Parses a date "YYYY-MM-DD" optionally followed by 'T' or ' ' and a time
  * (ignored). Returns days since 1970-01-01, or WU_NO_DATE if not a date. */
-int32_t wu_parse_date(const char *s, size_t n);
+WU_API int32_t wu_parse_date(const char *s, size_t n);
 
 /* Parses an article file as scraped: an optional first line
  * "date YYYY-MM-DD SECTION" sets the date and section (the line is not part
@@ -299,7 +317,7 @@ int32_t wu_parse_date(const char *s, size_t n);
  * not exist ("date 2021-13-45") rejects the file. rec->id is left to the
  * caller; rec->source gets the section. Returns 0 or -1 with a reason in
  * err. */
-int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec,
+WU_API int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec,
                     char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
@@ -321,17 +339,17 @@ typedef struct wu_sketched {
 	uint32_t n_profile;
 } wu_sketched;
 
-wu_corpus *wu_corpus_new(const wu_opt *opt);
-void wu_corpus_free(wu_corpus *c);
+WU_API wu_corpus *wu_corpus_new(const wu_opt *opt);
+WU_API void wu_corpus_free(wu_corpus *c);
 
 /* Appends one article. Returns its index, or -1 when the id is already in
  * the corpus, as a JSON value ("A" is "\u0041", the string "1" is not the
  * number 1; then *first is the index of the earlier article) or on
  * allocation failure (*first is -1). */
-int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first);
+WU_API int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first);
 
-size_t wu_corpus_size(const wu_corpus *c);
-const char *wu_corpus_id(const wu_corpus *c, size_t i, size_t *len);
+WU_API size_t wu_corpus_size(const wu_corpus *c);
+WU_API const char *wu_corpus_id(const wu_corpus *c, size_t i, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Cluster                                                             */
@@ -353,12 +371,12 @@ typedef struct wu_clusters {
  * union-find. Representative of a cluster: earliest date, then longest
  * text, then smallest id. The result does not depend on n_threads.
  * Returns 0, or -1 on allocation failure. */
-int wu_cluster(const wu_corpus *c, const wu_opt *opt, int n_threads, wu_clusters *out);
-void wu_clusters_free(wu_clusters *cl);
+WU_API int wu_cluster(const wu_corpus *c, const wu_opt *opt, int n_threads, wu_clusters *out);
+WU_API void wu_clusters_free(wu_clusters *cl);
 
 /* Orders two ids as the representative rule does: numbers before strings,
  * numbers by value, strings by bytes. */
-int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
+WU_API int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
 
 /* ------------------------------------------------------------------ */
 /* Stories: same-event clustering across outlets                       */
@@ -371,20 +389,20 @@ int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
  * mid-sentence in most occurrences), x2 for a number (not a year).
  * Markup is decoded as wu_normalize() decodes it. Thread-safe with one ws
  * per thread. Returns out->n, or WU_NOMEM. */
-size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
+WU_API size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
                       wu_scratch *ws, wu_terms *out);
 
 /* Document frequencies of story terms over a corpus (a first pass). */
 typedef struct wu_df wu_df;
-wu_df *wu_df_new(void);
-void wu_df_free(wu_df *d);
-int wu_df_add(wu_df *d, const wu_terms *t); /* one article's terms; -1 on OOM */
+WU_API wu_df *wu_df_new(void);
+WU_API void wu_df_free(wu_df *d);
+WU_API int wu_df_add(wu_df *d, const wu_terms *t); /* one article's terms; -1 on OOM */
 
 /* Turns terms into a profile in place: weights times ln(N/df), terms in
  * fewer than 2 articles (or, from 20 articles on, in more than half) left
  * out, the m heaviest kept, L2-normalised, sorted by key. Read-only on d,
  * so thread-safe. Returns t->n. */
-size_t wu_story_profile(const wu_df *d, int m, wu_terms *t);
+WU_API size_t wu_story_profile(const wu_df *d, int m, wu_terms *t);
 
 /* Groups near-duplicate clusters (dup, from wu_cluster) into stories:
  * candidate pairs share one of each other's 16 heaviest profile terms
@@ -395,7 +413,7 @@ size_t wu_story_profile(const wu_df *d, int m, wu_terms *t);
  * than opt->window_days (0: no limit). Every near-duplicate cluster lies
  * inside one story. story_rep[i] receives the index of article i's story
  * representative (same rule as clusters). Returns 0, or -1 on OOM. */
-int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *opt, int n_threads,
+WU_API int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *opt, int n_threads,
                uint32_t *story_rep, size_t *n_stories);
 
 /* ------------------------------------------------------------------ */
@@ -408,17 +426,17 @@ int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *opt, in
 /* The LSH key of band `band` (0 .. opt->bands - 1) of a signature: XXH3 of
  * the band's opt->rows values, seeded with opt->seed + band. Two articles
  * are candidates when they share the key of some band. */
-uint64_t wu_band_key(const uint32_t *sig, int band, const wu_opt *opt);
+WU_API uint64_t wu_band_key(const uint32_t *sig, int band, const wu_opt *opt);
 
 /* The similarity of two articles under opt->measure, from their Jaccard
  * similarity j (a signature estimate or exact) and exact shingle counts:
  * j itself, or wu_containment(). 0 when either has no shingle. */
-double wu_pair_similarity(double j, size_t na, size_t nb, const wu_opt *opt);
+WU_API double wu_pair_similarity(double j, size_t na, size_t nb, const wu_opt *opt);
 
 /* Are two articles with this similarity and these shingle counts copies?
  * similarity >= opt->threshold and, for containment, the smaller count at
  * least opt->min_length_ratio times the larger. */
-int wu_pair_passes(double similarity, size_t na, size_t nb, const wu_opt *opt);
+WU_API int wu_pair_passes(double similarity, size_t na, size_t nb, const wu_opt *opt);
 
 /* An index is a directory holding an LMDB environment: every article's id,
  * date, source, shingle count and signature, its LSH band entries, and the
@@ -459,26 +477,26 @@ typedef struct wu_index_opt {
 } wu_index_opt;
 
 /* Sets every field to its documented default. */
-void wu_index_opt_init(wu_index_opt *io);
+WU_API void wu_index_opt_init(wu_index_opt *io);
 
 /* Creates an index at path (which must not exist) with the parameters of
  * opt (finished by wu_opt_finish(); only the similarity fields matter) and
  * opens it per io (io may be NULL: read-only). The directory appears whole
  * or not at all. Returns the handle, or NULL with a reason in err. */
-wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_opt *io,
+WU_API wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_opt *io,
                           char *err, size_t errlen);
 
 /* Opens an existing index (io may be NULL: read-only). Refuses, with a
  * reason in err, what is not an index of this format version, a truncated
  * or damaged file, and (writable, without io->wait) an index another
  * process is writing: "index is being written by another process". */
-wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, size_t errlen);
+WU_API wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, size_t errlen);
 
 /* Closes the index; a batch not yet committed is dropped. NULL is fine. */
-void wu_index_close(wu_index *ix);
+WU_API void wu_index_close(wu_index *ix);
 
 /* The parameters the index was built with: sketch articles with these. */
-const wu_opt *wu_index_params(const wu_index *ix);
+WU_API const wu_opt *wu_index_params(const wu_index *ix);
 
 /* Parameters, as bits of `which` in wu_index_check(). */
 enum {
@@ -491,7 +509,7 @@ enum {
 /* Compares the parameters named by `which` in opt with the index's.
  * Returns 0 when they agree, or -1 with err naming the first that does
  * not and both values, e.g. "num-perm 64 conflicts with the index's 128". */
-int wu_index_check(const wu_index *ix, const wu_opt *opt, unsigned which, char *err,
+WU_API int wu_index_check(const wu_index *ix, const wu_opt *opt, unsigned which, char *err,
                    size_t errlen);
 
 /* An article to add or look up, sketched with wu_index_params(). */
@@ -510,18 +528,18 @@ typedef struct wu_index_article {
  * processes after wu_index_commit(). Returns 1 when added, 0 when its id is
  * already in the index (nothing changes), or -1 with a reason in err (then
  * the whole batch is dropped, e.g. when the map size is reached). */
-int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen);
+WU_API int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen);
 
 /* Articles added (or expired) since the last commit. */
-size_t wu_index_pending(const wu_index *ix);
+WU_API size_t wu_index_pending(const wu_index *ix);
 
 /* Makes the current batch durable, all of it or (on failure) none of it;
  * with a window set (wu_index_set_window), first expires what has left it.
  * No batch open: nothing to do. Returns 0, or -1 with a reason in err. */
-int wu_index_commit(wu_index *ix, char *err, size_t errlen);
+WU_API int wu_index_commit(wu_index *ix, char *err, size_t errlen);
 
 /* Drops the current batch. */
-void wu_index_abort(wu_index *ix);
+WU_API void wu_index_abort(wu_index *ix);
 
 /* The best stored match of an article. */
 typedef struct wu_index_match {
@@ -542,24 +560,24 @@ typedef struct wu_index_match {
  * the window's days before the newest date (this article's included) are
  * not matched. Returns 0 (m->found says whether there is a match), or -1
  * with a reason in err. */
-int wu_index_query(wu_index *ix, const wu_index_article *a, wu_index_match *m, char *err,
+WU_API int wu_index_query(wu_index *ix, const wu_index_article *a, wu_index_match *m, char *err,
                    size_t errlen);
 
 /* Keeps the index to `days` days (0: no limit, the default): queries ignore
  * older articles and every commit expires them (see wu_index_expire). */
-void wu_index_set_window(wu_index *ix, int days);
+WU_API void wu_index_set_window(wu_index *ix, int days);
 
 /* The clock's date (days since 1970-01-01; WU_NO_DATE, the default: no
  * clock). A window then ends at the newest date or today, whichever is
  * earlier, so that an article dated far in the future cannot expire the
  * rest (callers should also refuse such dates: see README). */
-void wu_index_set_today(wu_index *ix, int32_t today);
+WU_API void wu_index_set_today(wu_index *ix, int32_t today);
 
 /* Removes, in the current batch, up to max articles (0: no limit) dated
  * before `before` (days since 1970-01-01), oldest first, with their band
  * entries and id; undated articles never expire. *n_removed (may be NULL)
  * gets how many went. Returns 0, or -1 with a reason in err. */
-int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
+WU_API int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed, char *err,
                     size_t errlen);
 
 typedef struct wu_index_stats {
@@ -578,7 +596,7 @@ typedef struct wu_index_stats {
 
 /* The index's parameters, contents and size (the current batch included).
  * Returns 0, or -1 with a reason in err. */
-int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen);
+WU_API int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* Eval                                                                */
@@ -595,7 +613,7 @@ typedef struct wu_eval_metrics {
  * label per item (any uint32 values; equal value = same cluster).
  * Pairwise precision is 1 when no pair is predicted (likewise recall).
  * Returns 0, or -1 on allocation failure. */
-int wu_eval(const uint32_t *gold, const uint32_t *pred, size_t n, wu_eval_metrics *m);
+WU_API int wu_eval(const uint32_t *gold, const uint32_t *pred, size_t n, wu_eval_metrics *m);
 
 #ifdef __cplusplus
 }

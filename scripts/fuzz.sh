@@ -55,26 +55,33 @@ CC=${CC:-clang}
 command -v "$CC" >/dev/null || CC=clang-14
 
 # ---- build ----
-# Only the parsing/text layers: none of these files uses OpenMP (index:
-# the feed index and the clustering code it verifies matches with, -fopenmp).
+# The source lists are CMake's (CMakeLists.txt writes them to
+# wiredup-sources.sh at configure time): configured here, not built.
+out=build-fuzz
+mkdir -p "$out"
+cmake -S . -B "$out/cmake" -DWIREDUP_TESTS=OFF -DWIREDUP_SHARED=OFF >"$out/cmake.log" 2>&1 ||
+  { cat "$out/cmake.log" >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$out/cmake/wiredup-sources.sh"
 src=${FUZZ_SRC:-src}
-lib=()
-for f in buf opt sort counter markup normalize boiler shingle minhash lsh json record terms; do
-  lib+=("$src/$f.c")
-done
+# FUZZ_SRC: the same files under another root.
+from() { local f r=(); for f in "$@"; do r+=("$src/${f#src/}"); done; echo "${r[*]}"; }
+# The layers below the clusterer (common, text, record, sketch): none of
+# them needs OpenMP at run time; the index adds its own layer and -fopenmp.
+read -r -a lib <<<"$(from $WU_LIB_COMMON $WU_LIB_TEXT $WU_LIB_RECORD $WU_LIB_SKETCH)"
 # Largest input per target (-max_len; default 65536): the costly harnesses
 # stay on short inputs, which reach their paths as well (fuzz_gzip's records
 # are at most 1024 bytes).
 declare -A max_len=([normalize]=4096 [gzip]=8192)
-declare -A extra=([gzip]="$src/input.c -DWU_INPUT_CHUNK=16384" [index]="$src/index.c $src/index_file.c $src/index_params.c $src/index_record.c $src/index_pending.c $src/index_segment.c $src/index_grow.c $src/cluster.c $src/corpus.c $src/candidates.c -fopenmp")
+declare -A extra=([gzip]="$(from src/app/input.c) -DWU_INPUT_CHUNK=16384" [index]="$(from $WU_LIB_INDEX) -fopenmp")
+incs=()
+for d in $WU_INTERNAL_INCLUDE_DIRS; do incs+=(-I"$(from "$d")"); done
 if [ -n "${FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$FUZZ_TARGETS"
 else
   targets=()
   for f in tests/fuzz/fuzz_*.c; do t=${f#tests/fuzz/fuzz_}; targets+=("${t%.c}"); done
 fi
-out=build-fuzz
-mkdir -p "$out"
 read -r -a deps <<<"$(pkg-config --cflags --libs libxxhash libutf8proc lmdb)"
 read -r -a xflags <<<"${FUZZ_CFLAGS:-}"
 for t in "${targets[@]}"; do
@@ -83,7 +90,7 @@ for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
   "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -std=c11 -D_POSIX_C_SOURCE=200809L \
-    -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration -Iinclude -I"$src" "${xflags[@]}" \
+    -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration -Iinclude "${incs[@]}" "${xflags[@]}" \
     "tests/fuzz/fuzz_$t.c" "${lib[@]}" ${extra[$t]:-} "${deps[@]}" -lz -llzma -lbz2 -lzstd -lm \
     -o "$out/fuzz_$t"
 done

@@ -165,27 +165,6 @@ static int cmp_key(const void *x, const void *y)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
-int wu_terms_reserve(wu_terms *t, size_t need)
-{
-	if (need <= t->cap)
-		return 0;
-	size_t cap = t->cap ? t->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	wu_term *a = realloc(t->a, cap * sizeof *a);
-	if (!a)
-		return -1;
-	t->a = a, t->cap = cap;
-	return 0;
-}
-
-void wu_terms_free(wu_terms *t)
-{
-	free(t->a);
-	t->a = NULL;
-	t->n = t->cap = 0;
-}
-
 void wu_scratch_free(wu_scratch *s)
 {
 	wu_str_free(&s->s1), wu_str_free(&s->s2), wu_u64s_free(&s->u1);

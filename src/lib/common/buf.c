@@ -75,3 +75,26 @@ int wu_fail(char *err, size_t errlen, const char *fmt, ...)
 	}
 	return -1;
 }
+
+/* The story-term list (wu_terms) grows as the other arrays do; here so
+ * that the corpus keeps profiles without calling into the text layer. */
+int wu_terms_reserve(wu_terms *t, size_t need)
+{
+	if (need <= t->cap)
+		return 0;
+	size_t cap = t->cap ? t->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	wu_term *a = realloc(t->a, cap * sizeof *a);
+	if (!a)
+		return -1;
+	t->a = a, t->cap = cap;
+	return 0;
+}
+
+void wu_terms_free(wu_terms *t)
+{
+	free(t->a);
+	t->a = NULL;
+	t->n = t->cap = 0;
+}
