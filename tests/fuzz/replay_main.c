@@ -99,7 +99,8 @@ static int run_dir(const char *dir, size_t *count)
 	closedir(d);
 	if (rc)
 		fprintf(stderr, "replay: out of memory listing %s\n", dir);
-	qsort(names, n, sizeof *names, by_name);
+	if (n) /* names is NULL for an empty folder, which qsort must not get */
+		qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (rc == 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
