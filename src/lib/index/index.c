@@ -1007,3 +1007,32 @@ int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/* Does the batch again from its log, in the transaction just begun. */
+static int replay(wu_index *ix, char *err, size_t errlen)
+{
+	size_t pos = 0;
+	wu__idx_logged e;
+	int rc = 0;
+	ix->replaying = 1; /* nothing is logged twice, and the log stays put */
+	while (!rc && wu__idx_log_next(ix, &pos, &e))
+		rc = e.add ? wu__idx_put_logged(ix, &e.rec, err, errlen)
+		           : wu__idx_expire_logged(ix, e.before, e.max, err, errlen);
+	ix->replaying = 0;
+	return rc;
+}
+
+/* The batch failed on a full map: grows the map (index_grow.c) and does
+ * the batch again (growing again while it does not fit). 0 with the batch
+ * open again as it was, or -1 (the caller drops the batch). */
+int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen)
+{
+	for (;;) {
+		if (wu__idx_enlarge_map(ix, err, errlen) || wu__idx_begin(ix, err, errlen))
+			return -1;
+		if (replay(ix, err, errlen) == 0)
+			return 0;
+		if (!ix->map_full)
+			return -1;
+	}
+}

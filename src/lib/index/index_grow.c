@@ -43,25 +43,21 @@ int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max)
 	return wu_str_append(&ix->log, (const char *)e, sizeof e) ? ENOMEM : 0;
 }
 
-/* Does the batch again from its log, in the transaction just begun. */
-static int replay(wu_index *ix, char *err, size_t errlen)
+/* The log entry at *pos, and *pos moved past it: 1, or 0 at the log's end. */
+int wu__idx_log_next(const wu_index *ix, size_t *pos, wu__idx_logged *e)
 {
-	const unsigned char *p = (const unsigned char *)ix->log.s, *end = p + ix->log.n;
-	int rc = 0;
-	ix->replaying = 1; /* nothing is logged twice, and the log stays put */
-	while (!rc && p < end) {
-		if (*p == LOG_ADD) {
-			MDB_val v = {(size_t)get_le(p + 1, 4), (void *)(p + 5)};
-			rc = wu__idx_put_logged(ix, &v, err, errlen);
-			p += 5 + v.mv_size;
-		} else {
-			rc = wu__idx_expire_logged(ix, (int32_t)(uint32_t)get_le(p + 1, 4),
-			                           (size_t)get_le(p + 5, 8), err, errlen);
-			p += 13;
-		}
+	const unsigned char *p = (const unsigned char *)ix->log.s + *pos;
+	if (*pos >= ix->log.n)
+		return 0;
+	e->add = *p == LOG_ADD;
+	if (e->add) {
+		e->rec.mv_size = (size_t)get_le(p + 1, 4), e->rec.mv_data = (void *)(p + 5);
+		*pos += 5 + e->rec.mv_size;
+	} else {
+		e->before = (int32_t)(uint32_t)get_le(p + 1, 4), e->max = (size_t)get_le(p + 5, 8);
+		*pos += 13;
 	}
-	ix->replaying = 0;
-	return rc;
+	return 1;
 }
 
 /* The next map size: doubled, in whole MiB, at most the limit. */
@@ -82,33 +78,27 @@ static int next_size(wu_index *ix, uint64_t *size, char *err, size_t errlen)
 	return 0;
 }
 
-/* The batch failed on a full map: drops its transaction, grows the map and
- * does the batch again (growing again while it does not fit). 0 with the
- * batch open again as it was, or -1 (the caller drops the batch). */
-int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen)
+/* The batch failed on a full map: drops its transaction (and the reader's)
+ * and grows the map. 0, or -1 with a reason (the map is at its limit).
+ * Doing the batch again is index.c's (wu__idx_grow_map), so that this file
+ * does not call back into the one that calls it. */
+int wu__idx_enlarge_map(wu_index *ix, char *err, size_t errlen)
 {
-	for (;;) {
-		uint64_t size = 0; /* set by next_size; gcc -O2 cannot tell */
-		if (ix->wtxn)
-			mdb_txn_abort(ix->wtxn);
-		ix->wtxn = NULL;
-		wu__idx_pend_clear(&ix->pend);
-		ix->map_full = 0;
-		/* LMDB resizes only with no transaction of this process open; a
-		 * reset read transaction is remade on the next read. */
-		if (ix->rtxn)
-			mdb_txn_abort(ix->rtxn);
-		ix->rtxn = NULL;
-		if (next_size(ix, &size, err, errlen))
-			return -1;
-		int rc = mdb_env_set_mapsize(ix->env, (size_t)size);
-		if (rc)
-			return mdb_fail(err, errlen, "growing the map", rc);
-		if (wu__idx_begin(ix, err, errlen))
-			return -1;
-		if (replay(ix, err, errlen) == 0)
-			return 0;
-		if (!ix->map_full)
-			return -1;
-	}
+	uint64_t size = 0; /* set by next_size; gcc -O2 cannot tell */
+	if (ix->wtxn)
+		mdb_txn_abort(ix->wtxn);
+	ix->wtxn = NULL;
+	wu__idx_pend_clear(&ix->pend);
+	ix->map_full = 0;
+	/* LMDB resizes only with no transaction of this process open; a
+	 * reset read transaction is remade on the next read. */
+	if (ix->rtxn)
+		mdb_txn_abort(ix->rtxn);
+	ix->rtxn = NULL;
+	if (next_size(ix, &size, err, errlen))
+		return -1;
+	int rc = mdb_env_set_mapsize(ix->env, (size_t)size);
+	if (rc)
+		return mdb_fail(err, errlen, "growing the map", rc);
+	return 0;
 }

@@ -172,9 +172,19 @@ int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken);
 /* index_grow.c */
 int wu__idx_log_add(wu_index *ix);
 int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max);
-int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen);
+/* One entry of the batch log: an added record, or an expiry's arguments. */
+typedef struct {
+	int add;
+	MDB_val rec;
+	int32_t before;
+	size_t max;
+} wu__idx_logged;
+int wu__idx_log_next(const wu_index *ix, size_t *pos, wu__idx_logged *e);
+int wu__idx_enlarge_map(wu_index *ix, char *err, size_t errlen);
 
-/* index.c, for index_grow.c: a batch done again from its log */
+/* index.c: a batch that met a full map done again from its log, on a
+ * larger map (index_grow.c grows it). */
+int wu__idx_grow_map(wu_index *ix, char *err, size_t errlen);
 int wu__idx_begin(wu_index *ix, char *err, size_t errlen);
 int wu__idx_put_logged(wu_index *ix, const MDB_val *rec, char *err, size_t errlen);
 int wu__idx_expire_logged(wu_index *ix, int32_t before, size_t max, char *err, size_t errlen);
