@@ -144,10 +144,11 @@ wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads);
 size_t wu__bands_runs(const wu__bands *s, const wu__bucket_run **runs);
 void wu__bands_free(wu__bands *s);
 
-/* The representative rule: is article a a better representative than b? */
+/* The representative rule (union_find.c): is article a a better
+ * representative than b? */
 int wu__better(const wu_corpus *c, uint32_t a, uint32_t b);
 
-/* Union-find (cluster.c): the root of x, halving the path; union of each
+/* Union-find (union_find.c): the root of x, halving the path; union of each
  * pair's two components (the smaller root wins, so the result does not
  * depend on the order); then out->rep and out->n_clusters from the
  * components by the representative rule (parent is reused as scratch). */

@@ -1,5 +1,7 @@
 /* Clustering: LSH buckets -> pairs verified where they are met ->
- * union-find -> representatives.
+ * union-find -> representatives. What a match is (band keys, pair
+ * similarity) is sketch/match.c's, shared with the feed index; union-find
+ * and the representative rule are union_find.c's, shared with story.c.
  *
  * Determinism: verification is a pure function of the pair, so the set of
  * pairs that pass does not depend on which thread met them; it is sorted
@@ -13,7 +15,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
