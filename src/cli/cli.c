@@ -325,6 +325,14 @@ done:
 	return rc;
 }
 
+/* A stop in the second pass: a signal met between the passes (while the
+ * boilerplate table is finished) stops it before its first record. */
+static int stopped_reading(size_t n_read)
+{
+	return n_read ? stopped("after %zu articles read", n_read)
+	              : stopped("before the second pass read any article");
+}
+
 static int cluster_files(cluster_args *a, outputs *out, char **paths, char **names, int n)
 {
 	double t0 = omp_get_wtime();
@@ -341,7 +349,7 @@ static int cluster_files(cluster_args *a, outputs *out, char **paths, char **nam
 	if (!in || !c)
 		fprintf(stderr, "wiredup: out of memory\n");
 	rc = !in || !c || prc == -1 ? 1
-	   : prc == WU_STOPPED ? stopped("after %zu articles read", a->run.n_read)
+	   : prc == WU_STOPPED ? stopped_reading(a->run.n_read)
 	   : cluster_corpus(a, out, c, t0);
 	wu_corpus_free(c);
 	wu_input_free(in);
