@@ -112,7 +112,7 @@ static int open_dbi(MDB_txn *t, const char *name, unsigned flags, MDB_dbi *dbi, 
 		return wu_fail(err, errlen, "%s", !strcmp(name, "meta")
 		               ? "not a wiredup index (no parameters)"
 		               : "damaged index: a database is missing");
-	return rc ? mdb_fail(err, errlen, "damaged index", rc) : 0;
+	return rc ? idx_lmdb_fail(err, errlen, "damaged index", rc) : 0;
 }
 
 static int open_dbis(wu_index *ix, MDB_txn *t, unsigned create, char *err, size_t errlen)
@@ -131,18 +131,18 @@ static int load(wu_index *ix, char *err, size_t errlen)
 	MDB_txn *t;
 	int rc = mdb_txn_begin(ix->env, NULL, MDB_RDONLY, &t);
 	if (rc)
-		return mdb_fail(err, errlen, "reading the index", rc);
+		return idx_lmdb_fail(err, errlen, "reading the index", rc);
 	MDB_val k = {6, "params"}, v;
 	rc = open_dbi(t, "meta", 0, &ix->meta, err, errlen);
 	if (!rc && (rc = mdb_get(t, ix->meta, &k, &v)))
 		rc = rc == MDB_NOTFOUND ? wu_fail(err, errlen, "not a wiredup index (no parameters)")
-		                        : mdb_fail(err, errlen, "damaged index", rc);
+		                        : idx_lmdb_fail(err, errlen, "damaged index", rc);
 	if (!rc && (wu__idx_parse_params(ix, &v, err, errlen) || open_dbis(ix, t, 0, err, errlen)))
 		rc = -1;
 	if (!rc) { /* absent: the default */
 		int r = get_u64(t, ix->meta, "map_limit", &ix->limit_kept);
 		if (r && r != MDB_NOTFOUND)
-			rc = mdb_fail(err, errlen, "damaged index", r);
+			rc = idx_lmdb_fail(err, errlen, "damaged index", r);
 	}
 	if (rc) {
 		mdb_txn_abort(t);
@@ -150,7 +150,7 @@ static int load(wu_index *ix, char *err, size_t errlen)
 	}
 	/* Committing a read transaction keeps the database handles it opened. */
 	rc = mdb_txn_commit(t);
-	return rc ? mdb_fail(err, errlen, "reading the index", rc) : 0;
+	return rc ? idx_lmdb_fail(err, errlen, "reading the index", rc) : 0;
 }
 
 wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, size_t errlen)
@@ -237,7 +237,7 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 	tmp.writable = 1;
 	int rc = open_env(&tmp, dir, io, limit < FIRST_MAP_SIZE ? limit : FIRST_MAP_SIZE, err, errlen);
 	if (!rc && (rc = mdb_txn_begin(tmp.env, NULL, 0, &t)))
-		rc = mdb_fail(err, errlen, "creating the index", rc);
+		rc = idx_lmdb_fail(err, errlen, "creating the index", rc);
 	if (!rc)
 		rc = open_dbis(&tmp, t, MDB_CREATE, err, errlen);
 	if (!rc && wu__index_params_text(o, io->gen_bits, &text))
@@ -256,7 +256,7 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 		else
 			mdb_txn_abort(t);
 		t = NULL;
-		rc = r ? mdb_fail(err, errlen, "creating the index", r) : 0;
+		rc = r ? idx_lmdb_fail(err, errlen, "creating the index", r) : 0;
 	}
 	if (t)
 		mdb_txn_abort(t);
@@ -472,7 +472,7 @@ int wu__idx_begin(wu_index *ix, char *err, size_t errlen)
 	int rc = mdb_txn_begin(ix->env, NULL, 0, &ix->wtxn);
 	if (rc) {
 		ix->wtxn = NULL;
-		return mdb_fail(err, errlen, "starting a batch", rc);
+		return idx_lmdb_fail(err, errlen, "starting a batch", rc);
 	}
 	rc = get_u64(ix->wtxn, ix->meta, "next", &ix->next);
 	if (!rc)
@@ -482,7 +482,7 @@ int wu__idx_begin(wu_index *ix, char *err, size_t errlen)
 	ix->pending = 0;
 	if (rc) {
 		wu_index_abort(ix);
-		return mdb_fail(err, errlen, "starting a batch", rc);
+		return idx_lmdb_fail(err, errlen, "starting a batch", rc);
 	}
 	return 0;
 }
@@ -565,7 +565,7 @@ int wu_index_commit(wu_index *ix, char *err, size_t errlen)
 		return drop_batch(ix, err, errlen);
 	wu_index_abort(ix); /* done with: the table, the log */
 	rc = wu__idx_cover_last_page(ix);
-	return rc ? mdb_fail(err, errlen, "committing", rc) : 0;
+	return rc ? idx_lmdb_fail(err, errlen, "committing", rc) : 0;
 }
 
 /* A transaction to read in: the batch when one is open (it sees its own
@@ -589,7 +589,7 @@ static int read_begin(wu_index *ix, MDB_txn **t, char *err, size_t errlen)
 		if (ix->rtxn)
 			mdb_txn_abort(ix->rtxn);
 		ix->rtxn = NULL;
-		return mdb_fail(err, errlen, "reading the index", rc);
+		return idx_lmdb_fail(err, errlen, "reading the index", rc);
 	}
 	*t = ix->rtxn;
 	return 0;
@@ -618,9 +618,9 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 	if (!rc && t == ix->wtxn)
 		rc = wu__idx_pend_scan(ix, key, SIZE_MAX, &taken);
 	if (rc)
-		return mdb_fail(err, errlen, "looking up an id", rc);
+		return idx_lmdb_fail(err, errlen, "looking up an id", rc);
 	for (size_t i = 0; i < ix->cand.n; i++) {
-		record r;
+		wu__index_record r;
 		int gone = wu__idx_fetch(ix, t, ix->cand.a[i], &r, 1, err, errlen);
 		if (gone < 0)
 			return -1;
@@ -680,7 +680,7 @@ static int add_new(wu_index *ix, const wu_index_article *a, char *err, size_t er
 
 int wu__idx_put_logged(wu_index *ix, const MDB_val *rec, char *err, size_t errlen)
 {
-	record r;
+	wu__index_record r;
 	const uint32_t *sig = wu__idx_decode(ix, rec, &r) ? NULL : wu__idx_record_sig(ix, &r);
 	if (!sig)
 		return wu_fail(err, errlen, "out of memory"); /* the log was encoded here: not damage */
@@ -700,8 +700,8 @@ static int drop_batch(wu_index *ix, char *err, size_t errlen)
 
 int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen)
 {
-	if (a->id_len == 0 || a->id_len > MAX_LEN)
-		return wu_fail(err, errlen, "an id of %zu bytes (1 to %d allowed)", a->id_len, MAX_LEN);
+	if (a->id_len == 0 || a->id_len > WU__IDX_MAX_LEN)
+		return wu_fail(err, errlen, "an id of %zu bytes (1 to %d allowed)", a->id_len, WU__IDX_MAX_LEN);
 	if (begin_write(ix, err, errlen))
 		return -1;
 	uint64_t art;
@@ -720,7 +720,7 @@ int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errl
 /* Deletes an article's record, and its entries if its batch is open. */
 static int remove_article(wu_index *ix, uint64_t art, char *err, size_t errlen)
 {
-	record r;
+	wu__index_record r;
 	uint64_t key;
 	if (wu__idx_get_record(ix, ix->wtxn, art, &r, err, errlen))
 		return -1;
@@ -748,7 +748,7 @@ static int expire_in(wu_index *ix, int32_t before, size_t max, size_t *n_removed
 	size_t n = 0;
 	int failed = 0, rc = mdb_cursor_open(ix->wtxn, ix->dates, &c);
 	if (rc)
-		return mdb_fail(err, errlen, "expiring", rc);
+		return idx_lmdb_fail(err, errlen, "expiring", rc);
 	while (max == 0 || n < max) {
 		/* Always the first: the oldest left, whatever the deletes moved. */
 		rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
@@ -828,7 +828,7 @@ static int candidates(wu_index *ix, MDB_txn *t, const uint32_t *sig)
 	return rc;
 }
 
-static void set_match(wu_index_match *m, uint64_t art, const record *r, double sim)
+static void set_match(wu_index_match *m, uint64_t art, const wu__index_record *r, double sim)
 {
 	m->found = 1;
 	m->article = art;
@@ -836,7 +836,7 @@ static void set_match(wu_index_match *m, uint64_t art, const record *r, double s
 	m->similarity = sim;
 }
 
-static double record_similarity(wu_index *ix, const wu_index_article *a, const record *r)
+static double record_similarity(wu_index *ix, const wu_index_article *a, const wu__index_record *r)
 {
 	const uint32_t *sig = wu__idx_record_sig(ix, r);
 	double j = sig ? wu_sig_jaccard(a->sig, sig, ix->opt.num_perm) : 0.0;
@@ -867,9 +867,9 @@ static int best_candidate(wu_index *ix, MDB_txn *t, const wu_index_article *a,
 	if (!rc)
 		rc = window_start(ix, t, a->date, &start);
 	if (rc)
-		return mdb_fail(err, errlen, "querying", rc);
+		return idx_lmdb_fail(err, errlen, "querying", rc);
 	for (size_t i = 0; i < ix->cand.n; i++) {
-		record r;
+		wu__index_record r;
 		int gone = wu__idx_fetch(ix, t, ix->cand.a[i], &r, 1, err, errlen);
 		if (gone < 0)
 			return -1;
@@ -888,7 +888,7 @@ static int query_in(wu_index *ix, MDB_txn *t, const wu_index_article *a, wu_inde
                     char *err, size_t errlen)
 {
 	uint64_t art = 0;
-	record r;
+	wu__index_record r;
 	int found = find_id(ix, t, a->id, a->id_len, &art, err, errlen);
 	if (found < 0)
 		return -1;
@@ -995,7 +995,7 @@ int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen)
 		rc = free_pages(t, &n_free);
 	read_end(ix);
 	if (rc)
-		return mdb_fail(err, errlen, "reading the index", rc);
+		return idx_lmdb_fail(err, errlen, "reading the index", rc);
 	char *data = wu__idx_join(ix->path, "data.mdb");
 	if (data && stat(data, &fs) == 0)
 		st->file_bytes = (uint64_t)fs.st_size;

@@ -66,7 +66,7 @@ static int next_size(wu_index *ix, uint64_t *size, char *err, size_t errlen)
 	MDB_envinfo info;
 	int rc = mdb_env_info(ix->env, &info);
 	if (rc)
-		return mdb_fail(err, errlen, "growing the map", rc);
+		return idx_lmdb_fail(err, errlen, "growing the map", rc);
 	uint64_t cur = info.me_mapsize;
 	if (cur >= ix->map_limit)
 		return wu_fail(err, errlen, "the index is full: it reached its map size limit of "
@@ -99,6 +99,6 @@ int wu__idx_enlarge_map(wu_index *ix, char *err, size_t errlen)
 		return -1;
 	int rc = mdb_env_set_mapsize(ix->env, (size_t)size);
 	if (rc)
-		return mdb_fail(err, errlen, "growing the map", rc);
+		return idx_lmdb_fail(err, errlen, "growing the map", rc);
 	return 0;
 }

@@ -17,7 +17,7 @@
 #include <lmdb.h>
 #include <xxhash.h>
 
-#define MAX_LEN 65535
+#define WU__IDX_MAX_LEN 65535
 #define MAX_BANDS 1023 /* with the ids as one more, band numbers take 10 bits */
 #define KEY_SHIFT 10   /* a sort key keeps 54 bits of the band key */
 
@@ -33,12 +33,12 @@ typedef struct {
 	uint32_t *head, *tail; /* a chain's first and last entries + 1, or 0 */
 	size_t n, cap;
 	unsigned bits;         /* 2^bits chains; 0 before the first entry */
-} pending;
+} wu__idx_pending;
 
 struct wu_index {
 	MDB_env *env;
 	MDB_dbi meta, articles, segments, dates;
-	pending pend;   /* the open batch's band entries */
+	wu__idx_pending pend;   /* the open batch's band entries */
 	MDB_txn *wtxn;  /* the open batch, or NULL */
 	MDB_txn *rtxn;  /* a read transaction, reset between reads */
 	wu_opt opt;
@@ -59,7 +59,7 @@ struct wu_index {
 	char *path;
 	wu_u32s sig;    /* scratch: a decoded signature */
 	wu_u64s cand;   /* scratch: candidate article numbers */
-	wu_str rec;     /* scratch: an encoded record */
+	wu_str rec;     /* scratch: an encoded wu__index_record */
 	uint64_t *skey; /* scratch, one a band: segment keys of a query */
 	struct seg *segs; /* scratch: the segments a query reads */
 	size_t seg_cap;   /* room in segs, and in span for as many */
@@ -70,7 +70,6 @@ struct wu_index {
 
 /* A stored record, pointing into LMDB's pages (valid until the next
  * write): the fuzz harness's decoded record (internal.h) is the same. */
-typedef wu__index_record record;
 
 /* ---- byte order ---- */
 
@@ -105,7 +104,7 @@ static inline uint64_t get_le(const unsigned char *p, int n)
 /* ---- errors ---- */
 
 /* Returns -1 here, where the analyzer can see it. */
-static inline int mdb_fail(char *err, size_t errlen, const char *what, int rc)
+static inline int idx_lmdb_fail(char *err, size_t errlen, const char *what, int rc)
 {
 	wu_fail(err, errlen, "%s: %s", what, mdb_strerror(rc));
 	return -1;
@@ -117,7 +116,7 @@ static inline int write_fail(wu_index *ix, char *err, size_t errlen, const char 
 {
 	if (rc == MDB_MAP_FULL)
 		ix->map_full = 1;
-	return mdb_fail(err, errlen, what, rc);
+	return idx_lmdb_fail(err, errlen, what, rc);
 }
 
 /* ---- sort keys (see index_segment.c) ---- */
@@ -156,17 +155,17 @@ int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errle
 
 /* index_record.c */
 int wu__idx_encode(wu_index *ix, const wu_index_article *a);
-int wu__idx_decode(const wu_index *ix, const MDB_val *v, record *r);
-const uint32_t *wu__idx_record_sig(wu_index *ix, const record *r);
-int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, record *r, int missing_ok, char *err,
+int wu__idx_decode(const wu_index *ix, const MDB_val *v, wu__index_record *r);
+const uint32_t *wu__idx_record_sig(wu_index *ix, const wu__index_record *r);
+int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, int missing_ok, char *err,
                   size_t errlen);
-int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, record *r, char *err,
+int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, char *err,
                        size_t errlen);
 
 /* index_pending.c */
-int wu__idx_pend_add(pending *p, uint64_t key, uint64_t off);
-void wu__idx_pend_drop(pending *p, uint64_t key, uint64_t off);
-void wu__idx_pend_clear(pending *p);
+int wu__idx_pend_add(wu__idx_pending *p, uint64_t key, uint64_t off);
+void wu__idx_pend_drop(wu__idx_pending *p, uint64_t key, uint64_t off);
+void wu__idx_pend_clear(wu__idx_pending *p);
 int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken);
 
 /* index_grow.c */

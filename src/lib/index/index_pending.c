@@ -16,12 +16,12 @@
 #define PEND_GONE UINT32_MAX
 #define PEND_MIN_BITS 12
 
-static size_t pend_chain(const pending *p, uint64_t key)
+static size_t pend_chain(const wu__idx_pending *p, uint64_t key)
 {
 	return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - p->bits));
 }
 
-static void pend_link(pending *p, size_t i)
+static void pend_link(wu__idx_pending *p, size_t i)
 {
 	size_t c = pend_chain(p, p->e[i].key);
 	p->e[i].next = 0;
@@ -33,7 +33,7 @@ static void pend_link(pending *p, size_t i)
 }
 
 /* Room for one more entry, with chains at most half full on average. */
-static int pend_room(pending *p)
+static int pend_room(wu__idx_pending *p)
 {
 	if (p->n + 1 >= UINT32_MAX)
 		return ENOMEM; /* a batch of 100 million articles */
@@ -59,7 +59,7 @@ static int pend_room(pending *p)
 	return 0;
 }
 
-int wu__idx_pend_add(pending *p, uint64_t key, uint64_t off)
+int wu__idx_pend_add(wu__idx_pending *p, uint64_t key, uint64_t off)
 {
 	if (off >= PEND_GONE || pend_room(p))
 		return ENOMEM;
@@ -69,14 +69,14 @@ int wu__idx_pend_add(pending *p, uint64_t key, uint64_t off)
 }
 
 /* An expired article of the batch: its entries no longer count. */
-void wu__idx_pend_drop(pending *p, uint64_t key, uint64_t off)
+void wu__idx_pend_drop(wu__idx_pending *p, uint64_t key, uint64_t off)
 {
 	for (uint32_t i = p->n ? p->head[pend_chain(p, key)] : 0; i; i = p->e[i - 1].next)
 		if (p->e[i - 1].key == key && p->e[i - 1].off == off)
 			p->e[i - 1].off = PEND_GONE;
 }
 
-void wu__idx_pend_clear(pending *p)
+void wu__idx_pend_clear(wu__idx_pending *p)
 {
 	if (p->n) {
 		memset(p->head, 0, sizeof *p->head << p->bits);
@@ -89,7 +89,7 @@ void wu__idx_pend_clear(pending *p)
  * *taken < max. 0 or ENOMEM. */
 int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken)
 {
-	const pending *p = &ix->pend;
+	const wu__idx_pending *p = &ix->pend;
 	for (uint32_t i = p->n ? p->head[pend_chain(p, key)] : 0; i && *taken < max;
 	     i = p->e[i - 1].next) {
 		const pend_entry *e = &p->e[i - 1];

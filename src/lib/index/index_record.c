@@ -21,7 +21,7 @@ static int damaged(char *err, size_t errlen, uint64_t art, const char *why)
 int wu__idx_encode(wu_index *ix, const wu_index_article *a)
 {
 	size_t k = (size_t)ix->opt.num_perm;
-	size_t slen = a->source ? (a->source_len > MAX_LEN ? MAX_LEN : a->source_len) : 0;
+	size_t slen = a->source ? (a->source_len > WU__IDX_MAX_LEN ? WU__IDX_MAX_LEN : a->source_len) : 0;
 	size_t n = REC_HEAD + 4 * k + a->id_len + slen;
 	if (wu_str_reserve(&ix->rec, n))
 		return -1;
@@ -40,7 +40,7 @@ int wu__idx_encode(wu_index *ix, const wu_index_article *a)
 	return 0;
 }
 
-int wu__idx_decode(const wu_index *ix, const MDB_val *v, record *r)
+int wu__idx_decode(const wu_index *ix, const MDB_val *v, wu__index_record *r)
 {
 	const unsigned char *p = v->mv_data;
 	size_t k = (size_t)ix->opt.num_perm;
@@ -60,7 +60,7 @@ int wu__idx_decode(const wu_index *ix, const MDB_val *v, record *r)
 }
 
 /* The record's signature, decoded into ix->sig. */
-const uint32_t *wu__idx_record_sig(wu_index *ix, const record *r)
+const uint32_t *wu__idx_record_sig(wu_index *ix, const wu__index_record *r)
 {
 	size_t k = (size_t)ix->opt.num_perm;
 	if (wu_u32s_reserve(&ix->sig, k))
@@ -72,7 +72,7 @@ const uint32_t *wu__idx_record_sig(wu_index *ix, const record *r)
 
 /* Reads article art; 0, 1 when it is gone and missing_ok (a
  * segment's entries outlive its expired articles), or -1. */
-int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, record *r, int missing_ok, char *err,
+int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, int missing_ok, char *err,
                   size_t errlen)
 {
 	unsigned char kb[8];
@@ -85,13 +85,13 @@ int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, record *r, int missing
 	if (rc == MDB_NOTFOUND)
 		return damaged(err, errlen, art, "is missing");
 	if (rc)
-		return mdb_fail(err, errlen, "reading an article", rc);
+		return idx_lmdb_fail(err, errlen, "reading an article", rc);
 	if (wu__idx_decode(ix, &v, r))
 		return damaged(err, errlen, art, "fails its checksum");
 	return 0;
 }
 
-int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, record *r, char *err,
+int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, char *err,
                        size_t errlen)
 {
 	return wu__idx_fetch(ix, t, art, r, 0, err, errlen);

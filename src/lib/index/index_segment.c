@@ -261,7 +261,7 @@ static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu_keyidx *ki, s
 	unsigned char kb[8];
 	MDB_cursor *c;
 	MDB_val k = {8, kb}, v;
-	record r;
+	wu__index_record r;
 	put_be64(kb, from);
 	int rc = mdb_cursor_open(ix->wtxn, ix->articles, &c);
 	if (rc)
