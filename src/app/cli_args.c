@@ -130,7 +130,7 @@ static const struct {
 } fraction_names[] = {{O_THR, "threshold"}, {O_RATIO, "min-length-ratio"},
                       {O_STHR, "story-threshold"}, {0, NULL}};
 
-static int parse_long(const char *s, long lo, long hi, long *v)
+int app_parse_long(const char *s, long lo, long hi, long *v)
 {
 	char *end;
 	errno = 0;
@@ -139,7 +139,7 @@ static int parse_long(const char *s, long lo, long hi, long *v)
 }
 
 /* A fraction in (0, 1] (so no NaN either). */
-static int parse_fraction(const char *s, double *v)
+int app_parse_fraction(const char *s, double *v)
 {
 	char *end;
 	errno = 0;
@@ -209,7 +209,7 @@ static int set_numeric(int c, const char *arg, cluster_args *a, char *why, size_
 			continue;
 		long v;
 		int perm = c == O_PERM;
-		if (parse_long(arg, r->lo, r->hi, &v) || (perm && v % 8))
+		if (app_parse_long(arg, r->lo, r->hi, &v) || (perm && v % 8))
 			return wu_fail(why, whylen, "--%s: bad value '%s' (%ld..%ld%s)", r->name, arg,
 			               r->lo, r->hi, perm ? ", a multiple of 8" : "");
 		store_long(c, v, a);
@@ -219,7 +219,7 @@ static int set_numeric(int c, const char *arg, cluster_args *a, char *why, size_
 		if (fraction_names[i].code != c)
 			continue;
 		double d;
-		if (parse_fraction(arg, &d))
+		if (app_parse_fraction(arg, &d))
 			return wu_fail(why, whylen, "--%s: bad value '%s' (a number in (0, 1])",
 			               fraction_names[i].name, arg);
 		store_fraction(c, d, &a->run.opt);

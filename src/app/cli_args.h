@@ -31,4 +31,10 @@ int wu_cli_threads(int verbose);
 int wu_cli_parse_cluster(int argc, char **argv, cluster_args *a, const char *prog, int mpi,
                          int verbose);
 
+/* Option values, shared by every subcommand's parser so ranges read the
+ * same: a whole number in lo..hi, or a fraction in (0, 1]. 0, or -1 when s
+ * is not one. */
+int app_parse_long(const char *s, long lo, long hi, long *v);
+int app_parse_fraction(const char *s, double *v);
+
 #endif

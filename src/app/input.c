@@ -726,7 +726,7 @@ void wu_batch_free(wu_batch *b)
 	wu_str_free(&b->arena);
 }
 
-static wu_raw *new_rec(wu_batch *b, size_t file)
+wu_raw *wu_batch_add(wu_batch *b, uint32_t file)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
@@ -737,7 +737,7 @@ static wu_raw *new_rec(wu_batch *b, size_t file)
 	}
 	wu_raw *r = &b->rec[b->n++];
 	memset(r, 0, sizeof *r);
-	r->file = (uint32_t)file;
+	r->file = file;
 	return r;
 }
 
@@ -855,7 +855,7 @@ static void point_errors(wu_batch *b)
 static void read_article(wu_input *in, wu_batch *b)
 {
 	entry *e = &in->files[in->cur];
-	wu_raw *r = new_rec(b, in->cur);
+	wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
 	r->is_file = 1;
 	r->id_off = b->arena.n;
 	put_json_string(&b->arena, e->id);
@@ -908,7 +908,7 @@ static int open_jsonl(wu_input *in, wu_batch *b)
 		return 0;
 	}
 	stream_close(&in->st);
-	wu_raw *r = new_rec(b, in->cur);
+	wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
 	set_error(b, r, in->st.err);
 	return -1;
 }
@@ -926,7 +926,7 @@ static int blank_line(const char *s, size_t n)
  * (off, len) that are lost with the rest. */
 static void cut_record(wu_input *in, wu_batch *b, size_t off, size_t len)
 {
-	wu_raw *r = new_rec(b, in->cur);
+	wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
 	if (!r)
 		return;
 	r->off = off, r->len = len;
@@ -960,7 +960,7 @@ static int read_jsonl(wu_input *in, wu_batch *b, size_t max_records, size_t max_
 			b->arena.n = off;
 			continue;
 		}
-		wu_raw *r = new_rec(b, in->cur);
+		wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
 		r->line = in->line;
 		r->off = off;
 		r->len = len;

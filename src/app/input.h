@@ -68,6 +68,9 @@ int wu_input_drain(wu_input *in, FILE *out);
 
 const char *wu_input_file_name(const wu_input *in, uint32_t file);
 void wu_batch_free(wu_batch *b);
+/* A new zeroed record at the end of b, from input file `file`; NULL when
+ * out of memory. */
+wu_raw *wu_batch_add(wu_batch *b, uint32_t file);
 
 /* ---- pipeline: input -> parse -> normalize -> shingle -> sketch ---- */
 
@@ -126,10 +129,11 @@ int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters 
 #define WU_REASON 256
 
 typedef struct {
-	wu_str buf, norm, line;
-	wu_u64s sh;
+	wu_str buf, line; /* the record's decoded strings; first pass's scratch */
+	wu_u64s sh;       /* first pass: line keys */
 	wu_scratch scratch;
 	wu_terms terms;
+	wu_sketcher *sk; /* second pass: made on first use, one a thread */
 } wu_workspace; /* one a thread */
 
 typedef struct {

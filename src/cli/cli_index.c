@@ -193,23 +193,6 @@ typedef struct {
 
 /* ---- option parsing ---- */
 
-static int parse_long(const char *s, long lo, long hi, long *v)
-{
-	char *end;
-	errno = 0;
-	*v = strtol(s, &end, 10);
-	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
-}
-
-/* A number in (0, 1]: a threshold or a length ratio. */
-static int parse_fraction(const char *s, double *v)
-{
-	char *end;
-	errno = 0;
-	*v = strtod(s, &end);
-	return errno || end == s || *end || !(*v > 0.0 && *v <= 1.0) ? -1 : 0;
-}
-
 /* "64G", "512M", "1048576": bytes. */
 static int parse_size(const char *s, uint64_t *v)
 {
@@ -252,11 +235,11 @@ static int set_param(args *a, int c, const char *arg)
 	case O_SHINGLE: return choice(arg, "word", "char", &o->shingle_kind);
 	case O_MEASURE: return choice(arg, "containment", "jaccard", &o->measure);
 	case O_NOISY: o->shingle_kind = WU_SHINGLE_CHAR; return 0;
-	case O_THR: return parse_fraction(arg, &o->threshold);
-	case O_RATIO: return parse_fraction(arg, &o->min_length_ratio);
-	case O_SEED: if (parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
+	case O_THR: return app_parse_fraction(arg, &o->threshold);
+	case O_RATIO: return app_parse_fraction(arg, &o->min_length_ratio);
+	case O_SEED: if (app_parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
 	}
-	if (parse_long(arg, c == O_PERM ? 8 : 1, c == O_NGRAM ? 64 : 1024, &v) ||
+	if (app_parse_long(arg, c == O_PERM ? 8 : 1, c == O_NGRAM ? 64 : 1024, &v) ||
 	    (c == O_PERM && v % 8))
 		return -1;
 	switch (c) {
@@ -289,12 +272,12 @@ static int set_option(args *a, int c, const char *arg)
 	case O_QUIET: a->quiet = 1; return 0;
 	case O_JSON: a->json = 1; return 0;
 	case O_NOADD: a->no_add = 1; return 0;
-	case O_BATCH: return parse_long(arg, 1, 10000000, &a->batch);
-	case O_OLDER: return parse_long(arg, 0, 1L << 30, &a->older_than);
-	case O_FUTURE: return parse_long(arg, 0, 36500, &a->max_future);
-	case O_MAXB: if (parse_long(arg, 1, 1L << 40, &v)) return -1; a->max_bytes = (size_t)v; return 0;
-	case O_WINDOW: if (parse_long(arg, 0, 1L << 30, &v)) return -1; a->window = (int)v; return 0;
-	case O_THREADS: if (parse_long(arg, 1, WU_MAX_THREADS, &v)) return -1; a->n_threads = (int)v; return 0;
+	case O_BATCH: return app_parse_long(arg, 1, 10000000, &a->batch);
+	case O_OLDER: return app_parse_long(arg, 0, 1L << 30, &a->older_than);
+	case O_FUTURE: return app_parse_long(arg, 0, 36500, &a->max_future);
+	case O_MAXB: if (app_parse_long(arg, 1, 1L << 40, &v)) return -1; a->max_bytes = (size_t)v; return 0;
+	case O_WINDOW: if (app_parse_long(arg, 0, 1L << 30, &v)) return -1; a->window = (int)v; return 0;
+	case O_THREADS: if (app_parse_long(arg, 1, WU_MAX_THREADS, &v)) return -1; a->n_threads = (int)v; return 0;
 	}
 	return -1;
 }

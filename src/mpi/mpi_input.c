@@ -445,20 +445,6 @@ static int reserve_src(wu_mbatch *mb, size_t n)
 	return 0;
 }
 
-static wu_raw *new_raw(wu_batch *b)
-{
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		wu_raw *r = realloc(b->rec, cap * sizeof *r);
-		if (!r)
-			return NULL;
-		b->rec = r, b->cap = cap;
-	}
-	wu_raw *r = &b->rec[b->n++];
-	memset(r, 0, sizeof *r);
-	return r;
-}
-
 /* Unpacks a dealt batch into mb. The arena is sized first, so the error
  * pointers into it stay valid. */
 static int unpack(const char *buf, wu_mbatch *mb)
@@ -479,7 +465,7 @@ static int unpack(const char *buf, wu_mbatch *mb)
 	for (size_t i = 0; i < n; i++) {
 		packed h;
 		memcpy(&h, ph + i * sizeof h, sizeof h);
-		wu_raw *r = new_raw(b);
+		wu_raw *r = wu_batch_add(b, 0);
 		if (!r)
 			return -1;
 		r->file = h.file, r->line = h.line, r->len = h.len;
@@ -614,7 +600,7 @@ static long long next_plain(wu_mpi *m, wu_plan *p, wu_mbatch *mb, wu_seg *s, siz
 			b->arena.n = off;
 			continue;
 		}
-		wu_raw *r = new_raw(b);
+		wu_raw *r = wu_batch_add(b, 0);
 		if (!r || reserve_src(mb, b->n) || wu_str_putc(&b->arena, '\0'))
 			return wu_mpi_fail(m, "out of memory reading %s", p->path[s->file]);
 		b->arena.n--; /* the NUL stays after the record, outside it */
