@@ -11,6 +11,7 @@
  *   estimate     wu_sig_jaccard(), wu_containment()
  *   lsh          wu_lsh_params()      threshold -> bands x rows
  *   records      wu_json_record(), wu_parse_date(), wu_article_file()
+ *   article      wu_sketcher, wu_sketch_article()  one article in one call
  *   corpus       wu_corpus_*          sketched articles in flat arrays
  *   cluster      wu_cluster()         LSH + verify + union-find
  *   stories      wu_story_terms(), wu_df_*, wu_story_profile(), wu_stories()
@@ -319,6 +320,44 @@ WU_API int32_t wu_parse_date(const char *s, size_t n);
  * err. */
 WU_API int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec,
                     char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* One article in one call                                             */
+/* ------------------------------------------------------------------ */
+
+/* The buffers one thread needs to sketch articles, reused from call to
+ * call (as minimap2's mm_tbuf_t): make one a thread, never share one. */
+typedef struct wu_sketcher wu_sketcher;
+
+WU_API wu_sketcher *wu_sketcher_new(void); /* NULL when out of memory */
+WU_API void wu_sketcher_free(wu_sketcher *s);
+
+/* What wu_sketch_article() asks for beyond the signature. */
+#define WU_SKETCH_TERMS 1u /* the story terms (wu_story_terms) too */
+
+/* What wu_sketch_article() found. The arrays live in the sketcher and
+ * hold until its next call. */
+typedef struct wu_article_sketch {
+	const uint64_t *shingles; /* the shingle set (sorted when verify is exact) */
+	size_t n_shingles;        /* 0: the text has no letters or digits */
+	wu_terms *terms;          /* with WU_SKETCH_TERMS: the article's story
+	                           * terms (the sketcher's, free to reweigh in
+	                           * place with wu_story_profile), the input of
+	                           * wu_df_add; else NULL */
+	size_t n_invalid; /* invalid UTF-8 bytes in the text */
+} wu_article_sketch;
+
+/* Sketches one article: rec->text normalized (markup decoded), its
+ * boilerplate lines under rec->source left out when b is not NULL,
+ * shingled and signed into sig[0..opt->num_perm) (opt finished), and its
+ * story terms when flags has WU_SKETCH_TERMS: the same as wu_normalize_
+ * filtered -> wu_shingle -> wu_sketch (-> wu_story_terms), bit for bit.
+ * A text without letters or digits is no failure: 0 with n_shingles 0,
+ * sig and terms untouched. Returns 0, or -1 with the reason in err when
+ * memory runs out. */
+WU_API int wu_sketch_article(wu_sketcher *s, const wu_record *rec, const wu_opt *opt,
+                             const wu_boiler *b, unsigned flags, uint32_t *sig,
+                             wu_article_sketch *out, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* Corpus: sketched articles in flat arrays, in input order            */

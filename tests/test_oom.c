@@ -233,6 +233,36 @@ static int job_article_file(uint64_t *d)
 	return rc != 0;
 }
 
+/* The one call: -1 with "out of memory" is its only sign of a failed
+ * allocation; any other answer is the whole, right one. */
+static int job_sketch_article(uint64_t *d)
+{
+	wu_opt o;
+	char err[128] = "";
+	uint32_t sig[1024];
+	wu_article_sketch a;
+	wu_record rec = {"1", 1, g_text, strlen(g_text), "Site", WU_NO_DATE};
+	g_paused = 1;
+	wu_opt_init(&o);
+	o.verify = WU_VERIFY_EXACT; /* the shingle sort allocates too */
+	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
+	g_paused = 0;
+	wu_sketcher *s = wu_sketcher_new();
+	if (!s)
+		return 1;
+	int rc = wu_sketch_article(s, &rec, &o, g_boiler, WU_SKETCH_TERMS, sig, &a, err, sizeof err);
+	if (rc) {
+		assert_int_equal(rc, -1);
+		assert_string_equal(err, "out of memory");
+	} else {
+		*d = fnv(fnv(0xcbf29ce484222325ULL, sig, (size_t)o.num_perm * sizeof *sig), a.shingles,
+		         a.n_shingles * sizeof *a.shingles);
+		*d = terms_digest(*d, a.terms->a, a.terms->n);
+	}
+	wu_sketcher_free(s);
+	return rc != 0;
+}
+
 static void setup_boiler(void)
 {
 	arm(-1);
@@ -257,6 +287,7 @@ static void test_library_functions(void **state)
 	sweep(job_shingle_char, "wu_shingle (characters)");
 	sweep(job_story_terms, "wu_story_terms");
 	sweep(job_article_file, "wu_article_file");
+	sweep(job_sketch_article, "wu_sketch_article");
 	wu_boiler_free(g_boiler);
 }
 
@@ -312,7 +343,7 @@ static size_t g_rec; /* the record the work jobs run on */
 
 static void free_workspace(wu_workspace *ws)
 {
-	wu_str_free(&ws->buf), wu_str_free(&ws->norm), wu_str_free(&ws->line);
+	wu_str_free(&ws->buf), wu_str_free(&ws->line), wu_sketcher_free(ws->sk);
 	wu_u64s_free(&ws->sh), wu_scratch_free(&ws->scratch), wu_terms_free(&ws->terms);
 }
 

@@ -129,10 +129,11 @@ int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters 
 #define WU_REASON 256
 
 typedef struct {
-	wu_str buf, norm, line;
-	wu_u64s sh;
+	wu_str buf, line; /* the record's decoded strings; first pass's scratch */
+	wu_u64s sh;       /* first pass: line keys */
 	wu_scratch scratch;
 	wu_terms terms;
+	wu_sketcher *sk; /* second pass: made on first use, one a thread */
 } wu_workspace; /* one a thread */
 
 typedef struct {

@@ -15,7 +15,8 @@
 void wu_workspaces_free(wu_workspace *ws, int n)
 {
 	for (int t = 0; ws && t < n; t++) {
-		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].norm), wu_str_free(&ws[t].line);
+		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].line);
+		wu_sketcher_free(ws[t].sk);
 		wu_u64s_free(&ws[t].sh);
 		wu_scratch_free(&ws[t].scratch);
 		wu_terms_free(&ws[t].terms);
@@ -109,36 +110,37 @@ void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, w
 	}
 }
 
+static int copy_shingles(const wu_article_sketch *a, wu_result *res)
+{
+	res->shingles = malloc(a->n_shingles * sizeof *res->shingles);
+	if (!res->shingles)
+		return -1;
+	memcpy(res->shingles, a->shingles, a->n_shingles * sizeof *res->shingles);
+	return 0;
+}
+
 static int sketch(const wu_run *run, const wu_profiler *prof, const wu_record *rec,
                   wu_workspace *w, wu_result *res, uint32_t *sig)
 {
-	size_t inv = 0;
-	if (wu_normalize_filtered(rec->text, rec->text_len, rec->source, run->boiler, &w->norm,
-	                          &w->line, &inv, NULL) == WU_NOMEM)
+	wu_article_sketch a;
+	if (!w->sk && !(w->sk = wu_sketcher_new()))
 		return out_of_memory(res);
-	res->n_invalid = inv;
-	if (w->norm.n == 0)
+	if (wu_sketch_article(w->sk, rec, &run->opt, run->boiler, prof ? WU_SKETCH_TERMS : 0, sig,
+	                      &a, NULL, 0))
+		return out_of_memory(res);
+	res->n_invalid = a.n_invalid;
+	if (a.n_shingles == 0)
 		return wu_fail(res->reason, WU_REASON, "text has no letters or digits");
-	if (wu_shingle(w->norm.s, w->norm.n, &run->opt, &w->sh) == WU_NOMEM)
-		return out_of_memory(res);
-	wu_sketch(w->sh.a, w->sh.n, &run->opt, sig);
-	res->n_shingles = (uint32_t)w->sh.n;
+	res->n_shingles = (uint32_t)a.n_shingles;
 	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
 	res->date = rec->date;
 	if (prof) {
-		if (wu_story_terms(rec->text, rec->text_len, rec->source, run->boiler, &w->scratch,
-		                   &w->terms) == WU_NOMEM)
-			return out_of_memory(res);
-		prof->profile(prof->df, run->opt.story_terms, &w->terms);
-		if (copy_terms(&w->terms, res))
+		prof->profile(prof->df, run->opt.story_terms, a.terms); /* in place */
+		if (copy_terms(a.terms, res))
 			return out_of_memory(res);
 	}
-	if (run->opt.verify == WU_VERIFY_EXACT) {
-		res->shingles = malloc(w->sh.n * sizeof *res->shingles);
-		if (!res->shingles)
-			return out_of_memory(res);
-		memcpy(res->shingles, w->sh.a, w->sh.n * sizeof *res->shingles);
-	}
+	if (run->opt.verify == WU_VERIFY_EXACT && copy_shingles(&a, res))
+		return out_of_memory(res);
 	return 0;
 }
 

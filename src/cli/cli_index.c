@@ -579,9 +579,9 @@ static int cmd_expire(const args *a)
 /* ---- feeding articles: add and dedup ---- */
 
 typedef struct {
-	wu_str buf, norm;
-	wu_u64s sh;
-} workspace;
+	wu_str buf;
+	wu_sketcher *sk; /* made on first use */
+} workspace; /* one a thread */
 
 /* One article, parsed and sketched (or the reason it was not). */
 typedef struct {
@@ -631,23 +631,26 @@ static void sketch_record(const args *a, const wu_opt *o, const wu_record *rec, 
 		        "--max-future-days, --now)", day, a->max_future, now);
 		return;
 	}
-	wu_normalize(rec->text, rec->text_len, &w->norm, NULL);
-	if (w->norm.n == 0) {
-		wu_fail(s->reason, REASON, "text has no letters or digits");
-		return;
-	}
-	wu_shingle(w->norm.s, w->norm.n, o, &w->sh);
-	s->source_len = strlen(rec->source);
-	s->source = s->source_len ? strdup(rec->source) : NULL;
-	if (w->sh.n == 0 || (s->source_len && !s->source)) {
+	wu_article_sketch as;
+	if ((!w->sk && !(w->sk = wu_sketcher_new())) ||
+	    wu_sketch_article(w->sk, rec, o, NULL, 0, sig, &as, NULL, 0)) {
 		wu_fail(s->reason, REASON, "out of memory");
 		return;
 	}
-	wu_sketch(w->sh.a, w->sh.n, o, sig);
+	if (as.n_shingles == 0) {
+		wu_fail(s->reason, REASON, "text has no letters or digits");
+		return;
+	}
+	s->source_len = strlen(rec->source);
+	s->source = s->source_len ? strdup(rec->source) : NULL;
+	if (s->source_len && !s->source) {
+		wu_fail(s->reason, REASON, "out of memory");
+		return;
+	}
 	s->id = rec->id;
 	s->id_len = rec->id_len;
 	s->date = rec->date;
-	s->n_shingles = (uint32_t)w->sh.n;
+	s->n_shingles = (uint32_t)as.n_shingles;
 }
 
 /* Parses and sketches record i of a batch from the cluster reader. */
@@ -861,8 +864,7 @@ static workspace *workspaces(int n)
 static void workspaces_free(workspace *ws, int n)
 {
 	for (int i = 0; ws && i < n; i++) {
-		wu_str_free(&ws[i].buf), wu_str_free(&ws[i].norm);
-		wu_u64s_free(&ws[i].sh);
+		wu_str_free(&ws[i].buf), wu_sketcher_free(ws[i].sk);
 	}
 	free(ws);
 }
@@ -979,7 +981,7 @@ static void feed_stdin(feed *f)
 		f->failed = 1;
 	}
 	free(line), free(sig);
-	wu_str_free(&w.buf), wu_str_free(&w.norm), wu_u64s_free(&w.sh);
+	wu_str_free(&w.buf), wu_sketcher_free(w.sk);
 }
 
 static void summary(const feed *f)
