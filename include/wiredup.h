@@ -353,8 +353,8 @@ typedef struct wu_article_sketch {
  * story terms when flags has WU_SKETCH_TERMS: the same as wu_normalize_
  * filtered -> wu_shingle -> wu_sketch (-> wu_story_terms), bit for bit.
  * A text without letters or digits is no failure: 0 with n_shingles 0,
- * sig and terms untouched. Returns 0, or -1 with the reason in err when
- * memory runs out. */
+ * sig the empty set's (it matches nothing) and no terms. Returns 0, or -1
+ * with the reason in err when memory runs out. */
 WU_API int wu_sketch_article(wu_sketcher *s, const wu_record *rec, const wu_opt *opt,
                              const wu_boiler *b, unsigned flags, uint32_t *sig,
                              wu_article_sketch *out, char *err, size_t errlen);

@@ -1,7 +1,7 @@
 /* Unit tests for the corpus (corpus.c) and clustering (cluster.c).
  *
- * Articles go through the real pipeline: wu_normalize -> wu_shingle ->
- * wu_sketch -> wu_corpus_add. Texts are built from pseudo-random words
+ * Articles go through the real pipeline: wu_sketch_article (normalize ->
+ * shingle -> sketch) -> wu_corpus_add. Texts are built from pseudo-random words
  * (fixed seeds), so unrelated texts share no 5-gram and near-copies have
  * similarities we can compute by hand. */
 #include <math.h>
@@ -91,25 +91,26 @@ static const char *join_styled(const words *ws, int from, int to)
 }
 
 /* Reusable pipeline buffers. */
-static wu_str g_norm;
-static wu_u64s g_sh;
+static wu_sketcher *g_sk;
 
 static void free_pipeline(void)
 {
-	wu_str_free(&g_norm);
-	wu_u64s_free(&g_sh);
+	wu_sketcher_free(g_sk);
+	g_sk = NULL;
 }
 
-/* normalize -> shingle -> sketch -> corpus_add; text_len is the raw
- * text's length. Returns the corpus index (asserting it is new). */
+/* wu_sketch_article -> corpus_add; text_len is the raw text's length.
+ * Returns the corpus index (asserting it is new). */
 static int64_t add_article(wu_corpus *c, const wu_opt *o, const char *id, const char *text,
                            int32_t date)
 {
 	uint32_t sig[1024];
-	wu_normalize(text, strlen(text), &g_norm, NULL);
-	wu_shingle(g_norm.s, g_norm.n, o, &g_sh);
-	wu_sketch(g_sh.a, g_sh.n, o, sig);
-	wu_sketched a = {id, strlen(id), date, (uint32_t)strlen(text), (uint32_t)g_sh.n, sig, g_sh.a, NULL, 0};
+	wu_article_sketch s;
+	wu_record rec = {id, strlen(id), text, strlen(text), "", date};
+	if (!g_sk)
+		assert_non_null(g_sk = wu_sketcher_new());
+	assert_int_equal(wu_sketch_article(g_sk, &rec, o, NULL, 0, sig, &s, NULL, 0), 0);
+	wu_sketched a = {id, strlen(id), date, (uint32_t)strlen(text), (uint32_t)s.n_shingles, sig, s.shingles, NULL, 0};
 	int64_t first = 123;
 	int64_t i = wu_corpus_add(c, &a, &first);
 	assert_true(i >= 0);

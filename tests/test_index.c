@@ -1,9 +1,9 @@
 /* Unit tests for the feed index (index*.c) and the rules it shares with
  * wu_cluster() (wu_band_key, wu_pair_similarity, wu_pair_passes).
  *
- * Articles go through the real stages (wu_normalize -> wu_shingle ->
- * wu_sketch) with texts of pseudo-random words, so unrelated texts share
- * no shingle and a cut copy has a containment we know. Every test works in
+ * Articles go through the real stages (wu_sketch_article: normalize ->
+ * shingle -> sketch) with texts of pseudo-random words, so unrelated texts
+ * share no shingle and a cut copy has a containment we know. Every test works in
  * its own fresh directory under the build's working directory. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
@@ -49,15 +49,14 @@ static char *text_of(int seed, int from, int to)
 
 static void sketch(art *x, const wu_opt *o, const char *id, const char *text, int32_t date)
 {
-	wu_str norm = {0};
-	wu_u64s sh = {0};
-	wu_normalize(text, strlen(text), &norm, NULL);
-	wu_shingle(norm.s, norm.n, o, &sh);
-	wu_sketch(sh.a, sh.n, o, x->sig);
+	wu_sketcher *sk = wu_sketcher_new();
+	wu_article_sketch s;
+	wu_record rec = {id, strlen(id), text, strlen(text), "src", date};
+	assert_non_null(sk);
+	assert_int_equal(wu_sketch_article(sk, &rec, o, NULL, 0, x->sig, &s, NULL, 0), 0);
 	snprintf(x->id, sizeof x->id, "%s", id);
-	x->a = (wu_index_article){x->id, strlen(x->id), date, "src", 3, (uint32_t)sh.n, x->sig};
-	wu_str_free(&norm);
-	wu_u64s_free(&sh);
+	x->a = (wu_index_article){x->id, strlen(x->id), date, "src", 3, (uint32_t)s.n_shingles, x->sig};
+	wu_sketcher_free(sk);
 }
 
 /* Article `seed`, words [0, n) (a copy cut from the bottom: smaller n). */

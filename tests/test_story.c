@@ -2,8 +2,8 @@
  *
  * Articles go through the real pipeline, as the command-line program runs
  * it: a first pass of wu_story_terms -> wu_df_add over the corpus, then per
- * article wu_story_terms -> wu_story_profile and wu_normalize -> wu_shingle
- * -> wu_sketch -> wu_corpus_add (profile attached), then wu_cluster and
+ * article wu_story_terms -> wu_story_profile and wu_sketch_article ->
+ * wu_corpus_add (profile attached), then wu_cluster and
  * wu_stories.
  *
  * Event write-ups are built from invented facts (names, places, numbers)
@@ -267,25 +267,23 @@ static size_t run_stories(arts *s, wu_opt o, int n_threads, wu_clusters *cl, uin
 	/* Second pass: profiles and sketches into the corpus. */
 	wu_corpus *c = wu_corpus_new(&o);
 	assert_non_null(c);
-	wu_str norm = {0};
-	wu_u64s sh = {0};
+	wu_sketcher *sk = wu_sketcher_new();
+	wu_article_sketch sh;
+	assert_non_null(sk);
 	uint32_t sig[1024];
 	for (size_t i = 0; i < s->n; i++) {
 		const art *a = &s->a[i];
 		wu_terms *p = &s->prof[i];
 		wu_story_terms(a->text, strlen(a->text), NULL, NULL, &g_ws, p);
 		wu_story_profile(df, o.story_terms, p);
-		wu_normalize(a->text, strlen(a->text), &norm, NULL);
-		wu_shingle(norm.s, norm.n, &o, &sh);
-		wu_sketch(sh.a, sh.n, &o, sig);
-		wu_sketched k = {a->id,          strlen(a->id), a->date, (uint32_t)strlen(a->text),
-		                 (uint32_t)sh.n, sig,           sh.a,    p->a,
-		                 (uint32_t)p->n};
+		wu_record rec = {a->id, strlen(a->id), a->text, strlen(a->text), "", a->date};
+		assert_int_equal(wu_sketch_article(sk, &rec, &o, NULL, 0, sig, &sh, NULL, 0), 0);
+		wu_sketched k = {a->id, strlen(a->id), a->date, (uint32_t)strlen(a->text),
+		                 (uint32_t)sh.n_shingles, sig, sh.shingles, p->a, (uint32_t)p->n};
 		int64_t first;
 		assert_int_equal(wu_corpus_add(c, &k, &first), (int64_t)i);
 	}
-	wu_str_free(&norm);
-	wu_u64s_free(&sh);
+	wu_sketcher_free(sk);
 	wu_df_free(df);
 	assert_int_equal(wu_cluster(c, &o, n_threads, cl), 0);
 	size_t n_stories = 12345;

@@ -46,8 +46,12 @@ int wu_sketch_article(wu_sketcher *s, const wu_record *rec, const wu_opt *opt,
 	if (wu_normalize_filtered(rec->text, rec->text_len, source, b, &s->norm, &s->line,
 	                          &out->n_invalid, NULL) == WU_NOMEM)
 		return no_memory(err, errlen);
-	if (s->norm.n == 0)
-		return 0; /* no letters or digits: the caller's reject, not a failure */
+	if (s->norm.n == 0) {
+		/* No letters or digits: the caller's reject, not a failure; the
+		 * signature is still defined, as wu_sketch() defines it. */
+		wu_sketch(NULL, 0, opt, sig);
+		return 0;
+	}
 	if (wu_shingle(s->norm.s, s->norm.n, opt, &s->sh) == WU_NOMEM)
 		return no_memory(err, errlen);
 	wu_sketch(s->sh.a, s->sh.n, opt, sig);
