@@ -31,7 +31,7 @@ void *__wrap_calloc(size_t n, size_t size)
 /* Distinct non-zero keys with no pattern in their low bits. */
 static uint64_t key_of(size_t i)
 {
-	return wu_mix64(i + 1) | 1;
+	return wu__mix64(i + 1) | 1;
 }
 
 /* Walks the slots as boiler.c does: entries are the non-zero keys. */
@@ -121,7 +121,7 @@ static void test_collisions_wrap(void **state)
 	uint64_t k[6];
 	int m = 0;
 	for (uint64_t x = 2; m < 6; x++)
-		if (((size_t)wu_mix64(x) & last) == last)
+		if (((size_t)wu__mix64(x) & last) == last)
 			k[m++] = x;
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(wu__counter_add(&c, k[i], (uint32_t)(10 + i)), 0);

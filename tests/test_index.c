@@ -741,11 +741,11 @@ static void test_old_normalization(void **state)
 	assert_memory_equal(line, want, strlen(want));
 	/* The same parameters, one version before ours. */
 	wu_str old = {0};
-	assert_int_equal(wu_str_append(&old, text.s, (size_t)(line - text.s)), 0);
+	assert_int_equal(wu__str_append(&old, text.s, (size_t)(line - text.s)), 0);
 	char prev[32];
 	snprintf(prev, sizeof prev, "normalize=%d\n", WU_NORMALIZE_VERSION - 1);
-	assert_int_equal(wu_str_append(&old, prev, strlen(prev)), 0);
-	assert_int_equal(wu_str_append(&old, line + strlen(want), strlen(line + strlen(want))), 0);
+	assert_int_equal(wu__str_append(&old, prev, strlen(prev)), 0);
+	assert_int_equal(wu__str_append(&old, line + strlen(want), strlen(line + strlen(want))), 0);
 	put_params(path, old.s, old.n);
 	ix = open_ix(path, 1);
 	art x;

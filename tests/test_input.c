@@ -78,16 +78,16 @@ static size_t write_gzip(const char *name, const char *text)
 static char *read_all(const char *path, size_t *n_hidden, size_t *n_repeat)
 {
 	char *paths[1] = {(char *)path};
-	wu_input *in = wu_input_new(paths, NULL, 1, 1 << 16);
+	app_input *in = app_input_new(paths, NULL, 1, 1 << 16);
 	assert_non_null(in);
-	wu_batch b = {0};
+	app_batch b = {0};
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	size_t n;
-	while ((n = wu_input_next(in, &b, 3, 1 << 20)) > 0)
+	while ((n = app_input_next(in, &b, 3, 1 << 20)) > 0)
 		for (size_t i = 0; i < n; i++) {
-			const wu_raw *r = &b.rec[i];
+			const app_raw *r = &b.rec[i];
 			if (r->is_file)
 				fprintf(f, "%.*s=", (int)r->id_len, b.arena.s + r->id_off);
 			else
@@ -98,12 +98,12 @@ static char *read_all(const char *path, size_t *n_hidden, size_t *n_repeat)
 				fprintf(f, "%.*s|", (int)r->len, b.arena.s + r->off);
 		}
 	if (n_hidden)
-		*n_hidden = wu_input_n_hidden(in);
+		*n_hidden = app_input_n_hidden(in);
 	if (n_repeat)
-		*n_repeat = wu_input_n_repeat(in);
+		*n_repeat = app_input_n_repeat(in);
 	fclose(f);
-	wu_batch_free(&b);
-	wu_input_free(in);
+	app_batch_free(&b);
+	app_input_free(in);
 	return out;
 }
 
@@ -113,27 +113,27 @@ static void test_detect(void **state)
 	const struct {
 		const char *bytes;
 		size_t n;
-		wu_input_kind k;
+		app_input_kind k;
 	} t[] = {
-		{"\x1f\x8b\x08", 3, WU_KIND_GZIP},     {"\xfd" "7zXZ\0", 6, WU_KIND_XZ},
-		{"\x28\xb5\x2f\xfd", 4, WU_KIND_ZSTD}, {"BZh9", 4, WU_KIND_BZIP2},
-		{"BZh is text", 11, WU_KIND_TEXT},     {"\xef\xbb\xbf{", 4, WU_KIND_UTF8_BOM},
-		{"\xff\xfe{\0", 4, WU_KIND_UTF16LE},   {"\xfe\xff\0{", 4, WU_KIND_UTF16BE},
-		{"{\"id\":1}", 8, WU_KIND_TEXT},       {"\x1f", 1, WU_KIND_TEXT},
-		{"\xfd" "7zX", 4, WU_KIND_TEXT},       {"", 0, WU_KIND_TEXT},
+		{"\x1f\x8b\x08", 3, APP_KIND_GZIP},     {"\xfd" "7zXZ\0", 6, APP_KIND_XZ},
+		{"\x28\xb5\x2f\xfd", 4, APP_KIND_ZSTD}, {"BZh9", 4, APP_KIND_BZIP2},
+		{"BZh is text", 11, APP_KIND_TEXT},     {"\xef\xbb\xbf{", 4, APP_KIND_UTF8_BOM},
+		{"\xff\xfe{\0", 4, APP_KIND_UTF16LE},   {"\xfe\xff\0{", 4, APP_KIND_UTF16BE},
+		{"{\"id\":1}", 8, APP_KIND_TEXT},       {"\x1f", 1, APP_KIND_TEXT},
+		{"\xfd" "7zX", 4, APP_KIND_TEXT},       {"", 0, APP_KIND_TEXT},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++)
-		assert_int_equal(wu_input_detect((const unsigned char *)t[i].bytes, t[i].n), t[i].k);
+		assert_int_equal(app_input_detect((const unsigned char *)t[i].bytes, t[i].n), t[i].k);
 	char buf[256];
-	assert_null(wu_input_refusal(WU_KIND_GZIP, "f", buf, sizeof buf));
-	assert_null(wu_input_refusal(WU_KIND_UTF8_BOM, "f", buf, sizeof buf));
-	assert_null(wu_input_refusal(WU_KIND_XZ, "f", buf, sizeof buf));
-	assert_null(wu_input_refusal(WU_KIND_ZSTD, "f", buf, sizeof buf));
-	assert_null(wu_input_refusal(WU_KIND_BZIP2, "f", buf, sizeof buf));
-	assert_string_equal(wu_input_refusal(WU_KIND_UTF16LE, "u.jsonl", buf, sizeof buf),
+	assert_null(app_input_refusal(APP_KIND_GZIP, "f", buf, sizeof buf));
+	assert_null(app_input_refusal(APP_KIND_UTF8_BOM, "f", buf, sizeof buf));
+	assert_null(app_input_refusal(APP_KIND_XZ, "f", buf, sizeof buf));
+	assert_null(app_input_refusal(APP_KIND_ZSTD, "f", buf, sizeof buf));
+	assert_null(app_input_refusal(APP_KIND_BZIP2, "f", buf, sizeof buf));
+	assert_string_equal(app_input_refusal(APP_KIND_UTF16LE, "u.jsonl", buf, sizeof buf),
 	                    "UTF-16 text (little-endian byte order mark); convert it to UTF-8 first "
 	                    "(iconv -f UTF-16 -t UTF-8 u.jsonl | wiredup cluster -)");
-	assert_non_null(strstr(wu_input_refusal(WU_KIND_UTF16BE, "u", buf, sizeof buf), "big-endian"));
+	assert_non_null(strstr(app_input_refusal(APP_KIND_UTF16BE, "u", buf, sizeof buf), "big-endian"));
 }
 
 /* UTF-16 is one error record naming it and the file, whatever follows. */

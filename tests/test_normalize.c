@@ -418,8 +418,8 @@ static void test_isa_levels_agree(void **state)
 	for (int iter = 0; iter < 4000; iter++) {
 		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 60, 16, &rng, text);
 		size_t inv_ref = 0;
-		wu__normalize_isa(text, n, &ref, &inv_ref, WU_ISA_SCALAR, 0);
-		for (int isa = WU_ISA_SSSE3; isa <= best; isa++) {
+		wu__normalize_isa(text, n, &ref, &inv_ref, WU__ISA_SCALAR, 0);
+		for (int isa = WU__ISA_SSSE3; isa <= best; isa++) {
 			size_t inv = 0;
 			assert_int_equal(wu__normalize_isa(text, n, &got, &inv, isa, 0), ref.n);
 			assert_memory_equal(got.s, ref.s, ref.n + 1);
@@ -447,7 +447,7 @@ static void test_lines_match_each_line(void **state)
 	wu_str all = {0}, one = {0};
 	for (int iter = 0; iter < 3000; iter++) {
 		size_t n = mixed_text(pool, sizeof pool / sizeof *pool, 120, 3, &rng, text);
-		for (int isa = WU_ISA_SCALAR; isa <= best; isa++) {
+		for (int isa = WU__ISA_SCALAR; isa <= best; isa++) {
 			size_t inv_all = 0, inv_sum = 0, pos = 0, i = 0;
 			wu__normalize_isa(text, n, &all, &inv_all, isa, 1);
 			for (;;) {

@@ -293,8 +293,8 @@ static void test_library_functions(void **state)
 
 /* ---- the program's per-record work (record_work.c) ---- */
 
-static wu_run g_run;
-static wu_batch g_batch;
+static app_run g_run;
+static app_batch g_batch;
 static wu_df *g_df;
 
 static size_t profile_df(const void *df, int m, wu_terms *t)
@@ -320,18 +320,18 @@ static void setup_run(void)
 	                           "reopened it on Tuesday, officials said.\"}";
 	static const char id[] = "\"a/b.txt\"", dir[] = "a";
 	wu_str *ar = &g_batch.arena;
-	assert_int_equal(wu_str_append(ar, json, sizeof json - 1), 0);
+	assert_int_equal(wu__str_append(ar, json, sizeof json - 1), 0);
 	size_t file_off = ar->n;
-	assert_int_equal(wu_str_append(ar, " date 2021-03-20 USA\n", 21), 0);
-	assert_int_equal(wu_str_append(ar, g_text, strlen(g_text)), 0);
+	assert_int_equal(wu__str_append(ar, " date 2021-03-20 USA\n", 21), 0);
+	assert_int_equal(wu__str_append(ar, g_text, strlen(g_text)), 0);
 	size_t file_len = ar->n - file_off, id_off = ar->n;
-	assert_int_equal(wu_str_append(ar, id, sizeof id - 1), 0);
+	assert_int_equal(wu__str_append(ar, id, sizeof id - 1), 0);
 	size_t dir_off = ar->n;
-	assert_int_equal(wu_str_append(ar, dir, sizeof dir), 0); /* with its NUL */
+	assert_int_equal(wu__str_append(ar, dir, sizeof dir), 0); /* with its NUL */
 	g_batch.rec = calloc(2, sizeof *g_batch.rec);
 	assert_non_null(g_batch.rec);
-	g_batch.rec[0] = (wu_raw){.off = 0, .len = sizeof json - 1, .line = 1};
-	g_batch.rec[1] = (wu_raw){.off = file_off, .len = file_len, .id_off = id_off,
+	g_batch.rec[0] = (app_raw){.off = 0, .len = sizeof json - 1, .line = 1};
+	g_batch.rec[1] = (app_raw){.off = file_off, .len = file_len, .id_off = id_off,
 	                          .id_len = sizeof id - 1, .dir_off = dir_off, .dir_len = 1,
 	                          .is_file = 1};
 	g_batch.n = g_batch.cap = 2;
@@ -341,7 +341,7 @@ static void setup_run(void)
 
 static size_t g_rec; /* the record the work jobs run on */
 
-static void free_workspace(wu_workspace *ws)
+static void free_workspace(app_workspace *ws)
 {
 	wu_str_free(&ws->buf), wu_str_free(&ws->line), wu_sketcher_free(ws->sk);
 	wu_u64s_free(&ws->sh), wu_scratch_free(&ws->scratch), wu_terms_free(&ws->terms);
@@ -349,7 +349,7 @@ static void free_workspace(wu_workspace *ws)
 
 /* A result's verdict: 1 failed (out of memory), 0 good; a reject fails the
  * test, since the records are good. */
-static int verdict(const wu_result *res)
+static int verdict(const app_result *res)
 {
 	if (res->failed) {
 		assert_string_equal(res->reason, "out of memory");
@@ -362,10 +362,10 @@ static int verdict(const wu_result *res)
 
 static int job_work_scan(uint64_t *d)
 {
-	wu_workspace ws[1];
+	app_workspace ws[1];
 	memset(ws, 0, sizeof ws);
-	wu_result res;
-	wu_work_scan(&g_run, &g_batch, g_rec, 1, ws, &res);
+	app_result res;
+	app_work_scan(&g_run, &g_batch, g_rec, 1, ws, &res);
 	int oom = verdict(&res);
 	if (!oom) {
 		assert_non_null(res.keys);
@@ -373,19 +373,19 @@ static int job_work_scan(uint64_t *d)
 		*d = terms_digest(fnv(0xcbf29ce484222325ULL, res.keys, res.n_keys * sizeof *res.keys),
 		                  res.terms, res.n_terms);
 	}
-	wu_results_clear(&res, 1);
+	app_results_clear(&res, 1);
 	free_workspace(ws);
 	return oom;
 }
 
 static int job_work_sketch(uint64_t *d)
 {
-	wu_workspace ws[1];
+	app_workspace ws[1];
 	memset(ws, 0, sizeof ws);
-	wu_result res;
+	app_result res;
 	uint32_t sig[1024];
-	wu_profiler prof = {profile_df, g_df};
-	wu_work_sketch(&g_run, &prof, &g_batch, g_rec, ws, &res, sig);
+	app_profiler prof = {profile_df, g_df};
+	app_work_sketch(&g_run, &prof, &g_batch, g_rec, ws, &res, sig);
 	int oom = verdict(&res);
 	if (!oom) {
 		assert_true(res.n_shingles > 0 && res.shingles);
@@ -394,7 +394,7 @@ static int job_work_sketch(uint64_t *d)
 		                      res.shingles, res.n_shingles * sizeof *res.shingles),
 		                  res.terms, res.n_terms);
 	}
-	wu_results_clear(&res, 1);
+	app_results_clear(&res, 1);
 	free_workspace(ws);
 	return oom;
 }
@@ -410,7 +410,7 @@ static int job_boiler_file(uint64_t *d)
 	assert_non_null(b);
 	char err[256] = "";
 	g_paused = 0;
-	int rc = wu_boiler_file(g_known, b, err, sizeof err);
+	int rc = app_boiler_file(g_known, b, err, sizeof err);
 	g_paused = 1;
 	if (rc)
 		assert_non_null(strstr(err, "out of memory"));
@@ -430,26 +430,26 @@ static void test_record_work(void **state)
 	assert_non_null(f);
 	fputs("Related Stories\nMore &amp; more\n<b>Share</b> this\n", f);
 	assert_int_equal(fclose(f), 0);
-	sweep(job_boiler_file, "wu_boiler_file");
+	sweep(job_boiler_file, "app_boiler_file");
 	remove(g_known);
 	for (g_rec = 0; g_rec < g_batch.n; g_rec++) {
 		sweep(job_work_scan, g_rec ? "first pass, article file" : "first pass, JSONL");
 		/* document frequencies for the profiles: the record twice */
 		arm(-1);
-		wu_workspace ws[1];
+		app_workspace ws[1];
 		memset(ws, 0, sizeof ws);
-		wu_result res;
-		wu_work_scan(&g_run, &g_batch, g_rec, 1, ws, &res);
+		app_result res;
+		app_work_scan(&g_run, &g_batch, g_rec, 1, ws, &res);
 		wu_terms t = {res.terms, res.n_terms, res.n_terms};
 		assert_int_equal(wu_df_add(g_df, &t), 0);
 		assert_int_equal(wu_df_add(g_df, &t), 0);
-		wu_results_clear(&res, 1);
+		app_results_clear(&res, 1);
 		free_workspace(ws);
 	}
 	for (g_rec = 0; g_rec < g_batch.n; g_rec++)
 		sweep(job_work_sketch, g_rec ? "second pass, article file" : "second pass, JSONL");
 	wu_df_free(g_df);
-	free(g_batch.rec), wu_str_free(&g_batch.arena); /* wu_batch_free is input.c's */
+	free(g_batch.rec), wu_str_free(&g_batch.arena); /* app_batch_free is input.c's */
 	wu_boiler_free(g_boiler);
 }
 

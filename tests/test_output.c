@@ -44,12 +44,12 @@ static void make(fixture *x, const char *const *ids, size_t n)
 	x->cl.similarity = x->sim;
 }
 
-/* What wu_write_results() writes, NUL-terminated, *len bytes. */
+/* What app_write_results() writes, NUL-terminated, *len bytes. */
 static char *render(fixture *x, int format, const uint32_t *story, size_t *len)
 {
 	FILE *f = tmpfile();
 	assert_non_null(f);
-	assert_int_equal(wu_write_results(f, format, x->c, &x->cl, story), 0);
+	assert_int_equal(app_write_results(f, format, x->c, &x->cl, story), 0);
 	long n = ftell(f);
 	assert_true(n >= 0);
 	char *s = malloc((size_t)n + 1);
@@ -84,11 +84,11 @@ static void test_header_and_plain_rows(void **state)
 	(void)state;
 	fixture x;
 	make(&x, plain_ids, 2);
-	EXPECT(&x, WU_FMT_TSV, NULL, "id\tcluster\tsimilarity\n7\t7\t1.0000\ndoc\t7\t0.5000\n");
+	EXPECT(&x, APP_FMT_TSV, NULL, "id\tcluster\tsimilarity\n7\t7\t1.0000\ndoc\t7\t0.5000\n");
 	make(&x, plain_ids, 2);
-	EXPECT(&x, WU_FMT_CSV, NULL, "id,cluster,similarity\n7,7,1.0000\ndoc,7,0.5000\n");
+	EXPECT(&x, APP_FMT_CSV, NULL, "id,cluster,similarity\n7,7,1.0000\ndoc,7,0.5000\n");
 	make(&x, plain_ids, 2);
-	EXPECT(&x, WU_FMT_JSONL, NULL,
+	EXPECT(&x, APP_FMT_JSONL, NULL,
 	       "{\"id\":7,\"cluster\":7,\"similarity\":1.0000}\n"
 	       "{\"id\":\"doc\",\"cluster\":7,\"similarity\":0.5000}\n");
 }
@@ -101,17 +101,17 @@ static void test_story_column(void **state)
 	const uint32_t story[2] = {1, 1};
 	fixture x;
 	make(&x, ids, 2);
-	EXPECT(&x, WU_FMT_TSV, story,
+	EXPECT(&x, APP_FMT_TSV, story,
 	       "id\tcluster\tsimilarity\tstory\n"
 	       "a\\tb\ta\\tb\t1.0000\tc,d\n"
 	       "c,d\ta\\tb\t0.5000\tc,d\n");
 	make(&x, ids, 2);
-	EXPECT(&x, WU_FMT_CSV, story,
+	EXPECT(&x, APP_FMT_CSV, story,
 	       "id,cluster,similarity,story\n"
 	       "\"a\tb\",\"a\tb\",1.0000,\"c,d\"\n"
 	       "\"c,d\",\"a\tb\",0.5000,\"c,d\"\n");
 	make(&x, ids, 2);
-	EXPECT(&x, WU_FMT_JSONL, story,
+	EXPECT(&x, APP_FMT_JSONL, story,
 	       "{\"id\":\"a\\tb\",\"cluster\":\"a\\tb\",\"similarity\":1.0000,\"story\":\"c,d\"}\n"
 	       "{\"id\":\"c,d\",\"cluster\":\"a\\tb\",\"similarity\":0.5000,\"story\":\"c,d\"}\n");
 }
@@ -124,7 +124,7 @@ static void test_tsv_escapes(void **state)
 	static const char *const ids[] = {"\"x\\u0000y\"", "\"\\n\\r\\\\\\u0001\\u001f\\u007f \xC3\xA9\""};
 	fixture x;
 	make(&x, ids, 2);
-	EXPECT(&x, WU_FMT_TSV, NULL,
+	EXPECT(&x, APP_FMT_TSV, NULL,
 	       "id\tcluster\tsimilarity\n"
 	       "x\\x00y\tx\\x00y\t1.0000\n"
 	       "\\n\\r\\\\\\x01\\x1f\\x7f \xC3\xA9\tx\\x00y\t0.5000\n");
@@ -140,7 +140,7 @@ static void test_csv_quoting(void **state)
 	                                  "\"line\\r\\nbreak\"", "\"plain \xC3\xA9\""};
 	fixture x;
 	make(&x, ids, 6);
-	EXPECT(&x, WU_FMT_CSV, NULL,
+	EXPECT(&x, APP_FMT_CSV, NULL,
 	       "id,cluster,similarity\n"
 	       "\"q\"\"q\",\"q\"\"q\",1.0000\n"
 	       "\"\xEF\xBF\xBD,\",\"q\"\"q\",0.5000\n"
@@ -157,7 +157,7 @@ static void test_tsv_keeps_quotes_and_commas(void **state)
 	static const char *const ids[] = {"\"q\\\"q,\"", "\"\\\"\""};
 	fixture x;
 	make(&x, ids, 2);
-	EXPECT(&x, WU_FMT_TSV, NULL, "id\tcluster\tsimilarity\nq\"q,\tq\"q,\t1.0000\n\"\tq\"q,\t0.5000\n");
+	EXPECT(&x, APP_FMT_TSV, NULL, "id\tcluster\tsimilarity\nq\"q,\tq\"q,\t1.0000\n\"\tq\"q,\t0.5000\n");
 }
 
 /* No articles: the header alone (with the story column when asked), and
@@ -168,11 +168,11 @@ static void test_empty_result(void **state)
 	const uint32_t story[1] = {0};
 	fixture x;
 	make(&x, plain_ids, 0);
-	EXPECT(&x, WU_FMT_TSV, NULL, "id\tcluster\tsimilarity\n");
+	EXPECT(&x, APP_FMT_TSV, NULL, "id\tcluster\tsimilarity\n");
 	make(&x, plain_ids, 0);
-	EXPECT(&x, WU_FMT_CSV, story, "id,cluster,similarity,story\n");
+	EXPECT(&x, APP_FMT_CSV, story, "id,cluster,similarity,story\n");
 	make(&x, plain_ids, 0);
-	EXPECT(&x, WU_FMT_JSONL, story, "");
+	EXPECT(&x, APP_FMT_JSONL, story, "");
 }
 
 /* A stream that cannot be written (opened for reading): -1 in every
@@ -184,13 +184,13 @@ static void test_write_error(void **state)
 	assert_non_null(tmp);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(tmp));
-	static const int formats[] = {WU_FMT_JSONL, WU_FMT_TSV, WU_FMT_CSV};
+	static const int formats[] = {APP_FMT_JSONL, APP_FMT_TSV, APP_FMT_CSV};
 	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
 		FILE *f = fopen(path, "r");
 		assert_non_null(f);
 		fixture x;
 		make(&x, plain_ids, 2);
-		assert_int_equal(wu_write_results(f, formats[i], x.c, &x.cl, NULL), -1);
+		assert_int_equal(app_write_results(f, formats[i], x.c, &x.cl, NULL), -1);
 		fclose(f);
 		wu_corpus_free(x.c);
 	}

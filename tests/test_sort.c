@@ -135,7 +135,7 @@ static void test_u64_edge(void **state)
  * against a stable reference: equal keys keep their input order. */
 static void check_keyidx(size_t n, uint64_t mask, int shift, int shuffled_idx)
 {
-	wu_keyidx *a = malloc((n ? n : 1) * sizeof *a);
+	wu__keyidx *a = malloc((n ? n : 1) * sizeof *a);
 	ref_item *ref = malloc((n ? n : 1) * sizeof *ref);
 	uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
 	assert_non_null(a);
@@ -186,21 +186,21 @@ static void test_keyidx_all_equal(void **state)
 	/* The clustering relies on this: one big bucket of equal band keys must
 	 * come out in article order. */
 	enum { N = 1000 };
-	wu_keyidx a[N];
+	wu__keyidx a[N];
 	for (uint32_t i = 0; i < N; i++)
-		a[i] = (wu_keyidx){0xdeadbeefcafef00dULL, i};
+		a[i] = (wu__keyidx){0xdeadbeefcafef00dULL, i};
 	assert_int_equal(wu__sort_keyidx(a, N), 0);
 	for (uint32_t i = 0; i < N; i++) {
 		assert_true(a[i].key == 0xdeadbeefcafef00dULL);
 		assert_int_equal(a[i].idx, i);
 	}
 
-	wu_keyidx two[2] = {{5, 1}, {5, 0}};
+	wu__keyidx two[2] = {{5, 1}, {5, 0}};
 	assert_int_equal(wu__sort_keyidx(two, 2), 0);
 	assert_int_equal(two[0].idx, 1); /* stable: input order kept */
 	assert_int_equal(two[1].idx, 0);
 
-	wu_keyidx two_b[2] = {{9, 0}, {3, 1}};
+	wu__keyidx two_b[2] = {{9, 0}, {3, 1}};
 	assert_int_equal(wu__sort_keyidx(two_b, 2), 0);
 	assert_true(two_b[0].key == 3 && two_b[0].idx == 1);
 	assert_true(two_b[1].key == 9 && two_b[1].idx == 0);

@@ -120,7 +120,7 @@ static const long_range long_ranges[] = {
 	{O_MAXB, "max-article-bytes", 1, 1L << 40}, {O_NGRAM, "ngram", 1, 64},
 	{O_PERM, "num-perm", 8, 1024}, {O_SEED, "seed", 0, 1L << 62}, {O_BANDS, "bands", 1, 1024},
 	{O_ROWS, "rows", 1, 1024}, {O_MAXBUCKET, "max-bucket", 1, 1L << 30},
-	{'t', "threads", 1, WU_MAX_THREADS}, {O_BMIN, "boilerplate-min-docs", 0, 1L << 30},
+	{'t', "threads", 1, APP_MAX_THREADS}, {O_BMIN, "boilerplate-min-docs", 0, 1L << 30},
 	{O_WINDOW, "window-days", 0, 1L << 30}, {0, NULL, 0, 0}};
 
 /* The fractions: each in (0, 1]. */
@@ -210,7 +210,7 @@ static int set_numeric(int c, const char *arg, cluster_args *a, char *why, size_
 		long v;
 		int perm = c == O_PERM;
 		if (app_parse_long(arg, r->lo, r->hi, &v) || (perm && v % 8))
-			return wu_fail(why, whylen, "--%s: bad value '%s' (%ld..%ld%s)", r->name, arg,
+			return wu__fail(why, whylen, "--%s: bad value '%s' (%ld..%ld%s)", r->name, arg,
 			               r->lo, r->hi, perm ? ", a multiple of 8" : "");
 		store_long(c, v, a);
 		return 0;
@@ -220,12 +220,12 @@ static int set_numeric(int c, const char *arg, cluster_args *a, char *why, size_
 			continue;
 		double d;
 		if (app_parse_fraction(arg, &d))
-			return wu_fail(why, whylen, "--%s: bad value '%s' (a number in (0, 1])",
+			return wu__fail(why, whylen, "--%s: bad value '%s' (a number in (0, 1])",
 			               fraction_names[i].name, arg);
 		store_fraction(c, d, &a->run.opt);
 		return 0;
 	}
-	return wu_fail(why, whylen, "unknown option");
+	return wu__fail(why, whylen, "unknown option");
 }
 
 static int set_option(int c, const char *arg, cluster_args *a, char *why, size_t whylen)
@@ -261,17 +261,17 @@ static int set_option(int c, const char *arg, cluster_args *a, char *why, size_t
 	return set_numeric(c, arg, a, why, whylen);
 }
 
-int wu_cli_threads(int verbose)
+int app_threads(int verbose)
 {
 	int n = omp_get_max_threads();
-	if (n <= WU_MAX_THREADS)
+	if (n <= APP_MAX_THREADS)
 		return n;
 	if (verbose)
 		fprintf(stderr, "wiredup: OMP_NUM_THREADS asks for %d threads; using %d, the most "
-		        "--threads allows\n", n, WU_MAX_THREADS);
+		        "--threads allows\n", n, APP_MAX_THREADS);
 	/* Also for any parallel region that is not given a count. */
-	omp_set_num_threads(WU_MAX_THREADS);
-	return WU_MAX_THREADS;
+	omp_set_num_threads(APP_MAX_THREADS);
+	return APP_MAX_THREADS;
 }
 
 static void defaults(cluster_args *a)
@@ -282,10 +282,10 @@ static void defaults(cluster_args *a)
 	a->run.fields.text = "text";
 	a->run.max_bytes = 16u << 20;
 	a->boiler_min_docs = 10;
-	a->run.progress = wu_progress_wanted();
+	a->run.progress = app_progress_wanted();
 }
 
-int wu_cli_parse_cluster(int argc, char **argv, cluster_args *a, const char *prog, int mpi,
+int app_parse_cluster(int argc, char **argv, cluster_args *a, const char *prog, int mpi,
                          int verbose)
 {
 	defaults(a);
@@ -308,7 +308,7 @@ int wu_cli_parse_cluster(int argc, char **argv, cluster_args *a, const char *pro
 			return usage_error(prog, verbose, "%s", why);
 	}
 	if (!a->threads_given)
-		a->run.n_threads = wu_cli_threads(verbose && !a->quiet);
+		a->run.n_threads = app_threads(verbose && !a->quiet);
 	if (optind >= argc)
 		return usage_error(prog, verbose, "%s", "no input FILE (use '-' for stdin)");
 	if (a->rejects && !a->run.skip_errors)

@@ -25,45 +25,45 @@
 /* Read size (and the compressed read-ahead). A build may shrink it: the
  * gzip fuzz harness opens a reader per input, where a megabyte to map and
  * unmap each time is most of the work. */
-#ifndef WU_INPUT_CHUNK
-#define WU_INPUT_CHUNK (1u << 20)
+#ifndef APP_INPUT_CHUNK
+#define APP_INPUT_CHUNK (1u << 20)
 #endif
-#define CHUNK ((unsigned)WU_INPUT_CHUNK)
+#define CHUNK ((unsigned)APP_INPUT_CHUNK)
 #define MAGIC_BYTES 6 /* enough for every format recognised */
 #define ERR_LEN 320
 
 /* ---- what the first bytes say ---- */
 
-wu_input_kind wu_input_detect(const unsigned char *p, size_t n)
+app_input_kind app_input_detect(const unsigned char *p, size_t n)
 {
 	static const unsigned char xz[6] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
 	static const unsigned char zstd[4] = {0x28, 0xb5, 0x2f, 0xfd};
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return WU_KIND_GZIP;
+		return APP_KIND_GZIP;
 	if (n >= 6 && !memcmp(p, xz, 6))
-		return WU_KIND_XZ;
+		return APP_KIND_XZ;
 	if (n >= 4 && !memcmp(p, zstd, 4))
-		return WU_KIND_ZSTD;
+		return APP_KIND_ZSTD;
 	/* "BZh" then the block size digit: text starting "BZh" is left alone */
 	if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
-		return WU_KIND_BZIP2;
+		return APP_KIND_BZIP2;
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		return WU_KIND_UTF8_BOM;
+		return APP_KIND_UTF8_BOM;
 	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
-		return WU_KIND_UTF16LE;
+		return APP_KIND_UTF16LE;
 	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
-		return WU_KIND_UTF16BE;
-	return WU_KIND_TEXT;
+		return APP_KIND_UTF16BE;
+	return APP_KIND_TEXT;
 }
 
-const char *wu_input_refusal(wu_input_kind k, const char *name, char *buf, size_t len)
+const char *app_input_refusal(app_input_kind k, const char *name, char *buf, size_t len)
 {
-	if (k != WU_KIND_UTF16LE && k != WU_KIND_UTF16BE)
+	if (k != APP_KIND_UTF16LE && k != APP_KIND_UTF16BE)
 		return NULL;
 	snprintf(buf, len,
 	         "UTF-16 text (%s byte order mark); convert it to UTF-8 first "
 	         "(iconv -f UTF-16 -t UTF-8 %s | wiredup cluster -)",
-	         k == WU_KIND_UTF16LE ? "little-endian" : "big-endian", name);
+	         k == APP_KIND_UTF16LE ? "little-endian" : "big-endian", name);
 	return buf;
 }
 
@@ -291,12 +291,12 @@ static long stream_read(stream *s, char *dst, size_t cap, const char *name)
 	while (got < 3 && (n = stream_read_raw(s, dst + got, cap - got)) > 0)
 		got += (size_t)n;
 	/* three bytes: the marks, not a compressed format inside gzip */
-	wu_input_kind k = wu_input_detect((const unsigned char *)dst, got < 3 ? got : 3);
-	if (wu_input_refusal(k, name, s->err, sizeof s->err)) {
+	app_input_kind k = app_input_detect((const unsigned char *)dst, got < 3 ? got : 3);
+	if (app_input_refusal(k, name, s->err, sizeof s->err)) {
 		s->end = -1;
 		return -1;
 	}
-	if (k == WU_KIND_UTF8_BOM) {
+	if (k == APP_KIND_UTF8_BOM) {
 		memmove(dst, dst + 3, got - 3);
 		got -= 3;
 		if (got == 0)
@@ -323,10 +323,10 @@ static void stream_close(stream *s)
 }
 
 /* Sets up the decoder of kind k; 0, or -1 (s->err set). */
-static int decoder_init(stream *s, wu_input_kind k)
+static int decoder_init(stream *s, app_input_kind k)
 {
-	s->codec = k == WU_KIND_GZIP ? CODEC_GZIP : k == WU_KIND_XZ ? CODEC_XZ
-	         : k == WU_KIND_BZIP2 ? CODEC_BZIP2 : CODEC_ZSTD;
+	s->codec = k == APP_KIND_GZIP ? CODEC_GZIP : k == APP_KIND_XZ ? CODEC_XZ
+	         : k == APP_KIND_BZIP2 ? CODEC_BZIP2 : CODEC_ZSTD;
 	int ok;
 	if (s->codec == CODEC_GZIP) {
 		ok = inflateInit2(&s->z, 15 + 16) == Z_OK;
@@ -381,12 +381,12 @@ static int stream_open(stream *s, const char *path, const char *name, int walked
 		}
 		s->rlen += (size_t)n;
 	}
-	wu_input_kind k = wu_input_detect(raw, s->rlen);
-	if (wu_input_refusal(k, name, s->err, sizeof s->err)) {
+	app_input_kind k = app_input_detect(raw, s->rlen);
+	if (app_input_refusal(k, name, s->err, sizeof s->err)) {
 		s->end = -1;
 		return -1;
 	}
-	return k >= WU_KIND_GZIP ? decoder_init(s, k) : 0;
+	return k >= APP_KIND_GZIP ? decoder_init(s, k) : 0;
 }
 
 /* ---- the list of inputs ---- */
@@ -412,7 +412,7 @@ typedef struct {
 	size_t n, cap; /* cap: a power of two */
 } dir_set;
 
-struct wu_input {
+struct app_input {
 	char **paths;
 	int n_paths, next_path;
 	entry *files; /* every input file, in order */
@@ -431,7 +431,7 @@ struct wu_input {
 };
 
 /* Adds an input file; walked ones have an id (their relative path). */
-static void add_entry(wu_input *in, const char *path, const char *name, const char *id,
+static void add_entry(app_input *in, const char *path, const char *name, const char *id,
                       int is_file, const char *error)
 {
 	if (in->n_files == in->cap_files) {
@@ -548,7 +548,7 @@ static void defer_link(link_list *l, const char *p, const char *r)
 }
 
 typedef struct {
-	wu_input *in;
+	app_input *in;
 	dir_set seen;
 	link_list links;
 } walker;
@@ -558,7 +558,7 @@ static void walk_dir(walker *w, const char *dir, const char *rel);
 /* One name found in a folder: p its path, r its id. */
 static void walk_entry(walker *w, const char *p, const char *r)
 {
-	wu_input *in = w->in;
+	app_input *in = w->in;
 	struct stat st, lst;
 	char why[160];
 	if (lstat(p, &lst)) {
@@ -595,7 +595,7 @@ static void walk_entry(walker *w, const char *p, const char *r)
 /* Adds what is under dir (names sorted, hidden ones counted and skipped). */
 static void walk_dir(walker *w, const char *dir, const char *rel)
 {
-	wu_input *in = w->in;
+	app_input *in = w->in;
 	DIR *d = opendir(dir);
 	if (!d) {
 		char why[160];
@@ -640,7 +640,7 @@ static void walk_dir(walker *w, const char *dir, const char *rel)
  * symbolic links to folders, each followed only to a folder not read yet
  * (so a link to a subfolder adds nothing twice and a loop ends), then the
  * whole walk is put in walk order. */
-static void walk(wu_input *in, const char *dir)
+static void walk(app_input *in, const char *dir)
 {
 	walker w = {in, {0}, {0}};
 	size_t first = in->n_files;
@@ -663,16 +663,16 @@ static void walk(wu_input *in, const char *dir)
 	free(w.seen.k), free(w.seen.used), free(w.links.a);
 }
 
-wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes)
+app_input *app_input_new(char **paths, char **names, int n_paths, size_t max_bytes)
 {
-	wu_input *in = calloc(1, sizeof *in);
+	app_input *in = calloc(1, sizeof *in);
 	if (!in)
 		return NULL;
 	in->max_bytes = max_bytes;
 	in->buf = malloc(CHUNK);
 	in->raw = malloc(CHUNK);
 	if (!in->buf || !in->raw) {
-		wu_input_free(in);
+		app_input_free(in);
 		return NULL;
 	}
 	for (int i = 0; i < n_paths; i++) {
@@ -692,7 +692,7 @@ wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes
 	return in;
 }
 
-void wu_input_free(wu_input *in)
+void app_input_free(app_input *in)
 {
 	if (!in)
 		return;
@@ -705,37 +705,37 @@ void wu_input_free(wu_input *in)
 	free(in);
 }
 
-const char *wu_input_file_name(const wu_input *in, uint32_t file)
+const char *app_input_file_name(const app_input *in, uint32_t file)
 {
 	return in->files[file].name;
 }
 
-size_t wu_input_n_hidden(const wu_input *in)
+size_t app_input_n_hidden(const app_input *in)
 {
 	return in->n_hidden;
 }
 
-size_t wu_input_n_repeat(const wu_input *in)
+size_t app_input_n_repeat(const app_input *in)
 {
 	return in->n_repeat;
 }
 
-void wu_batch_free(wu_batch *b)
+void app_batch_free(app_batch *b)
 {
 	free(b->rec);
 	wu_str_free(&b->arena);
 }
 
-wu_raw *wu_batch_add(wu_batch *b, uint32_t file)
+app_raw *app_batch_add(app_batch *b, uint32_t file)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
-		wu_raw *r = realloc(b->rec, cap * sizeof *r);
+		app_raw *r = realloc(b->rec, cap * sizeof *r);
 		if (!r)
 			return NULL;
 		b->rec = r, b->cap = cap;
 	}
-	wu_raw *r = &b->rec[b->n++];
+	app_raw *r = &b->rec[b->n++];
 	memset(r, 0, sizeof *r);
 	r->file = file;
 	return r;
@@ -744,24 +744,24 @@ wu_raw *wu_batch_add(wu_batch *b, uint32_t file)
 /* Appends s as a JSON string (quotes, escapes) to a. */
 static void put_json_string(wu_str *a, const char *s)
 {
-	wu_str_putc(a, '"');
+	wu__str_putc(a, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
 			char e[2] = {'\\', (char)c};
-			wu_str_append(a, e, 2);
+			wu__str_append(a, e, 2);
 		} else if (c < 0x20) {
 			char e[8];
 			snprintf(e, sizeof e, "\\u%04x", c);
-			wu_str_append(a, e, 6);
+			wu__str_append(a, e, 6);
 		} else {
-			wu_str_putc(a, (char)c);
+			wu__str_putc(a, (char)c);
 		}
 	}
-	wu_str_putc(a, '"');
+	wu__str_putc(a, '"');
 }
 
-static int fill(wu_input *in)
+static int fill(app_input *in)
 {
 	if (in->pos < in->len)
 		return 1;
@@ -783,7 +783,7 @@ enum { LINE_EOF = 0, LINE_OK = 1, LINE_OVERSIZE = -1 };
  * keeps its first max_bytes bytes in a and the rest in the input. A line
  * the end of a damaged or cut file leaves unfinished is no record: it
  * stays in a, LINE_EOF, for the error to hold. */
-static int read_line(wu_input *in, wu_str *a, size_t *len)
+static int read_line(app_input *in, wu_str *a, size_t *len)
 {
 	size_t start = a->n;
 	int got = 0;
@@ -800,12 +800,12 @@ static int read_line(wu_input *in, wu_str *a, size_t *len)
 		size_t have = a->n - start;
 		if (have + take > in->max_bytes) {
 			take = in->max_bytes - have;
-			wu_str_append(a, p, take);
+			wu__str_append(a, p, take);
 			in->pos += take;
 			*len = a->n - start;
 			return LINE_OVERSIZE;
 		}
-		wu_str_append(a, p, take);
+		wu__str_append(a, p, take);
 		in->pos += take + (nl ? 1 : 0);
 		if (nl) {
 			in->done++;
@@ -815,7 +815,7 @@ static int read_line(wu_input *in, wu_str *a, size_t *len)
 	}
 }
 
-int wu_input_drain(wu_input *in, FILE *out)
+int app_input_drain(app_input *in, FILE *out)
 {
 	in->pending_drain = 0;
 	while (fill(in)) {
@@ -837,14 +837,14 @@ int wu_input_drain(wu_input *in, FILE *out)
 /* The error's text goes in the batch's arena, after the record's bytes:
  * r->error points at it once the batch is complete (the arena may still
  * move), so the pipeline can hold one batch while the next is read. */
-static void set_error(wu_batch *b, wu_raw *r, const char *what)
+static void set_error(app_batch *b, app_raw *r, const char *what)
 {
 	r->err_off = b->arena.n + 1;
-	if (wu_str_append(&b->arena, what, strlen(what) + 1))
+	if (wu__str_append(&b->arena, what, strlen(what) + 1))
 		r->err_off = 0, r->error = "out of memory";
 }
 
-static void point_errors(wu_batch *b)
+static void point_errors(app_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		if (b->rec[i].err_off)
@@ -852,10 +852,10 @@ static void point_errors(wu_batch *b)
 }
 
 /* One article file as one record. */
-static void read_article(wu_input *in, wu_batch *b)
+static void read_article(app_input *in, app_batch *b)
 {
 	entry *e = &in->files[in->cur];
-	wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
+	app_raw *r = app_batch_add(b, (uint32_t)in->cur);
 	r->is_file = 1;
 	r->id_off = b->arena.n;
 	put_json_string(&b->arena, e->id);
@@ -863,8 +863,8 @@ static void read_article(wu_input *in, wu_batch *b)
 	const char *slash = strrchr(e->id, '/');
 	r->dir_off = b->arena.n;
 	r->dir_len = slash ? (size_t)(slash - e->id) : 0;
-	wu_str_append(&b->arena, e->id, r->dir_len);
-	wu_str_putc(&b->arena, '\0');
+	wu__str_append(&b->arena, e->id, r->dir_len);
+	wu__str_putc(&b->arena, '\0');
 	r->off = b->arena.n;
 	stream s;
 	if (e->error || stream_open(&s, e->path, e->name, 1, in->raw)) {
@@ -874,7 +874,7 @@ static void read_article(wu_input *in, wu_batch *b)
 		return;
 	}
 	for (;;) {
-		if (wu_str_reserve(&b->arena, b->arena.n + CHUNK + 1))
+		if (wu__str_reserve(&b->arena, b->arena.n + CHUNK + 1))
 			break;
 		long n = stream_read(&s, b->arena.s + b->arena.n, CHUNK, e->name);
 		if (n < 0) {
@@ -897,7 +897,7 @@ static void read_article(wu_input *in, wu_batch *b)
 }
 
 /* Opens the next JSONL file; 0 when it opened, -1 with r->error set. */
-static int open_jsonl(wu_input *in, wu_batch *b)
+static int open_jsonl(app_input *in, app_batch *b)
 {
 	entry *e = &in->files[in->cur];
 	in->line = in->done = 0;
@@ -908,7 +908,7 @@ static int open_jsonl(wu_input *in, wu_batch *b)
 		return 0;
 	}
 	stream_close(&in->st);
-	wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
+	app_raw *r = app_batch_add(b, (uint32_t)in->cur);
 	set_error(b, r, in->st.err);
 	return -1;
 }
@@ -924,9 +924,9 @@ static int blank_line(const char *s, size_t n)
 /* The end of a JSONL file that did not end cleanly: one record holding the
  * error, naming the last complete line, and the unfinished line's bytes
  * (off, len) that are lost with the rest. */
-static void cut_record(wu_input *in, wu_batch *b, size_t off, size_t len)
+static void cut_record(app_input *in, app_batch *b, size_t off, size_t len)
 {
-	wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
+	app_raw *r = app_batch_add(b, (uint32_t)in->cur);
 	if (!r)
 		return;
 	r->off = off, r->len = len;
@@ -940,7 +940,7 @@ static void cut_record(wu_input *in, wu_batch *b, size_t off, size_t len)
 }
 
 /* Reads JSONL lines of the current file into b; 1 when the batch must end. */
-static int read_jsonl(wu_input *in, wu_batch *b, size_t max_records, size_t max_bytes)
+static int read_jsonl(app_input *in, app_batch *b, size_t max_records, size_t max_bytes)
 {
 	while (b->n < max_records && b->arena.n < max_bytes) {
 		size_t off = b->arena.n, len;
@@ -960,7 +960,7 @@ static int read_jsonl(wu_input *in, wu_batch *b, size_t max_records, size_t max_
 			b->arena.n = off;
 			continue;
 		}
-		wu_raw *r = wu_batch_add(b, (uint32_t)in->cur);
+		app_raw *r = app_batch_add(b, (uint32_t)in->cur);
 		r->line = in->line;
 		r->off = off;
 		r->len = len;
@@ -973,10 +973,10 @@ static int read_jsonl(wu_input *in, wu_batch *b, size_t max_records, size_t max_
 	return 1;
 }
 
-size_t wu_input_next(wu_input *in, wu_batch *b, size_t max_records, size_t max_bytes)
+size_t app_input_next(app_input *in, app_batch *b, size_t max_records, size_t max_bytes)
 {
 	if (in->pending_drain)
-		wu_input_drain(in, NULL);
+		app_input_drain(in, NULL);
 	b->n = 0;
 	b->arena.n = 0;
 	while (in->cur < in->n_files && b->n < max_records && b->arena.n < max_bytes) {

@@ -1,7 +1,7 @@
 /* The command-line program's input, pipeline and output layers (not part
  * of the library API). */
-#ifndef WU_INPUT_H
-#define WU_INPUT_H
+#ifndef APP_INPUT_H
+#define APP_INPUT_H
 
 #include "wiredup.h"
 #include <signal.h>
@@ -15,18 +15,18 @@ typedef struct {
 	uint32_t file;       /* index into the input's file names */
 	uint64_t line;       /* 1-based line (JSONL) or 0 (article file) */
 	int is_file;         /* article file rather than JSONL line */
-	int oversize;        /* exceeded max bytes: see wu_input_drain() */
+	int oversize;        /* exceeded max bytes: see app_input_drain() */
 	const char *error;   /* set when the record could not be read at all */
 	size_t err_off;      /* the reader's: error's place in the arena, + 1 */
-} wu_raw;
+} app_raw;
 
 typedef struct {
-	wu_raw *rec;
+	app_raw *rec;
 	size_t n, cap;
 	wu_str arena;
-} wu_batch;
+} app_batch;
 
-typedef struct wu_input wu_input;
+typedef struct app_input app_input;
 
 /* Opens the inputs lazily, in order: "-" is stdin, a directory is walked
  * (sorted, recursively; one file = one article, id = relative path, except
@@ -39,42 +39,42 @@ typedef struct wu_input wu_input;
  * ends with one record holding the error ("... after line N"); a UTF-16
  * file is one such record, naming the format; a UTF-8 byte order mark is
  * skipped. */
-wu_input *wu_input_new(char **paths, char **names, int n_paths, size_t max_bytes);
-void wu_input_free(wu_input *in);
+app_input *app_input_new(char **paths, char **names, int n_paths, size_t max_bytes);
+void app_input_free(app_input *in);
 /* Names starting with '.' the walks skipped (files and folders). */
-size_t wu_input_n_hidden(const wu_input *in);
+size_t app_input_n_hidden(const app_input *in);
 /* Symbolic links to folders not followed: the folder was read already. */
-size_t wu_input_n_repeat(const wu_input *in);
+size_t app_input_n_repeat(const app_input *in);
 
 /* What a file's first bytes say it is (shared by both programs' readers). */
 typedef enum {
-	WU_KIND_TEXT, WU_KIND_UTF8_BOM, WU_KIND_UTF16LE, WU_KIND_UTF16BE,
-	WU_KIND_GZIP, WU_KIND_XZ, WU_KIND_ZSTD, WU_KIND_BZIP2 /* the compressed ones last */
-} wu_input_kind;
+	APP_KIND_TEXT, APP_KIND_UTF8_BOM, APP_KIND_UTF16LE, APP_KIND_UTF16BE,
+	APP_KIND_GZIP, APP_KIND_XZ, APP_KIND_ZSTD, APP_KIND_BZIP2 /* the compressed ones last */
+} app_input_kind;
 /* The kind of n (6 are enough) first bytes p. */
-wu_input_kind wu_input_detect(const unsigned char *p, size_t n);
+app_input_kind app_input_detect(const unsigned char *p, size_t n);
 /* Why a kind is not read (UTF-16), with the command that converts file
  * name, in buf; NULL for the kinds that are read. */
-const char *wu_input_refusal(wu_input_kind k, const char *name, char *buf, size_t len);
+const char *app_input_refusal(app_input_kind k, const char *name, char *buf, size_t len);
 
 /* Fills b with the next records (at most max_records or about max_bytes
  * of text). An oversize record is always the last of its batch. Returns the
  * number of records, 0 at the end. */
-size_t wu_input_next(wu_input *in, wu_batch *b, size_t max_records, size_t max_bytes);
+size_t app_input_next(app_input *in, app_batch *b, size_t max_records, size_t max_bytes);
 
 /* After an oversize JSONL record: copies the rest of its line to out (or
  * discards it when out is NULL). */
-int wu_input_drain(wu_input *in, FILE *out);
+int app_input_drain(app_input *in, FILE *out);
 
-const char *wu_input_file_name(const wu_input *in, uint32_t file);
-void wu_batch_free(wu_batch *b);
+const char *app_input_file_name(const app_input *in, uint32_t file);
+void app_batch_free(app_batch *b);
 /* A new zeroed record at the end of b, from input file `file`; NULL when
  * out of memory. */
-wu_raw *wu_batch_add(wu_batch *b, uint32_t file);
+app_raw *app_batch_add(app_batch *b, uint32_t file);
 
 /* ---- pipeline: input -> parse -> normalize -> shingle -> sketch ---- */
 
-typedef struct wu_run {
+typedef struct app_run {
 	wu_opt opt;
 	wu_fields fields;
 	int n_threads;
@@ -83,7 +83,7 @@ typedef struct wu_run {
 	wu_boiler *boiler; /* boilerplate lines, or NULL */
 	wu_df *df;         /* story term frequencies (stories only), or NULL */
 	int count_lines;   /* the first pass counts boilerplate lines */
-	int progress;      /* a progress line on stderr (see wu_progress_wanted) */
+	int progress;      /* a progress line on stderr (see app_progress_wanted) */
 	double progress_at; /* when it was last drawn (throttles it) */
 	int progress_shown; /* it is on the screen now */
 	volatile sig_atomic_t *stop; /* set by a signal handler: stop between batches */
@@ -92,41 +92,41 @@ typedef struct wu_run {
 	size_t n_read, n_rejected, n_invalid_utf8, n_boiler_lines;
 	size_t n_hidden, n_repeat; /* walks: dot-names and repeated folder links passed over */
 	double t_scan, t_read, t_sketch, t_add;
-} wu_run;
+} app_run;
 
 /* First pass: counts every record's lines into run->boiler (when
  * count_lines) and its story terms into run->df (when not NULL). Bad records
  * are passed over here (the second pass reports them). 0 or -1 (OOM). */
-int wu_pipeline_scan(wu_run *run, wu_input *in);
+int app_pipeline_scan(app_run *run, app_input *in);
 
 /* Reads every input record into the corpus. Returns 0, -1 after the
  * first bad record when errors are not skipped (the message is printed), or
- * WU_STOPPED when *run->stop was set. */
-#define WU_STOPPED (-2)
-int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus);
+ * APP_STOPPED when *run->stop was set. */
+#define APP_STOPPED (-2)
+int app_pipeline(app_run *run, app_input *in, wu_corpus *corpus);
 
 /* ---- the progress line on stderr (pipeline.c) ---- */
 
 /* Whether to draw it: WIREDUP_PROGRESS=1 or 0 in the environment says so
  * (tests force it on a pipe), else whether stderr is a terminal. */
-int wu_progress_wanted(void);
+int app_progress_wanted(void);
 /* Points run->opt's progress callback (wu_progress_fn) at the line when
  * run->progress: call before wu_cluster()/wu_stories(). */
-void wu_progress_attach(wu_run *run);
+void app_progress_attach(app_run *run);
 /* Erases the line, so that a message can take its place. */
-void wu_progress_clear(wu_run *run);
+void app_progress_clear(app_run *run);
 
 /* ---- output ---- */
 
-enum { WU_FMT_JSONL, WU_FMT_TSV, WU_FMT_CSV };
+enum { APP_FMT_JSONL, APP_FMT_TSV, APP_FMT_CSV };
 
 /* One row per article, in corpus (= input) order. 0, or -1 on write error. */
-int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl,
+int app_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl,
                      const uint32_t *story_rep);
 
 /* ---- per-record work of both programs' passes (record_work.c) ---- */
 
-#define WU_REASON 256
+#define APP_REASON 256
 
 typedef struct {
 	wu_str buf, line; /* the record's decoded strings; first pass's scratch */
@@ -134,7 +134,7 @@ typedef struct {
 	wu_scratch scratch;
 	wu_terms terms;
 	wu_sketcher *sk; /* second pass: made on first use, one a thread */
-} wu_workspace; /* one a thread */
+} app_workspace; /* one a thread */
 
 typedef struct {
 	const char *id;
@@ -147,33 +147,33 @@ typedef struct {
 	uint32_t text_len, n_shingles;
 	size_t n_invalid;
 	uint64_t *shingles;     /* exact verification only */
-	char reason[WU_REASON]; /* "" when the record is good */
+	char reason[APP_REASON]; /* "" when the record is good */
 	int failed;             /* reason is the run's, not the record's (out of
 	                           memory): the run stops with exit 1, the record
 	                           is not a reject */
-} wu_result;
+} app_result;
 
 /* Turns a record's story terms into its profile against a table of
  * document frequencies (the process's wu_df, or a rank's summed copy). */
 typedef struct {
 	size_t (*profile)(const void *df, int m, wu_terms *t);
 	const void *df;
-} wu_profiler;
+} app_profiler;
 
 /* Parses record i of b into rec; 0, or -1 with res->reason set. */
-int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
-                  wu_record *rec, wu_result *res);
+int app_work_parse(const app_run *run, const app_batch *b, size_t i, app_workspace *w,
+                  wu_record *rec, app_result *res);
 /* First pass: line keys (if run->count_lines) and story terms (if stories). */
-void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, wu_workspace *w,
-                  wu_result *res);
+void app_work_scan(const app_run *run, const app_batch *b, size_t i, int stories, app_workspace *w,
+                  app_result *res);
 /* Second pass: signature into sig, profile when prof is not NULL. */
-void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *b, size_t i,
-                    wu_workspace *w, wu_result *res, uint32_t *sig);
-void wu_workspaces_free(wu_workspace *ws, int n);
+void app_work_sketch(const app_run *run, const app_profiler *prof, const app_batch *b, size_t i,
+                    app_workspace *w, app_result *res, uint32_t *sig);
+void app_workspaces_free(app_workspace *ws, int n);
 /* Frees what the results of a batch hold (not the array). */
-void wu_results_clear(wu_result *res, size_t n);
+void app_results_clear(app_result *res, size_t n);
 /* Reads a --boilerplate-file (a known line a line) into b; 0, or -1 with
  * the reason, naming the file, in err. */
-int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen);
+int app_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen);
 
 #endif

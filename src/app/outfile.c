@@ -58,7 +58,7 @@ static char *join_link(const char *link, const char *target)
 /* Such a name is a link the kernel resolves to the open file itself (a
  * pipe has no other name), so it is written through the descriptor, never
  * resolved or replaced. */
-int wu_path_descriptor(const char *path)
+int app_path_descriptor(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
@@ -83,7 +83,7 @@ static char *resolve(const char *path, int *fd, char *err, size_t errlen)
 	*fd = -1;
 	for (int hop = 0; p; hop++) {
 		struct stat st;
-		if ((*fd = wu_path_descriptor(p)) >= 0 || lstat(p, &st) || !S_ISLNK(st.st_mode))
+		if ((*fd = app_path_descriptor(p)) >= 0 || lstat(p, &st) || !S_ISLNK(st.st_mode))
 			return p;
 		if (hop == MAX_HOPS) {
 			fail(err, errlen, "%s: too many levels of symbolic links", path);
@@ -115,7 +115,7 @@ static int stat_input(const char *path, struct stat *st)
 /* Refuses an output that is an input: 0, or -1 with a message. Character
  * devices and sockets are exempt: reading and writing a terminal, a null
  * device or a connection loses nothing. */
-static int check_inputs(wu_outfile *o, const struct stat *out, char *const *inputs,
+static int check_inputs(app_outfile *o, const struct stat *out, char *const *inputs,
                         int n_inputs, char *err, size_t errlen)
 {
 	if (S_ISCHR(out->st_mode) || S_ISSOCK(out->st_mode))
@@ -143,7 +143,7 @@ static mode_t default_mode(void)
 /* Creates a new temporary file beside o->path with O_CREAT|O_EXCL (which
  * never follows a link planted at the name; a taken name is retried with
  * another): its descriptor, or -1 with a message. */
-static int create_temp(wu_outfile *o, char *err, size_t errlen)
+static int create_temp(app_outfile *o, char *err, size_t errlen)
 {
 	size_t n = strlen(o->path) + 64;
 	if (!(o->tmp = malloc(n)))
@@ -167,7 +167,7 @@ static int create_temp(wu_outfile *o, char *err, size_t errlen)
 
 /* A regular file or a missing name: the temporary file, with the mode of
  * the file it replaces (its owner too where we may). 0 or -1. */
-static int open_replace(wu_outfile *o, const struct stat *old, char *err, size_t errlen)
+static int open_replace(app_outfile *o, const struct stat *old, char *err, size_t errlen)
 {
 	if (old && access(o->path, W_OK))
 		return fail(err, errlen, "%s: %s", o->name, strerror(errno));
@@ -188,7 +188,7 @@ static int open_replace(wu_outfile *o, const struct stat *old, char *err, size_t
 }
 
 /* A device, FIFO or socket: opened as it is, not truncated or replaced. */
-static int open_in_place(wu_outfile *o, int fd, char *err, size_t errlen)
+static int open_in_place(app_outfile *o, int fd, char *err, size_t errlen)
 {
 	if (fd < 0)
 		fd = open(o->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
@@ -204,7 +204,7 @@ static int open_in_place(wu_outfile *o, int fd, char *err, size_t errlen)
 	return 0;
 }
 
-static int open_stdout(wu_outfile *o, char *const *inputs, int n_inputs, char *err,
+static int open_stdout(app_outfile *o, char *const *inputs, int n_inputs, char *err,
                        size_t errlen)
 {
 	struct stat st;
@@ -216,7 +216,7 @@ static int open_stdout(wu_outfile *o, char *const *inputs, int n_inputs, char *e
 }
 
 /* Opens a named descriptor: a duplicate of it, written where it points. */
-static int open_descriptor(wu_outfile *o, int n, char *const *inputs, int n_inputs, char *err,
+static int open_descriptor(app_outfile *o, int n, char *const *inputs, int n_inputs, char *err,
                            size_t errlen)
 {
 	struct stat st;
@@ -230,7 +230,7 @@ static int open_descriptor(wu_outfile *o, int n, char *const *inputs, int n_inpu
 	return open_in_place(o, fd, err, errlen);
 }
 
-int wu_outfile_open(wu_outfile *o, const char *path, char *const *inputs, int n_inputs,
+int app_outfile_open(app_outfile *o, const char *path, char *const *inputs, int n_inputs,
                     char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
@@ -276,7 +276,7 @@ static int sync_dir(const char *path)
 
 /* Flushes and syncs o->f; 0 or -1 with errno. An earlier failed write
  * (the error flag) fails too, even if the flush has nothing left. */
-static int flush_file(wu_outfile *o)
+static int flush_file(app_outfile *o)
 {
 	errno = 0;
 	int bad = ferror(o->f);
@@ -290,7 +290,7 @@ static int flush_file(wu_outfile *o)
 	return 0;
 }
 
-int wu_outfile_commit(wu_outfile *o, char *err, size_t errlen)
+int app_outfile_commit(app_outfile *o, char *err, size_t errlen)
 {
 	const char *name = o->name ? o->name : "standard output";
 	if (!o->f)
@@ -306,15 +306,15 @@ int wu_outfile_commit(wu_outfile *o, char *err, size_t errlen)
 		rc = -1, e = errno;
 	if (rc) {
 		fail(err, errlen, "%s: %s", name, strerror(e));
-		wu_outfile_abort(o); /* frees name */
+		app_outfile_abort(o); /* frees name */
 		return -1;
 	}
 	free(o->tmp), o->tmp = NULL;
-	wu_outfile_abort(o);
+	app_outfile_abort(o);
 	return 0;
 }
 
-void wu_outfile_abort(wu_outfile *o)
+void app_outfile_abort(app_outfile *o)
 {
 	if (o->f && !o->is_stdout)
 		fclose(o->f);
@@ -348,7 +348,7 @@ static int locate(const char *path, struct stat *st, char **base)
 	return rc;
 }
 
-int wu_outfile_same(const char *a, const char *b)
+int app_outfile_same(const char *a, const char *b)
 {
 	if (!a || !b)
 		return 0;
@@ -366,7 +366,7 @@ int wu_outfile_same(const char *a, const char *b)
 	return same && !S_ISCHR(sa.st_mode);
 }
 
-int wu_outfile_open_pair(wu_outfile *out, const char *output, wu_outfile *rej,
+int app_outfile_open_pair(app_outfile *out, const char *output, app_outfile *rej,
                          const char *rejects, char *const *inputs, int n_inputs, char *err,
                          size_t errlen)
 {
@@ -374,28 +374,28 @@ int wu_outfile_open_pair(wu_outfile *out, const char *output, wu_outfile *rej,
 	const char *o = output ? output : "-";
 	memset(out, 0, sizeof *out);
 	memset(rej, 0, sizeof *rej);
-	if (rejects && wu_outfile_same(o, rejects)) {
+	if (rejects && app_outfile_same(o, rejects)) {
 		fail(err, errlen, "--rejects %s and the output %s are the same file", rejects, o);
 		return 2;
 	}
-	if (rejects && wu_outfile_open(rej, rejects, inputs, n_inputs, why, sizeof why)) {
+	if (rejects && app_outfile_open(rej, rejects, inputs, n_inputs, why, sizeof why)) {
 		fail(err, errlen, "--rejects: %s", why);
 		return rej->refused ? 2 : 1;
 	}
-	if (wu_outfile_open(out, output, inputs, n_inputs, why, sizeof why)) {
+	if (app_outfile_open(out, output, inputs, n_inputs, why, sizeof why)) {
 		fail(err, errlen, "%s%s", output ? "-o: " : "", why);
-		wu_outfile_abort(rej);
+		app_outfile_abort(rej);
 		return out->refused ? 2 : 1;
 	}
 	return 0;
 }
 
-int wu_outfile_commit_pair(wu_outfile *out, wu_outfile *rej, char *err, size_t errlen)
+int app_outfile_commit_pair(app_outfile *out, app_outfile *rej, char *err, size_t errlen)
 {
 	char why[480];
-	if (rej->f && wu_outfile_commit(rej, why, sizeof why))
+	if (rej->f && app_outfile_commit(rej, why, sizeof why))
 		return fail(err, errlen, "--rejects: %s", why);
-	if (wu_outfile_commit(out, why, sizeof why))
+	if (app_outfile_commit(out, why, sizeof why))
 		return fail(err, errlen, "writing output: %s", why);
 	return 0;
 }

@@ -55,7 +55,7 @@ static int put_plain(FILE *f, int format, const char *id, size_t len, wu_str *tm
 {
 	if (wu_json_unquote(id, len, tmp))
 		return -1;
-	if (format == WU_FMT_CSV)
+	if (format == APP_FMT_CSV)
 		put_csv(f, tmp->s, tmp->n);
 	else
 		put_tsv(f, tmp->s, tmp->n);
@@ -68,7 +68,7 @@ static int put_id(FILE *f, int format, const wu_corpus *c, size_t j, int first, 
 	size_t len;
 	const char *id = wu_corpus_id(c, j, &len);
 	if (!first)
-		fputc(format == WU_FMT_CSV ? ',' : '\t', f);
+		fputc(format == APP_FMT_CSV ? ',' : '\t', f);
 	return put_plain(f, format, id, len, tmp);
 }
 
@@ -78,7 +78,7 @@ static int plain_row(FILE *f, int format, const wu_corpus *c, const wu_clusters 
 {
 	if (put_id(f, format, c, i, 1, tmp) || put_id(f, format, c, cl->rep[i], 0, tmp))
 		return -1;
-	fprintf(f, "%c%.4f", format == WU_FMT_CSV ? ',' : '\t', (double)cl->similarity[i]);
+	fprintf(f, "%c%.4f", format == APP_FMT_CSV ? ',' : '\t', (double)cl->similarity[i]);
 	if (story_rep && put_id(f, format, c, story_rep[i], 0, tmp))
 		return -1;
 	fputc('\n', f);
@@ -101,17 +101,17 @@ static void jsonl_row(FILE *f, const wu_corpus *c, const wu_clusters *cl, size_t
 	fputs("}\n", f);
 }
 
-int wu_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl,
+int app_write_results(FILE *f, int format, const wu_corpus *c, const wu_clusters *cl,
                      const uint32_t *story_rep)
 {
 	wu_str tmp = {0};
 	int rc = 0;
-	const char sep = format == WU_FMT_CSV ? ',' : '\t';
-	if (format != WU_FMT_JSONL)
+	const char sep = format == APP_FMT_CSV ? ',' : '\t';
+	if (format != APP_FMT_JSONL)
 		fprintf(f, "id%ccluster%csimilarity%s\n", sep, sep,
 		        story_rep ? (sep == ',' ? ",story" : "\tstory") : "");
 	for (size_t i = 0; i < cl->n && !rc && !ferror(f); i++) {
-		if (format == WU_FMT_JSONL)
+		if (format == APP_FMT_JSONL)
 			jsonl_row(f, c, cl, i, story_rep);
 		else
 			rc = plain_row(f, format, c, cl, i, story_rep, &tmp);

@@ -29,14 +29,14 @@ static size_t profile_df(const void *df, int m, wu_terms *t)
 	return wu_story_profile(df, m, t);
 }
 
-static void process(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
-                    wu_result *res, uint32_t *sig)
+static void process(const app_run *run, const app_batch *b, size_t i, app_workspace *w,
+                    app_result *res, uint32_t *sig)
 {
-	wu_profiler prof = {profile_df, run->df};
-	wu_work_sketch(run, run->df ? &prof : NULL, b, i, w, res, sig);
+	app_profiler prof = {profile_df, run->df};
+	app_work_sketch(run, run->df ? &prof : NULL, b, i, w, res, sig);
 }
 
-int wu_progress_wanted(void)
+int app_progress_wanted(void)
 {
 	const char *e = getenv("WIREDUP_PROGRESS");
 	if (e && (!strcmp(e, "0") || !strcmp(e, "1")))
@@ -48,7 +48,7 @@ int wu_progress_wanted(void)
  * stage), else at most every PROGRESS_EVERY seconds. "\033[K" erases what
  * a longer line before it left. */
 __attribute__((format(printf, 2, 3)))
-static void progress_show(wu_run *run, const char *fmt, ...)
+static void progress_show(app_run *run, const char *fmt, ...)
 {
 	double now = omp_get_wtime();
 	if (!run->progress || (run->progress_shown && now - run->progress_at < PROGRESS_EVERY))
@@ -63,7 +63,7 @@ static void progress_show(wu_run *run, const char *fmt, ...)
 	run->progress_shown = 1;
 }
 
-void wu_progress_clear(wu_run *run)
+void app_progress_clear(app_run *run)
 {
 	if (run->progress_shown)
 		fputs("\r\033[K", stderr);
@@ -77,15 +77,15 @@ static void progress_stage(void *data, int stage, size_t done, size_t total)
 	static const char *const what[] = {"bucketing", "verifying candidate pairs",
 	                                   "choosing representatives", "stories: indexing",
 	                                   "stories: merging"};
-	wu_run *run = data;
+	app_run *run = data;
 	if (done >= total || stage < 0 || stage >= (int)(sizeof what / sizeof *what)) {
-		wu_progress_clear(run);
+		app_progress_clear(run);
 		return;
 	}
 	progress_show(run, "%s %zu%%", what[stage], done * 100 / total);
 }
 
-void wu_progress_attach(wu_run *run)
+void app_progress_attach(app_run *run)
 {
 	if (!run->progress)
 		return;
@@ -94,11 +94,11 @@ void wu_progress_attach(wu_run *run)
 }
 
 /* Reports a rejected record; -1 when the run must stop. */
-static int reject(wu_run *run, wu_input *in, const wu_batch *b, size_t i, const char *reason)
+static int reject(app_run *run, app_input *in, const app_batch *b, size_t i, const char *reason)
 {
-	const wu_raw *r = &b->rec[i];
-	const char *name = wu_input_file_name(in, r->file);
-	wu_progress_clear(run);
+	const app_raw *r = &b->rec[i];
+	const char *name = app_input_file_name(in, r->file);
+	app_progress_clear(run);
 	if (r->line)
 		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)r->line, reason);
 	else
@@ -114,7 +114,7 @@ static int reject(wu_run *run, wu_input *in, const wu_batch *b, size_t i, const 
 		} else {
 			fwrite(b->arena.s + r->off, 1, r->len, run->rejects);
 			if (r->oversize)
-				wu_input_drain(in, run->rejects);
+				app_input_drain(in, run->rejects);
 			fputc('\n', run->rejects);
 		}
 	}
@@ -134,16 +134,16 @@ static int grow_where(where **w, size_t *cap, size_t need)
 }
 
 /* Adds a batch's good records to the corpus in order; -1 to stop. */
-static int commit(wu_run *run, wu_input *in, const wu_batch *b, wu_result *res, const uint32_t *sigs,
+static int commit(app_run *run, app_input *in, const app_batch *b, app_result *res, const uint32_t *sigs,
                   wu_corpus *c, where **loc, size_t *loc_cap)
 {
 	int k = run->opt.num_perm;
 	for (size_t i = 0; i < b->n; i++) {
-		wu_result *x = &res[i];
+		app_result *x = &res[i];
 		int stop = 0;
 		run->n_read++;
 		if (x->failed) { /* out of memory: the run's failure, no reject */
-			wu_progress_clear(run);
+			app_progress_clear(run);
 			fprintf(stderr, "wiredup: %s\n", x->reason);
 			stop = -1;
 		} else if (x->reason[0]) {
@@ -154,14 +154,14 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, wu_result *res, 
 			                 (uint32_t)x->n_terms};
 			int64_t first, idx = wu_corpus_add(c, &a, &first);
 			if (idx < 0 && first >= 0) {
-				char why[WU_REASON];
+				char why[APP_REASON];
 				const where *f = &(*loc)[first];
 				snprintf(why, sizeof why, "duplicate id %.*s (first at %s:%llu)",
 				         (int)(x->id_len > 80 ? 80 : x->id_len), x->id,
-				         wu_input_file_name(in, f->file), (unsigned long long)f->line);
+				         app_input_file_name(in, f->file), (unsigned long long)f->line);
 				stop = reject(run, in, b, i, why);
 			} else if (idx < 0 || grow_where(loc, loc_cap, (size_t)idx + 1)) {
-				wu_progress_clear(run);
+				app_progress_clear(run);
 				fprintf(stderr, "wiredup: out of memory\n");
 				stop = -1;
 			} else {
@@ -176,16 +176,16 @@ static int commit(wu_run *run, wu_input *in, const wu_batch *b, wu_result *res, 
 }
 
 /* A signal asked us to stop: checked per record, so a batch ends fast. */
-static int stopping(const wu_run *run)
+static int stopping(const app_run *run)
 {
 	return run->stop && *run->stop;
 }
 
 /* What a pass does: per record (in parallel), then per batch (in order). */
 typedef struct pass {
-	void (*record)(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w, wu_result *res,
+	void (*record)(const app_run *run, const app_batch *b, size_t i, app_workspace *w, app_result *res,
 	               uint32_t *sig);
-	int (*batch)(struct pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu_result *res,
+	int (*batch)(struct pass *p, app_run *run, app_input *in, const app_batch *b, app_result *res,
 	             const uint32_t *sigs);
 	wu_corpus *corpus; /* the sketch pass */
 	where *loc;
@@ -194,52 +194,52 @@ typedef struct pass {
 	size_t n_done;     /* records through the pass so far */
 } pass;
 
-static size_t read_batch(wu_run *run, wu_input *in, wu_batch *b)
+static size_t read_batch(app_run *run, app_input *in, app_batch *b)
 {
 	double t0 = omp_get_wtime();
-	size_t n = wu_input_next(in, b, BATCH_RECORDS, BATCH_BYTES);
+	size_t n = app_input_next(in, b, BATCH_RECORDS, BATCH_BYTES);
 	run->t_read += omp_get_wtime() - t0;
 	return n;
 }
 
 /* A batch's results, kept until it is committed. */
 typedef struct {
-	wu_result *res;
+	app_result *res;
 	uint32_t *sigs;
 } results;
 
 /* Commits batch b (n > 0 records) and frees its results; 0 or -1. */
-static int finish_batch(wu_run *run, wu_input *in, pass *p, const wu_batch *b, size_t n,
+static int finish_batch(app_run *run, app_input *in, pass *p, const app_batch *b, size_t n,
                         results *r)
 {
 	int rc = p->batch(p, run, in, b, r->res, r->sigs);
-	wu_results_clear(r->res, n);
+	app_results_clear(r->res, n);
 	p->n_done += n;
 	progress_show(run, "%s%zu records", p->label, p->n_done);
 	return rc;
 }
 
-/* Reads batches and runs a pass over them; 0, -1 or WU_STOPPED. While the
+/* Reads batches and runs a pass over them; 0, -1 or APP_STOPPED. While the
  * threads work on a batch, one of them first commits the batch before
  * (in order: commits are one thread's, one batch after another) and then
  * reads the next, so neither is on the serial path. Not past an oversize
  * record ending a batch: its commit may still copy the rest of it from the
  * input, so that batch is committed, and the next read, after its work. */
-static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
+static int each_batch(app_run *run, app_input *in, pass *p, int k)
 {
 	int nt = run->n_threads, rc = 0, cur = 0;
-	wu_batch bat[2] = {{0}};
+	app_batch bat[2] = {{0}};
 	results r[2] = {{0}};
 	for (int j = 0; j < 2; j++) {
 		r[j].res = calloc(BATCH_RECORDS, sizeof *r[j].res);
 		r[j].sigs = malloc(BATCH_RECORDS * (size_t)(k ? k : 1) * sizeof *r[j].sigs);
 	}
-	wu_workspace *ws = calloc((size_t)nt, sizeof *ws);
+	app_workspace *ws = calloc((size_t)nt, sizeof *ws);
 	int ok = r[0].res && r[0].sigs && r[1].res && r[1].sigs && ws;
 	size_t n = ok ? read_batch(run, in, &bat[cur]) : (rc = -1, 0);
 	size_t n_prev = 0; /* records of bat[!cur], done and not committed yet */
 	while (rc == 0 && n > 0) {
-		wu_batch *b = &bat[cur], *other = &bat[!cur];
+		app_batch *b = &bat[cur], *other = &bat[!cur];
 		results *mine = &r[cur], *prev = &r[!cur];
 		int ahead = !b->rec[n - 1].oversize, rc_prev = 0;
 		size_t n_next = 0;
@@ -262,35 +262,35 @@ static int each_batch(wu_run *run, wu_input *in, pass *p, int k)
 		}
 		run->t_sketch += omp_get_wtime() - t1; /* the commit and read ahead overlap it */
 		n_prev = 0;
-		rc = rc_prev ? rc_prev : stopping(run) ? WU_STOPPED : 0;
+		rc = rc_prev ? rc_prev : stopping(run) ? APP_STOPPED : 0;
 		if (rc == 0 && !ahead) {
 			rc = finish_batch(run, in, p, b, n, mine);
 			n_next = rc == 0 ? read_batch(run, in, other) : 0;
 		} else if (rc == 0) {
 			n_prev = n;
 		} else {
-			wu_results_clear(mine->res, n);
+			app_results_clear(mine->res, n);
 		}
 		cur = !cur, n = n_next;
 	}
 	if (n_prev) /* only after the last batch: an error or stop clears it */
 		rc = finish_batch(run, in, p, &bat[!cur], n_prev, &r[!cur]);
-	wu_progress_clear(run); /* the summary says how many */
-	wu_workspaces_free(ws, nt);
+	app_progress_clear(run); /* the summary says how many */
+	app_workspaces_free(ws, nt);
 	for (int j = 0; j < 2; j++)
 		free(r[j].res), free(r[j].sigs);
-	wu_batch_free(&bat[0]), wu_batch_free(&bat[1]);
+	app_batch_free(&bat[0]), app_batch_free(&bat[1]);
 	return rc;
 }
 
-static void scan_record(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
-                        wu_result *res, uint32_t *sig)
+static void scan_record(const app_run *run, const app_batch *b, size_t i, app_workspace *w,
+                        app_result *res, uint32_t *sig)
 {
 	(void)sig;
-	wu_work_scan(run, b, i, run->df != NULL, w, res);
+	app_work_scan(run, b, i, run->df != NULL, w, res);
 }
 
-static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu_result *res,
+static int count_batch(pass *p, app_run *run, app_input *in, const app_batch *b, app_result *res,
                        const uint32_t *sigs)
 {
 	(void)p, (void)in, (void)sigs;
@@ -306,7 +306,7 @@ static int count_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu
 	return 0;
 }
 
-int wu_pipeline_scan(wu_run *run, wu_input *in)
+int app_pipeline_scan(app_run *run, app_input *in)
 {
 	pass p = {scan_record, count_batch, NULL, NULL, 0, "first pass: ", 0};
 	double t_read = run->t_read, t_sketch = run->t_sketch, t0 = omp_get_wtime();
@@ -316,7 +316,7 @@ int wu_pipeline_scan(wu_run *run, wu_input *in)
 	return rc;
 }
 
-static int commit_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, wu_result *res,
+static int commit_batch(pass *p, app_run *run, app_input *in, const app_batch *b, app_result *res,
                         const uint32_t *sigs)
 {
 	double t0 = omp_get_wtime();
@@ -325,7 +325,7 @@ static int commit_batch(pass *p, wu_run *run, wu_input *in, const wu_batch *b, w
 	return rc;
 }
 
-int wu_pipeline(wu_run *run, wu_input *in, wu_corpus *corpus)
+int app_pipeline(app_run *run, app_input *in, wu_corpus *corpus)
 {
 	pass p = {process, commit_batch, corpus, NULL, 0, "reading: ", 0};
 	int rc = each_batch(run, in, &p, run->opt.num_perm);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void wu_workspaces_free(wu_workspace *ws, int n)
+void app_workspaces_free(app_workspace *ws, int n)
 {
 	for (int t = 0; ws && t < n; t++) {
 		wu_str_free(&ws[t].buf), wu_str_free(&ws[t].line);
@@ -24,7 +24,7 @@ void wu_workspaces_free(wu_workspace *ws, int n)
 	free(ws);
 }
 
-void wu_results_clear(wu_result *res, size_t n)
+void app_results_clear(app_result *res, size_t n)
 {
 	for (size_t i = 0; res && i < n; i++) {
 		free(res[i].keys), free(res[i].shingles), free(res[i].terms);
@@ -32,7 +32,7 @@ void wu_results_clear(wu_result *res, size_t n)
 	}
 }
 
-static int copy_terms(const wu_terms *t, wu_result *res)
+static int copy_terms(const wu_terms *t, app_result *res)
 {
 	res->terms = malloc((t->n ? t->n : 1) * sizeof *res->terms);
 	if (!res->terms)
@@ -44,30 +44,30 @@ static int copy_terms(const wu_terms *t, wu_result *res)
 }
 
 /* Out of memory while working on a record: the run's failure, not the
- * record's, so it is no reject (see wu_result.failed). */
-static int out_of_memory(wu_result *res)
+ * record's, so it is no reject (see app_result.failed). */
+static int out_of_memory(app_result *res)
 {
 	res->failed = 1;
-	return wu_fail(res->reason, WU_REASON, "out of memory");
+	return wu__fail(res->reason, APP_REASON, "out of memory");
 }
 
 /* The parsers' reason for an allocation failure: the record is fine. */
 #define PARSER_OOM "out of memory"
 
-int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *w,
-                  wu_record *rec, wu_result *res)
+int app_work_parse(const app_run *run, const app_batch *b, size_t i, app_workspace *w,
+                  wu_record *rec, app_result *res)
 {
-	const wu_raw *r = &b->rec[i];
+	const app_raw *r = &b->rec[i];
 	const char *data = b->arena.s + r->off;
 	memset(res, 0, sizeof *res);
 	if (r->error)
-		return wu_fail(res->reason, WU_REASON, "%s", r->error);
+		return wu__fail(res->reason, APP_REASON, "%s", r->error);
 	if (r->oversize)
-		return wu_fail(res->reason, WU_REASON,
+		return wu__fail(res->reason, APP_REASON,
 		               "record larger than --max-article-bytes (%zu bytes)", run->max_bytes);
 	int rc = r->is_file
-	         ? wu_article_file(data, r->len, &w->buf, rec, res->reason, WU_REASON)
-	         : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason, WU_REASON);
+	         ? wu_article_file(data, r->len, &w->buf, rec, res->reason, APP_REASON)
+	         : wu_json_record(data, r->len, &run->fields, &w->buf, rec, res->reason, APP_REASON);
 	if (rc && !strcmp(res->reason, PARSER_OOM))
 		return out_of_memory(res);
 	if (rc)
@@ -84,11 +84,11 @@ int wu_work_parse(const wu_run *run, const wu_batch *b, size_t i, wu_workspace *
 	return 0;
 }
 
-void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, wu_workspace *w,
-                  wu_result *res)
+void app_work_scan(const app_run *run, const app_batch *b, size_t i, int stories, app_workspace *w,
+                  app_result *res)
 {
 	wu_record rec = {0};
-	if (wu_work_parse(run, b, i, w, &rec, res))
+	if (app_work_parse(run, b, i, w, &rec, res))
 		return;
 	if (run->count_lines) {
 		if (wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh) == WU_NOMEM ||
@@ -110,7 +110,7 @@ void wu_work_scan(const wu_run *run, const wu_batch *b, size_t i, int stories, w
 	}
 }
 
-static int copy_shingles(const wu_article_sketch *a, wu_result *res)
+static int copy_shingles(const wu_article_sketch *a, app_result *res)
 {
 	res->shingles = malloc(a->n_shingles * sizeof *res->shingles);
 	if (!res->shingles)
@@ -119,8 +119,8 @@ static int copy_shingles(const wu_article_sketch *a, wu_result *res)
 	return 0;
 }
 
-static int sketch(const wu_run *run, const wu_profiler *prof, const wu_record *rec,
-                  wu_workspace *w, wu_result *res, uint32_t *sig)
+static int sketch(const app_run *run, const app_profiler *prof, const wu_record *rec,
+                  app_workspace *w, app_result *res, uint32_t *sig)
 {
 	wu_article_sketch a;
 	if (!w->sk && !(w->sk = wu_sketcher_new()))
@@ -130,7 +130,7 @@ static int sketch(const wu_run *run, const wu_profiler *prof, const wu_record *r
 		return out_of_memory(res);
 	res->n_invalid = a.n_invalid;
 	if (a.n_shingles == 0)
-		return wu_fail(res->reason, WU_REASON, "text has no letters or digits");
+		return wu__fail(res->reason, APP_REASON, "text has no letters or digits");
 	res->n_shingles = (uint32_t)a.n_shingles;
 	res->text_len = rec->text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->text_len;
 	res->date = rec->date;
@@ -144,19 +144,19 @@ static int sketch(const wu_run *run, const wu_profiler *prof, const wu_record *r
 	return 0;
 }
 
-void wu_work_sketch(const wu_run *run, const wu_profiler *prof, const wu_batch *b, size_t i,
-                    wu_workspace *w, wu_result *res, uint32_t *sig)
+void app_work_sketch(const app_run *run, const app_profiler *prof, const app_batch *b, size_t i,
+                    app_workspace *w, app_result *res, uint32_t *sig)
 {
 	wu_record rec = {0};
-	if (wu_work_parse(run, b, i, w, &rec, res) == 0)
+	if (app_work_parse(run, b, i, w, &rec, res) == 0)
 		sketch(run, prof, &rec, w, res, sig);
 }
 
-int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen)
+int app_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return wu_fail(err, errlen, "%s: %s", path, strerror(errno));
+		return wu__fail(err, errlen, "%s: %s", path, strerror(errno));
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -165,9 +165,9 @@ int wu_boiler_file(const char *path, wu_boiler *b, char *err, size_t errlen)
 	while (!oom && (n = getline(&line, &cap, f)) > 0)
 		oom = wu_boiler_known(b, line, (size_t)n, &tmp) != 0;
 	if (oom)
-		rc = wu_fail(err, errlen, "%s: out of memory", path);
+		rc = wu__fail(err, errlen, "%s: out of memory", path);
 	else if (ferror(f))
-		rc = wu_fail(err, errlen, "%s: cannot read", path);
+		rc = wu__fail(err, errlen, "%s: cannot read", path);
 	free(line);
 	wu_str_free(&tmp);
 	fclose(f);

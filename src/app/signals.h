@@ -2,8 +2,8 @@
  * it). SIGINT and SIGTERM set a flag that the pipeline and the feed check
  * between records; nothing else happens in the handler. wiredup-mpi keeps
  * its own (a rank must remove its temporary files and die, not wait). */
-#ifndef WU_SIGNALS_H
-#define WU_SIGNALS_H
+#ifndef APP_SIGNALS_H
+#define APP_SIGNALS_H
 
 #include <signal.h>
 
@@ -16,7 +16,7 @@ void app_signals_install(void);
 /* The signal that asked us to stop, or 0. */
 int app_stop_signal(void);
 
-/* The flag itself, for code that polls it (wu_run.stop). */
+/* The flag itself, for code that polls it (app_run.stop). */
 volatile sig_atomic_t *app_stop_flag(void);
 
 #endif

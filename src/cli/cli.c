@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int wu_cli_eval(int argc, char **argv);
-int wu_cli_index(int argc, char **argv);
-int wu_cli_dedup(int argc, char **argv);
+int cli_eval(int argc, char **argv);
+int cli_index(int argc, char **argv);
+int cli_dedup(int argc, char **argv);
 
 /* Exit status for a stop by signal: 128 + its number, as shells do. The
  * message says which stage was stopped (`when`, printf-style): a count of
@@ -54,7 +54,7 @@ static const char usage_main[] =
 static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stories,
                     double t_stories, double t_write, double t_all)
 {
-	const wu_run *r = &a->run;
+	const app_run *r = &a->run;
 	fprintf(stderr,
 	        "wiredup: %zu articles, %zu clusters, %zu duplicates, %zu rejected, "
 	        "%zu invalid UTF-8 bytes replaced\n",
@@ -80,9 +80,9 @@ static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stori
 }
 
 /* -o and --rejects, opened before any input is read, so that a refused or
- * unwritable name costs nothing (wu_outfile_open_pair). */
+ * unwritable name costs nothing (app_outfile_open_pair). */
 typedef struct {
-	wu_outfile out, rej;
+	app_outfile out, rej;
 } outputs;
 
 /* Writes the results to the output, then commits --rejects and the output
@@ -92,7 +92,7 @@ static int write_output(outputs *o, int format, const wu_corpus *c, const wu_clu
                         const uint32_t *story_rep)
 {
 	char err[512];
-	int rc = wu_write_results(o->out.f, format, c, cl, story_rep);
+	int rc = app_write_results(o->out.f, format, c, cl, story_rep);
 	if (app_stop_signal())
 		return stopped("while writing the output");
 	if (rc) {
@@ -100,7 +100,7 @@ static int write_output(outputs *o, int format, const wu_corpus *c, const wu_clu
 		        o->out.name ? o->out.name : "standard output", strerror(errno));
 		return 1;
 	}
-	if (wu_outfile_commit_pair(&o->out, &o->rej, err, sizeof err)) {
+	if (app_outfile_commit_pair(&o->out, &o->rej, err, sizeof err)) {
 		fprintf(stderr, "wiredup: %s\n", err);
 		return 1;
 	}
@@ -111,7 +111,7 @@ static int write_output(outputs *o, int format, const wu_corpus *c, const wu_clu
 static int load_boiler_file(const char *path, wu_boiler *b)
 {
 	char err[512];
-	if (wu_boiler_file(path, b, err, sizeof err) == 0)
+	if (app_boiler_file(path, b, err, sizeof err) == 0)
 		return 0;
 	fprintf(stderr, "wiredup: %s\n", err);
 	return -1;
@@ -265,10 +265,10 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 	}
 	a->run.count_lines = a->boiler_min_docs > 0;
 	if (a->run.count_lines || a->run.df) {
-		wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
-		int rc = in ? wu_pipeline_scan(&a->run, in) : -1;
-		wu_input_free(in);
-		if (rc == WU_STOPPED)
+		app_input *in = app_input_new(paths, names, n, a->run.max_bytes);
+		int rc = in ? app_pipeline_scan(&a->run, in) : -1;
+		app_input_free(in);
+		if (rc == APP_STOPPED)
 			return stopped("during the first pass (boilerplate lines, story terms), "
 			               "before any article was read");
 		if (rc) {
@@ -297,7 +297,7 @@ static int cluster_corpus(cluster_args *a, outputs *out, const wu_corpus *c, dou
 	size_t n_stories = 0;
 	int rc = 1;
 	double ts = 0, tw;
-	wu_progress_attach(&a->run);
+	app_progress_attach(&a->run);
 	if (wu_cluster(c, &a->run.opt, a->run.n_threads, &cl))
 		goto oom;
 	if (a->run.opt.stories) {
@@ -317,7 +317,7 @@ static int cluster_corpus(cluster_args *a, outputs *out, const wu_corpus *c, dou
 		summary(a, &cl, n_stories, ts, omp_get_wtime() - tw, omp_get_wtime() - t0);
 	goto done;
 oom:
-	wu_progress_clear(&a->run);
+	app_progress_clear(&a->run);
 	fprintf(stderr, "wiredup: out of memory while clustering\n");
 done:
 	wu_clusters_free(&cl);
@@ -339,20 +339,20 @@ static int cluster_files(cluster_args *a, outputs *out, char **paths, char **nam
 	int rc = stats_pass(a, paths, names, n);
 	if (rc)
 		return rc;
-	wu_input *in = wu_input_new(paths, names, n, a->run.max_bytes);
+	app_input *in = app_input_new(paths, names, n, a->run.max_bytes);
 	wu_corpus *c = wu_corpus_new(&a->run.opt);
-	int prc = in && c ? wu_pipeline(&a->run, in, c) : -1;
+	int prc = in && c ? app_pipeline(&a->run, in, c) : -1;
 	if (in) {
-		a->run.n_hidden = wu_input_n_hidden(in);
-		a->run.n_repeat = wu_input_n_repeat(in);
+		a->run.n_hidden = app_input_n_hidden(in);
+		a->run.n_repeat = app_input_n_repeat(in);
 	}
 	if (!in || !c)
 		fprintf(stderr, "wiredup: out of memory\n");
 	rc = !in || !c || prc == -1 ? 1
-	   : prc == WU_STOPPED ? stopped_reading(a->run.n_read)
+	   : prc == APP_STOPPED ? stopped_reading(a->run.n_read)
 	   : cluster_corpus(a, out, c, t0);
 	wu_corpus_free(c);
-	wu_input_free(in);
+	app_input_free(in);
 	return rc;
 }
 
@@ -368,7 +368,7 @@ static int run_cluster(cluster_args *a, char **files, int n_files)
 		return 1;
 	memcpy(paths, files, (size_t)n_files * sizeof *paths);
 	char err[1024];
-	rc = wu_outfile_open_pair(&out.out, a->output, &out.rej, a->rejects, files, n_files, err,
+	rc = app_outfile_open_pair(&out.out, a->output, &out.rej, a->rejects, files, n_files, err,
 	                          sizeof err);
 	if (rc && app_stop_signal()) /* a FIFO's open waits for its reader */
 		rc = stopped("while opening the output");
@@ -381,8 +381,8 @@ static int run_cluster(cluster_args *a, char **files, int n_files)
 	a->run.rejects = out.rej.f;
 	rc = cluster_files(a, &out, paths, files, n_files);
 done:
-	wu_outfile_abort(&out.rej);
-	wu_outfile_abort(&out.out);
+	app_outfile_abort(&out.rej);
+	app_outfile_abort(&out.out);
 	spools_free(&sp);
 	free(paths);
 	wu_boiler_free(a->run.boiler);
@@ -393,7 +393,7 @@ done:
 static int cmd_cluster(int argc, char **argv)
 {
 	cluster_args a;
-	int rc = wu_cli_parse_cluster(argc, argv, &a, "wiredup", 0, 1);
+	int rc = app_parse_cluster(argc, argv, &a, "wiredup", 0, 1);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	a.run.stop = app_stop_flag();
@@ -419,11 +419,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "cluster"))
 		return cmd_cluster(argc - 1, argv + 1);
 	if (!strcmp(cmd, "eval"))
-		return wu_cli_eval(argc - 1, argv + 1);
+		return cli_eval(argc - 1, argv + 1);
 	if (!strcmp(cmd, "index"))
-		return wu_cli_index(argc - 1, argv + 1);
+		return cli_index(argc - 1, argv + 1);
 	if (!strcmp(cmd, "dedup"))
-		return wu_cli_dedup(argc - 1, argv + 1);
+		return cli_dedup(argc - 1, argv + 1);
 	fprintf(stderr, "wiredup: unknown command '%s'\n%s", cmd, usage_main);
 	return 2;
 }

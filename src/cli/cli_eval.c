@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-int wu_cli_eval(int argc, char **argv);
+int cli_eval(int argc, char **argv);
 
 static const char usage_eval[] =
 "Usage: wiredup eval --gold GOLD --pred PRED [OPTIONS]\n"
@@ -92,7 +92,7 @@ static long strmap_get(strmap *m, const char *k, size_t len, int add)
 		return ABSENT;
 	m->off[m->n] = m->text.n;
 	m->len[m->n] = len;
-	if (wu_str_append(&m->text, k, len))
+	if (wu__str_append(&m->text, k, len))
 		return NO_MEMORY;
 	m->slot[h] = (uint32_t)m->n + 1;
 	return (long)m->n++;
@@ -159,9 +159,9 @@ static long label_index(eval_data *d, const char *v, size_t len)
 static int add_gold(eval_data *d, uint32_t lab, uint64_t line, const char *v, size_t len)
 {
 	size_t n = d->gold.n;
-	if (wu_u32s_reserve(&d->gold, n + 1) || wu_u32s_reserve(&d->pred, n + 1) ||
-	    wu_u64s_reserve(&d->gold_line, n + 1) || wu_u64s_reserve(&d->pred_line, n + 1) ||
-	    wu_u64s_reserve(&d->raw_off, n + 2) || wu_str_append(&d->raw, v, len))
+	if (wu__u32s_reserve(&d->gold, n + 1) || wu__u32s_reserve(&d->pred, n + 1) ||
+	    wu__u64s_reserve(&d->gold_line, n + 1) || wu__u64s_reserve(&d->pred_line, n + 1) ||
+	    wu__u64s_reserve(&d->raw_off, n + 2) || wu__str_append(&d->raw, v, len))
 		return -1;
 	d->gold.a[n] = lab, d->pred.a[n] = UINT32_MAX;
 	d->gold_line.a[n] = line, d->pred_line.a[n] = 0;
@@ -201,7 +201,7 @@ static int take_record(eval_data *d, const side *s, const char *name, uint64_t l
 		if (d->unmatched++ == 0) {
 			d->unmatched_line = line;
 			d->unmatched_id.n = 0;
-			if (wu_str_append(&d->unmatched_id, val[0], (size_t)shown))
+			if (wu__str_append(&d->unmatched_id, val[0], (size_t)shown))
 				return fail_at(name, line, "out of memory");
 		}
 	} else if (d->pred.a[id] != UINT32_MAX) {
@@ -215,11 +215,11 @@ static int take_record(eval_data *d, const side *s, const char *name, uint64_t l
 }
 
 /* A batch of records: 0, or -1 at the first bad one. */
-static int take_batch(eval_data *d, side *s, const wu_input *in, const wu_batch *b)
+static int take_batch(eval_data *d, side *s, const app_input *in, const app_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		const wu_raw *r = &b->rec[i];
-		const char *name = wu_input_file_name(in, r->file);
+		const app_raw *r = &b->rec[i];
+		const char *name = app_input_file_name(in, r->file);
 		if (r->error)
 			return fail_at(name, r->line, "%s", r->error);
 		if (r->is_file)
@@ -240,15 +240,15 @@ static int read_labels(eval_data *d, side *s)
 	if (strcmp(s->path, "-") != 0 && stat(s->path, &st) == 0 && S_ISDIR(st.st_mode))
 		return fail_at(s->path, 0, "a directory; eval reads JSONL files");
 	char *path = (char *)s->path;
-	wu_input *in = wu_input_new(&path, NULL, 1, EVAL_MAX_LINE);
+	app_input *in = app_input_new(&path, NULL, 1, EVAL_MAX_LINE);
 	if (!in)
 		return fail_at(s->path, 0, "out of memory");
-	wu_batch b = {0};
+	app_batch b = {0};
 	int rc = 0;
-	while (!rc && wu_input_next(in, &b, EVAL_BATCH_RECORDS, EVAL_BATCH_BYTES))
+	while (!rc && app_input_next(in, &b, EVAL_BATCH_RECORDS, EVAL_BATCH_BYTES))
 		rc = take_batch(d, s, in, &b);
-	wu_batch_free(&b);
-	wu_input_free(in);
+	app_batch_free(&b);
+	app_input_free(in);
 	if (!rc && s->n_records == 0)
 		rc = fail_at(s->path, 0, "no records: nothing to score");
 	return rc;
@@ -356,28 +356,28 @@ static int score(const eval_args *a, wu_eval_metrics *m)
 	return rc;
 }
 
-int wu_cli_eval(int argc, char **argv)
+int cli_eval(int argc, char **argv)
 {
 	eval_args a;
 	int rc = parse_eval(argc, argv, &a);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	char *inputs[2] = {(char *)a.gold, (char *)a.pred}, err[512];
-	wu_outfile out;
-	if (wu_outfile_open(&out, a.output, inputs, 2, err, sizeof err)) {
+	app_outfile out;
+	if (app_outfile_open(&out, a.output, inputs, 2, err, sizeof err)) {
 		fprintf(stderr, "wiredup: %s%s\n", a.output ? "-o: " : "", err);
-		wu_outfile_abort(&out);
+		app_outfile_abort(&out);
 		return out.refused ? 2 : 1;
 	}
 	wu_eval_metrics m;
 	rc = score(&a, &m);
 	if (rc == 0) {
 		print_metrics(out.f, &m, a.json);
-		if (wu_outfile_commit(&out, err, sizeof err)) {
+		if (app_outfile_commit(&out, err, sizeof err)) {
 			fprintf(stderr, "wiredup: writing the scores: %s\n", err);
 			rc = 1;
 		}
 	}
-	wu_outfile_abort(&out);
+	app_outfile_abort(&out);
 	return rc;
 }

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-int wu_cli_index(int argc, char **argv);
-int wu_cli_dedup(int argc, char **argv);
+int cli_index(int argc, char **argv);
+int cli_dedup(int argc, char **argv);
 
 #define REASON 256
 #define CHUNK_RECORDS 1024
@@ -277,7 +277,7 @@ static int set_option(args *a, int c, const char *arg)
 	case O_FUTURE: return app_parse_long(arg, 0, 36500, &a->max_future);
 	case O_MAXB: if (app_parse_long(arg, 1, 1L << 40, &v)) return -1; a->max_bytes = (size_t)v; return 0;
 	case O_WINDOW: if (app_parse_long(arg, 0, 1L << 30, &v)) return -1; a->window = (int)v; return 0;
-	case O_THREADS: if (app_parse_long(arg, 1, WU_MAX_THREADS, &v)) return -1; a->n_threads = (int)v; return 0;
+	case O_THREADS: if (app_parse_long(arg, 1, APP_MAX_THREADS, &v)) return -1; a->n_threads = (int)v; return 0;
 	}
 	return -1;
 }
@@ -343,7 +343,7 @@ static int check_args(args *a)
 	if (a->today == WU_NO_DATE)
 		a->today = clock_today();
 	if (!a->n_threads)
-		a->n_threads = wu_cli_threads(!a->quiet);
+		a->n_threads = app_threads(!a->quiet);
 	return 0;
 }
 
@@ -598,7 +598,7 @@ typedef struct {
 	const args *a;
 	wu_index *ix;
 	const wu_opt *opt; /* the index's parameters */
-	wu_outfile rejects;
+	app_outfile rejects;
 	wu_index_match m;
 	wu_str tmp;        /* scratch for a rejected record's id */
 	int dedup, failed; /* failed: stop, the message is printed */
@@ -621,30 +621,30 @@ static void sketch_record(const args *a, const wu_opt *o, const wu_record *rec, 
 {
 	char day[32], now[32];
 	if (rec->id_len > 65535) {
-		wu_fail(s->reason, REASON, "id longer than 65535 bytes");
+		wu__fail(s->reason, REASON, "id longer than 65535 bytes");
 		return;
 	}
 	if (rec->date != WU_NO_DATE && rec->date > latest_date(a)) {
 		format_date(rec->date, day);
 		format_date(a->today, now);
-		wu_fail(s->reason, REASON, "date %s is more than %ld days after today (%s; see "
+		wu__fail(s->reason, REASON, "date %s is more than %ld days after today (%s; see "
 		        "--max-future-days, --now)", day, a->max_future, now);
 		return;
 	}
 	wu_article_sketch as;
 	if ((!w->sk && !(w->sk = wu_sketcher_new())) ||
 	    wu_sketch_article(w->sk, rec, o, NULL, 0, sig, &as, NULL, 0)) {
-		wu_fail(s->reason, REASON, "out of memory");
+		wu__fail(s->reason, REASON, "out of memory");
 		return;
 	}
 	if (as.n_shingles == 0) {
-		wu_fail(s->reason, REASON, "text has no letters or digits");
+		wu__fail(s->reason, REASON, "text has no letters or digits");
 		return;
 	}
 	s->source_len = strlen(rec->source);
 	s->source = s->source_len ? strdup(rec->source) : NULL;
 	if (s->source_len && !s->source) {
-		wu_fail(s->reason, REASON, "out of memory");
+		wu__fail(s->reason, REASON, "out of memory");
 		return;
 	}
 	s->id = rec->id;
@@ -654,19 +654,19 @@ static void sketch_record(const args *a, const wu_opt *o, const wu_record *rec, 
 }
 
 /* Parses and sketches record i of a batch from the cluster reader. */
-static void sketch_raw(const feed *f, const wu_batch *b, size_t i, workspace *w, sketched *s,
+static void sketch_raw(const feed *f, const app_batch *b, size_t i, workspace *w, sketched *s,
                        uint32_t *sig)
 {
-	const wu_raw *r = &b->rec[i];
+	const app_raw *r = &b->rec[i];
 	const char *data = b->arena.s + r->off;
 	wu_record rec = {0};
 	memset(s, 0, sizeof *s);
 	if (r->error) {
-		wu_fail(s->reason, REASON, "%s", r->error);
+		wu__fail(s->reason, REASON, "%s", r->error);
 		return;
 	}
 	if (r->oversize) {
-		wu_fail(s->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
+		wu__fail(s->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
 		        f->a->max_bytes);
 		return;
 	}
@@ -742,7 +742,7 @@ static void answer_rejected(const char *id, size_t id_len, const char *name, uin
  * its id is looked for; id (article files: id_len bytes) is the id; in, when not NULL,
  * holds the rest of an oversize line. */
 static int reject(feed *f, const char *name, uint64_t line, const char *raw, size_t len,
-                  const char *id, size_t id_len, wu_input *in, int oversize, const char *reason)
+                  const char *id, size_t id_len, app_input *in, int oversize, const char *reason)
 {
 	if (line)
 		fprintf(stderr, "wiredup: %s:%llu: %s\n", name, (unsigned long long)line, reason);
@@ -762,7 +762,7 @@ static int reject(feed *f, const char *name, uint64_t line, const char *raw, siz
 	if (rj && raw) {
 		fwrite(raw, 1, len, rj);
 		if (oversize && in)
-			wu_input_drain(in, rj);
+			app_input_drain(in, rj);
 		fputc('\n', rj);
 	}
 	return 0;
@@ -870,16 +870,16 @@ static void workspaces_free(workspace *ws, int n)
 }
 
 /* Handles a sketched chunk in input order; stops at the first failure. */
-static void handle_chunk(feed *f, wu_input *in, const wu_batch *b, sketched *res,
+static void handle_chunk(feed *f, app_input *in, const app_batch *b, sketched *res,
                          const uint32_t *sigs)
 {
 	size_t k = (size_t)f->opt->num_perm;
 	for (size_t i = 0; i < b->n && !f->failed && !app_stop_signal(); i++) {
-		const wu_raw *r = &b->rec[i];
+		const app_raw *r = &b->rec[i];
 		const char *id = r->is_file ? b->arena.s + r->id_off : NULL;
 		f->n_read++;
 		if (res[i].reason[0])
-			reject(f, wu_input_file_name(in, r->file), r->line,
+			reject(f, app_input_file_name(in, r->file), r->line,
 			       r->is_file ? id : b->arena.s + r->off, r->is_file ? r->id_len : r->len,
 			       id, r->id_len, in, r->oversize, res[i].reason);
 		else
@@ -895,15 +895,15 @@ static void feed_file(feed *f, char *path)
 {
 	int nt = f->a->n_threads;
 	size_t k = (size_t)f->opt->num_perm;
-	wu_input *in = wu_input_new(&path, NULL, 1, f->a->max_bytes);
-	wu_batch b = {0};
+	app_input *in = app_input_new(&path, NULL, 1, f->a->max_bytes);
+	app_batch b = {0};
 	sketched *res = calloc(CHUNK_RECORDS, sizeof *res);
 	uint32_t *sigs = malloc(CHUNK_RECORDS * k * sizeof *sigs);
 	workspace *ws = workspaces(nt);
 	if (!in || !res || !sigs || !ws)
 		fail(f, "out of memory");
 	size_t n;
-	while (!f->failed && !app_stop_signal() && (n = wu_input_next(in, &b, CHUNK_RECORDS, CHUNK_BYTES))) {
+	while (!f->failed && !app_stop_signal() && (n = app_input_next(in, &b, CHUNK_RECORDS, CHUNK_BYTES))) {
 		long long nn = (long long)n;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
 		for (long long i = 0; i < nn; i++)
@@ -914,8 +914,8 @@ static void feed_file(feed *f, char *path)
 	}
 	workspaces_free(ws, nt);
 	free(res), free(sigs);
-	wu_batch_free(&b);
-	wu_input_free(in);
+	app_batch_free(&b);
+	app_input_free(in);
 }
 
 /* Is no more input waiting? Then the pending batch is committed now rather
@@ -935,7 +935,7 @@ static void feed_line(feed *f, const char *line, size_t len, uint64_t lineno, wo
 	memset(&s, 0, sizeof s);
 	f->n_read++;
 	if (len > f->a->max_bytes)
-		wu_fail(s.reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
+		wu__fail(s.reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
 		        f->a->max_bytes);
 	else if (wu_json_record(line, len, &f->a->fields, &w->buf, &rec, s.reason, REASON) == 0)
 		sketch_record(f->a, f->opt, &rec, w, &s, sig);
@@ -1009,12 +1009,12 @@ static int open_rejects(feed *f)
 	const args *a = f->a;
 	if (!a->rejects_path)
 		return 0;
-	if (wu_outfile_open(&f->rejects, a->rejects_path, a->n_files ? a->files : &std_in,
+	if (app_outfile_open(&f->rejects, a->rejects_path, a->n_files ? a->files : &std_in,
 	                    a->n_files ? a->n_files : 1, err, sizeof err) == 0)
 		return 0;
 	fprintf(stderr, "wiredup: %s\n", err);
 	int refused = f->rejects.refused;
-	wu_outfile_abort(&f->rejects);
+	app_outfile_abort(&f->rejects);
 	return refused ? 2 : 1;
 }
 
@@ -1040,11 +1040,11 @@ static int run_feed(feed *f)
 		commit_batch(f);
 	else if (!f->out_failed)
 		flush_answers(f);
-	if (f->rejects.f && wu_outfile_commit(&f->rejects, err, sizeof err)) {
+	if (f->rejects.f && app_outfile_commit(&f->rejects, err, sizeof err)) {
 		fprintf(stderr, "wiredup: %s\n", err);
 		f->failed = 1;
 	}
-	wu_outfile_abort(&f->rejects);
+	app_outfile_abort(&f->rejects);
 	if (!a->quiet)
 		summary(f);
 	if (app_stop_signal())
@@ -1084,7 +1084,7 @@ static int run(const args *a)
 	}
 }
 
-int wu_cli_index(int argc, char **argv)
+int cli_index(int argc, char **argv)
 {
 	args a;
 	int cmd = -1;
@@ -1104,7 +1104,7 @@ int wu_cli_index(int argc, char **argv)
 	return rc < 0 ? 0 : rc ? rc : run(&a);
 }
 
-int wu_cli_dedup(int argc, char **argv)
+int cli_dedup(int argc, char **argv)
 {
 	args a;
 	int rc = parse_args(argc, argv, C_DEDUP, &a);

@@ -9,20 +9,20 @@
 #endif
 
 /* Grow to hold at least need elements; 0 on success, -1 on OOM. */
-int wu_str_reserve(wu_str *b, size_t need);
-int wu_u64s_reserve(wu_u64s *v, size_t need);
-int wu_u32s_reserve(wu_u32s *v, size_t need);
-int wu_str_append(wu_str *b, const char *s, size_t n);
-int wu_str_putc(wu_str *b, char c);
+int wu__str_reserve(wu_str *b, size_t need);
+int wu__u64s_reserve(wu_u64s *v, size_t need);
+int wu__u32s_reserve(wu_u32s *v, size_t need);
+int wu__str_append(wu_str *b, const char *s, size_t n);
+int wu__str_putc(wu_str *b, char c);
 
 /* snprintf into err if err is not NULL; always returns -1 for tail calls. */
-int wu_fail(char *err, size_t errlen, const char *fmt, ...)
+int wu__fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* memchr() for the short distances of line and escape splitting (most
  * lines of an article are blank or under 200 bytes): inline, 16 bytes a
  * step, without the call and set-up a library memchr pays each time. */
-static inline const char *wu_find_byte(const char *p, size_t n, char c)
+static inline const char *wu__find_byte(const char *p, size_t n, char c)
 {
 	size_t i = 0;
 #ifdef __SSE2__
@@ -41,7 +41,7 @@ static inline const char *wu_find_byte(const char *p, size_t n, char c)
 }
 
 /* A 64-bit finalizer (splitmix64): turns structured keys into uniform bits. */
-static inline uint64_t wu_mix64(uint64_t x)
+static inline uint64_t wu__mix64(uint64_t x)
 {
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ULL;
@@ -55,7 +55,7 @@ static inline uint64_t wu_mix64(uint64_t x)
  * picked at run time, so one binary runs on any x86-64. Every level gives
  * the same bytes; wu__normalize_isa() (at most the best level) is there
  * for the tests to hold them to it. */
-enum { WU_ISA_SCALAR, WU_ISA_SSSE3, WU_ISA_AVX512 };
+enum { WU__ISA_SCALAR, WU__ISA_SSSE3, WU__ISA_AVX512 };
 int wu__normalize_isa_best(void);
 size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
                          int lines);
@@ -104,8 +104,8 @@ const wu_term *wu__corpus_profile(const wu_corpus *c, size_t i, size_t *n);
 
 /* Sorts (key, idx) pairs by key, stably (equal keys keep their input
  * order), in O(n) passes. */
-typedef struct { uint64_t key; uint32_t idx; } wu_keyidx;
-int wu__sort_keyidx(wu_keyidx *a, size_t n);
+typedef struct { uint64_t key; uint32_t idx; } wu__keyidx;
+int wu__sort_keyidx(wu__keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);
 /* The same on n_threads (millions of keys: the boilerplate pass's). */
 int wu__sort_u64_mt(uint64_t *a, size_t n, int n_threads);
@@ -130,7 +130,7 @@ size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, 
 /* Candidate pairs of one LSH bucket (members in article order), appended
  * to out: member j meets the first max_bucket members only, so a bucket of
  * thousands costs linear, not quadratic, work. */
-int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out);
+int wu__bucket_pairs(const wu__keyidx *b, size_t m, size_t max_bucket, wu_u64s *out);
 
 /* Every band's buckets of two or more articles (candidates.c), members
  * in ascending article order, handed out as runs of buckets: bucket k of

@@ -25,14 +25,14 @@ enum { T_PLAN, T_STATS, T_SKETCH, T_COMMIT, T_CLUSTER, T_STORIES, T_WRITE, T_N }
 
 typedef struct {
 	cluster_args *a;
-	wu_mpi *m;
-	wu_plan plan;
-	wu_sigs sigs;
-	wu_log log;
-	wu_commit commit;
+	wmpi *m;
+	wmpi_plan plan;
+	wmpi_sigs sigs;
+	wmpi_log log;
+	wmpi_commit commit;
 	wu_clusters cl;
-	wu_mdf *df;
-	wu_outfile out, rej; /* rank 0's -o and --rejects, open from the start */
+	wmpi_mdf *df;
+	app_outfile out, rej; /* rank 0's -o and --rejects, open from the start */
 	uint32_t *story_rep;
 	size_t n_stories;
 	double t[T_N];
@@ -95,13 +95,13 @@ static void guard_temp(const job *j)
 static int write_output(job *j)
 {
 	char err[512];
-	int rc = wu_write_results(j->out.f, j->a->format, j->commit.corpus, &j->cl, j->story_rep);
+	int rc = app_write_results(j->out.f, j->a->format, j->commit.corpus, &j->cl, j->story_rep);
 	if (rc) {
 		fprintf(stderr, "wiredup: writing output: %s: %s\n",
 		        j->out.name ? j->out.name : "standard output", strerror(errno));
 		return 1;
 	}
-	if (wu_outfile_commit_pair(&j->out, &j->rej, err, sizeof err)) {
+	if (app_outfile_commit_pair(&j->out, &j->rej, err, sizeof err)) {
 		fprintf(stderr, "wiredup: %s\n", err);
 		return 1;
 	}
@@ -132,7 +132,7 @@ static int finish(job *j)
 /* --mpi-stats: one line a rank, printed by rank 0 in rank order. */
 static void mpi_stats(const job *j)
 {
-	const wu_mpi *m = j->m;
+	const wmpi *m = j->m;
 	char line[512];
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
@@ -162,32 +162,32 @@ static void mpi_stats(const job *j)
 /* The phases; every rank runs them. An exit status. */
 static int run_phases(job *j, char **files, int n_files)
 {
-	wu_mpi *m = j->m;
+	wmpi *m = j->m;
 	cluster_args *a = j->a;
-	wu_pass_args pa = {&a->run, NULL, a->boiler_min_docs, a->boiler_file};
+	wmpi_pass_args pa = {&a->run, NULL, a->boiler_min_docs, a->boiler_file};
 	int two_pass = a->boiler_min_docs > 0 || a->run.opt.stories;
 	double t = MPI_Wtime(), t0 = t;
 #define PHASE(call, slot)                                  \
 	do {                                                   \
 		int prc_ = (call);                                 \
-		if (wu_mpi_check(m) || prc_)                       \
+		if (wmpi_check(m) || prc_)                       \
 			return 1;                                      \
 		double now_ = MPI_Wtime();                         \
 		j->t[slot] = now_ - t;                             \
 		t = now_;                                          \
 	} while (0)
-	PHASE(wu_plan_inputs(m, &j->plan, files, n_files, two_pass, a->run.max_bytes,
+	PHASE(wmpi_plan_inputs(m, &j->plan, files, n_files, two_pass, a->run.max_bytes,
 	                     j->rej.f != NULL), T_PLAN);
-	PHASE(wu_stats_pass(m, &j->plan, &pa), T_STATS);
+	PHASE(wmpi_stats_pass(m, &j->plan, &pa), T_STATS);
 	j->df = pa.df;
 	if (a->run.boiler)
 		a->run.n_boiler_lines = wu_boiler_size(a->run.boiler);
-	PHASE(wu_sketch_pass(m, &j->plan, &pa, &j->sigs, &j->log), T_SKETCH);
-	PHASE(wu_commit_records(m, &j->plan, &a->run, j->rej.f, &j->sigs, &j->log, &j->commit),
+	PHASE(wmpi_sketch_pass(m, &j->plan, &pa, &j->sigs, &j->log), T_SKETCH);
+	PHASE(wmpi_commit_records(m, &j->plan, &a->run, j->rej.f, &j->sigs, &j->log, &j->commit),
 	      T_COMMIT);
 	if (j->commit.stop)
 		return 1; /* --on-error fail: rank 0 named the first bad record */
-	PHASE(wu_mpi_cluster(m, &j->plan, &a->run.opt, a->run.n_threads, &j->sigs,
+	PHASE(wmpi_cluster(m, &j->plan, &a->run.opt, a->run.n_threads, &j->sigs,
 	                     j->commit.corpus, &j->cl), T_CLUSTER);
 #undef PHASE
 	int rc = m->rank == 0 ? finish(j) : 0;
@@ -205,7 +205,7 @@ static int run_phases(job *j, char **files, int n_files)
  * refused by name (exit 2) rather than read or written. */
 static int shell_descriptor(const char *path, const char *what)
 {
-	if (!path || wu_path_descriptor(path) <= 2)
+	if (!path || app_path_descriptor(path) <= 2)
 		return 0;
 	fprintf(stderr, "wiredup: %s %s: a descriptor of the shell, which mpirun does not pass "
 	                "to the ranks; use a named FIFO (mkfifo) or '-'\n", what, path);
@@ -225,7 +225,7 @@ static int open_outputs(job *j, char **files, int n_files)
 	                        shell_descriptor(j->a->rejects, "--rejects")))
 		rc = 2;
 	if (j->m->rank == 0 && rc == 0) {
-		rc = wu_outfile_open_pair(&j->out, j->a->output, &j->rej, j->a->rejects, files, n_files,
+		rc = app_outfile_open_pair(&j->out, j->a->output, &j->rej, j->a->rejects, files, n_files,
 		                          err, sizeof err);
 		if (rc)
 			fprintf(stderr, "wiredup: %s\n", err);
@@ -236,15 +236,15 @@ static int open_outputs(job *j, char **files, int n_files)
 	return rc;
 }
 
-static int cmd_cluster(wu_mpi *m, int argc, char **argv)
+static int cmd_cluster(wmpi *m, int argc, char **argv)
 {
 	cluster_args a;
-	int rc = m->rank == 0 ? wu_cli_parse_cluster(argc, argv, &a, "wiredup-mpi", 1, 1) : 0;
+	int rc = m->rank == 0 ? app_parse_cluster(argc, argv, &a, "wiredup-mpi", 1, 1) : 0;
 	MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (m->rank != 0) /* succeeds: rank 0's did */
-		wu_cli_parse_cluster(argc, argv, &a, "wiredup-mpi", 1, 0);
+		app_parse_cluster(argc, argv, &a, "wiredup-mpi", 1, 0);
 	a.run.progress = 0; /* ranks report by phase, not by batch */
 	job j;
 	memset(&j, 0, sizeof j);
@@ -253,15 +253,15 @@ static int cmd_cluster(wu_mpi *m, int argc, char **argv)
 	if (rc == 0)
 		rc = run_phases(&j, argv + optind, argc - optind);
 	guard_temp(NULL);
-	wu_outfile_abort(&j.rej);
-	wu_outfile_abort(&j.out);
+	app_outfile_abort(&j.rej);
+	app_outfile_abort(&j.out);
 	if (j.df)
 		wu__counter_free(&j.df->count);
 	free(j.df);
 	wu_boiler_free(a.run.boiler);
-	wu_plan_free(&j.plan);
-	wu_sigs_free(&j.sigs);
-	wu_log_free(&j.log);
+	wmpi_plan_free(&j.plan);
+	wmpi_sigs_free(&j.sigs);
+	wmpi_log_free(&j.log);
 	wu_clusters_free(&j.cl);
 	wu_corpus_free(j.commit.corpus);
 	free(j.story_rep);
@@ -275,9 +275,9 @@ int main(int argc, char **argv)
 	/* A full disk or a file-size limit must be an error we report and
 	 * clean up after, not a silent kill. */
 	signal(SIGXFSZ, SIG_IGN);
-	wu_mpi m;
+	wmpi m;
 	int rc = 2;
-	if (wu_mpi_init(&m)) {
+	if (wmpi_init(&m)) {
 		fprintf(stderr, "wiredup: out of memory\n");
 		MPI_Abort(MPI_COMM_WORLD, 1);
 	}
@@ -291,7 +291,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Usage: mpirun -np N wiredup-mpi cluster [OPTIONS] FILE...\n"
 		                "(wiredup-mpi cluster --help for the options)\n");
 	}
-	wu_mpi_free(&m);
+	wmpi_free(&m);
 	MPI_Finalize();
 	return rc;
 }

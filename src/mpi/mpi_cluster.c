@@ -35,7 +35,7 @@ typedef struct {
 	size_t n;
 } index_map;
 
-static int map_new(const wu_plan *p, index_map *x)
+static int map_new(const wmpi_plan *p, index_map *x)
 {
 	memset(x, 0, sizeof *x);
 	x->start = malloc((p->n_seg + 1) * sizeof *x->start);
@@ -76,11 +76,11 @@ static int owner_of(const index_map *x, uint64_t g, uint64_t *local)
 }
 
 /* This rank's articles' corpus indices, in local order. */
-static uint32_t *local_indices(const wu_mpi *m, const wu_plan *p, size_t n)
+static uint32_t *local_indices(const wmpi *m, const wmpi_plan *p, size_t n)
 {
 	uint32_t *g = malloc((n ? n : 1) * sizeof *g);
 	for (size_t i = 0; g && i < p->n_seg; i++) {
-		const wu_seg *s = &p->seg[i];
+		const wmpi_seg *s = &p->seg[i];
 		if (s->owner != m->rank)
 			continue;
 		for (uint64_t j = 0; j < s->n_acc; j++)
@@ -113,7 +113,7 @@ static int passes(const wu_opt *o, const article *a, const article *b)
 	return wu_pair_passes(similarity(o, a, b), a->ns, b->ns, o);
 }
 
-static article local_article(const wu_sigs *s, size_t i)
+static article local_article(const wmpi_sigs *s, size_t i)
 {
 	article a = {s->sig + i * (size_t)s->k, s->ns[i], NULL};
 	if (s->sh_off && s->sh.a)
@@ -160,14 +160,14 @@ static size_t find_u64(const uint64_t *a, size_t n, uint64_t x)
 /* Owners answer requests (local indices) with shingle counts and
  * signatures; with exact verification, a second exchange brings the
  * shingles, whose counts both sides know by then. */
-static int answer(wu_mpi *m, const wu_sigs *s, const uint64_t *req, const size_t *rcount,
+static int answer(wmpi *m, const wmpi_sigs *s, const uint64_t *req, const size_t *rcount,
                   size_t n_req, uint32_t **resp, uint64_t **sh, size_t *sh_count)
 {
 	size_t k = (size_t)s->k, P = (size_t)m->size;
 	*resp = malloc((n_req ? n_req : 1) * (k + 1) * sizeof **resp);
 	*sh = NULL;
 	if (!*resp)
-		return wu_mpi_fail(m, "out of memory");
+		return wmpi_fail(m, "out of memory");
 	for (size_t i = 0; i < n_req; i++) {
 		(*resp)[i * (k + 1)] = s->ns[req[i]];
 		memcpy(*resp + i * (k + 1) + 1, s->sig + req[i] * k, k * sizeof **resp);
@@ -178,7 +178,7 @@ static int answer(wu_mpi *m, const wu_sigs *s, const uint64_t *req, const size_t
 	for (size_t i = 0; i < n_req; i++)
 		total += s->ns[req[i]];
 	if (!(*sh = malloc((total ? total : 1) * sizeof **sh)))
-		return wu_mpi_fail(m, "out of memory");
+		return wmpi_fail(m, "out of memory");
 	for (size_t r = 0, i = 0; r < P; r++) {
 		sh_count[r] = 0;
 		for (size_t j = 0; j < rcount[r]; j++, i++) {
@@ -191,11 +191,11 @@ static int answer(wu_mpi *m, const wu_sigs *s, const uint64_t *req, const size_t
 }
 
 /* Exact verification: where each answer's shingles start. */
-static int shingle_offsets(wu_mpi *m, fetched *f, int k)
+static int shingle_offsets(wmpi *m, fetched *f, int k)
 {
 	uint64_t total = 0;
 	if (!(f->sh_off = malloc((f->n + 1) * sizeof *f->sh_off)))
-		return wu_mpi_fail(m, "out of memory");
+		return wmpi_fail(m, "out of memory");
 	for (size_t a = 0; a < f->n; a++) {
 		f->sh_off[a] = total;
 		total += f->rec[a * (size_t)(k + 1)];
@@ -205,7 +205,7 @@ static int shingle_offsets(wu_mpi *m, fetched *f, int k)
 
 /* Collective: the signatures (and shingle counts, and shingles when exact)
  * of the articles in f->want, from their owners. */
-static int fetch(wu_mpi *m, const index_map *map, const wu_sigs *s, int exact, fetched *f)
+static int fetch(wmpi *m, const index_map *map, const wmpi_sigs *s, int exact, fetched *f)
 {
 	size_t P = (size_t)m->size, k = (size_t)s->k;
 	size_t *cnt = calloc(P, sizeof *cnt), *at = calloc(P, sizeof *at);
@@ -219,7 +219,7 @@ static int fetch(wu_mpi *m, const index_map *map, const wu_sigs *s, int exact, f
 	int ok = cnt && at && rcount && sh_count && rsh && f->at && own && req && loc &&
 	         (f->want || f->n == 0) && !m->err[0];
 	if (!ok)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; ok && i < f->n; i++)
 		cnt[own[i] = owner_of(map, f->want[i], &loc[i])]++;
 	for (size_t r = 1; ok && r < P; r++)
@@ -229,7 +229,7 @@ static int fetch(wu_mpi *m, const index_map *map, const wu_sigs *s, int exact, f
 		req[f->at[i]] = loc[i];
 	}
 	free(own), free(loc);
-	int rc = wu_mpi_alltoallv(m, req, cnt, sizeof *req, (void **)&got_req, rcount);
+	int rc = wmpi_alltoallv(m, req, cnt, sizeof *req, (void **)&got_req, rcount);
 	free(req);
 	size_t n_req = 0;
 	for (size_t r = 0; rc == 0 && ok && r < P; r++)
@@ -237,14 +237,14 @@ static int fetch(wu_mpi *m, const index_map *map, const wu_sigs *s, int exact, f
 	if (rc == 0 && ok)
 		answer(m, s, got_req, rcount, n_req, &resp, &resp_sh, sh_count);
 	free(got_req);
-	rc = wu_mpi_alltoallv(m, resp, rcount, (k + 1) * sizeof *resp, (void **)&f->rec, cnt);
+	rc = wmpi_alltoallv(m, resp, rcount, (k + 1) * sizeof *resp, (void **)&f->rec, cnt);
 	free(resp);
 	if (rc == 0 && exact)
-		rc = wu_mpi_alltoallv(m, resp_sh, sh_count, sizeof *resp_sh, (void **)&f->sh, rsh);
+		rc = wmpi_alltoallv(m, resp_sh, sh_count, sizeof *resp_sh, (void **)&f->sh, rsh);
 	if (rc == 0 && exact)
 		shingle_offsets(m, f, (int)k);
 	free(cnt), free(at), free(rcount), free(sh_count), free(rsh), free(resp_sh);
-	return rc ? rc : wu_mpi_sync(m);
+	return rc ? rc : wmpi_sync(m);
 }
 
 /* ---- candidates ---- */
@@ -255,7 +255,7 @@ typedef wu_u64s pairs;
 
 static int cmp_idx(const void *x, const void *y)
 {
-	const wu_keyidx *a = x, *b = y;
+	const wu__keyidx *a = x, *b = y;
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
@@ -263,10 +263,10 @@ static int cmp_idx(const void *x, const void *y)
  * article order as the single process's stable sort leaves them -> pairs.
  * Sorting by key alone, then each bucket of two or more by article, costs
  * one radix sort and a little: most buckets have one member. */
-static int band_pairs(const tuple *t, size_t n, size_t max_bucket, wu_keyidx *x, pairs *out)
+static int band_pairs(const tuple *t, size_t n, size_t max_bucket, wu__keyidx *x, pairs *out)
 {
 	for (size_t i = 0; i < n; i++)
-		x[i] = (wu_keyidx){t[i].key, t[i].idx};
+		x[i] = (wu__keyidx){t[i].key, t[i].idx};
 	if (wu__sort_keyidx(x, n))
 		return -1;
 	for (size_t s = 0, e; s < n; s = e) {
@@ -286,7 +286,7 @@ static int buckets(const wu_opt *o, tuple *t, size_t n, int b0, int nb, pairs *o
 {
 	size_t *start = calloc((size_t)nb + 1, sizeof *start);
 	tuple *by = malloc((n ? n : 1) * sizeof *by);
-	wu_keyidx *x = malloc((n ? n : 1) * sizeof *x);
+	wu__keyidx *x = malloc((n ? n : 1) * sizeof *x);
 	int rc = start && by && x ? 0 : -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		start[t[i].band - (uint32_t)b0 + 1]++;
@@ -305,7 +305,7 @@ static int buckets(const wu_opt *o, tuple *t, size_t n, int b0, int nb, pairs *o
 }
 
 /* Collective: one round of bands: tuples to key owners, buckets, pairs. */
-static int band_round(wu_mpi *m, const wu_opt *o, int n_threads, const wu_sigs *s,
+static int band_round(wmpi *m, const wu_opt *o, int n_threads, const wmpi_sigs *s,
                       const uint32_t *gidx, int b0, int nb, pairs *out)
 {
 	size_t n = s->n * (size_t)nb, P = (size_t)m->size;
@@ -315,7 +315,7 @@ static int band_round(wu_mpi *m, const wu_opt *o, int n_threads, const wu_sigs *
 	tuple *recv = NULL;
 	int ok = t && send && cnt && at && rcount && !m->err[0];
 	if (!ok)
-		wu_mpi_fail(m, "out of memory for band keys");
+		wmpi_fail(m, "out of memory for band keys");
 	long long nl = ok ? (long long)s->n : 0;
 #pragma omp parallel for num_threads(n_threads) schedule(static)
 	for (long long i = 0; i < nl; i++)
@@ -325,19 +325,19 @@ static int band_round(wu_mpi *m, const wu_opt *o, int n_threads, const wu_sigs *
 				(tuple){wu_band_key(sig, b0 + b, o), gidx[i], (uint32_t)(b0 + b)};
 		}
 	for (size_t i = 0; ok && i < n; i++)
-		cnt[wu_mpi_owner(t[i].key, m->size)]++;
+		cnt[wmpi_owner(t[i].key, m->size)]++;
 	for (size_t r = 1; ok && r < P; r++)
 		at[r] = at[r - 1] + cnt[r - 1];
 	for (size_t i = 0; ok && i < n; i++)
-		send[at[wu_mpi_owner(t[i].key, m->size)]++] = t[i];
+		send[at[wmpi_owner(t[i].key, m->size)]++] = t[i];
 	free(t);
-	int rc = wu_mpi_alltoallv(m, send, cnt, sizeof *send, (void **)&recv, rcount);
+	int rc = wmpi_alltoallv(m, send, cnt, sizeof *send, (void **)&recv, rcount);
 	free(send);
 	size_t nr = 0;
 	for (size_t r = 0; rc == 0 && ok && r < P; r++)
 		nr += rcount[r];
 	if (rc == 0 && buckets(o, recv, nr, b0, nb, out))
-		wu_mpi_fail(m, "out of memory forming buckets");
+		wmpi_fail(m, "out of memory forming buckets");
 	free(recv), free(cnt), free(at), free(rcount);
 	return rc;
 }
@@ -348,15 +348,15 @@ static int band_round(wu_mpi *m, const wu_opt *o, int n_threads, const wu_sigs *
 static int verifier(const index_map *map, uint64_t pair)
 {
 	uint64_t local;
-	return owner_of(map, wu_mix64(pair) & 1 ? pair >> 32 : pair & 0xFFFFFFFFu, &local);
+	return owner_of(map, wu__mix64(pair) & 1 ? pair >> 32 : pair & 0xFFFFFFFFu, &local);
 }
 
 /* Collective: this rank's share of the distinct candidate pairs. */
-static int candidates(wu_mpi *m, const index_map *map, const wu_opt *o, int n_threads,
-                      const wu_sigs *s, const uint32_t *gidx, pairs *mine)
+static int candidates(wmpi *m, const index_map *map, const wu_opt *o, int n_threads,
+                      const wmpi_sigs *s, const uint32_t *gidx, pairs *mine)
 {
 	pairs gen = {0};
-	uint64_t most = wu_mpi_max(s->n);
+	uint64_t most = wmpi_max(s->n);
 	int per = most ? (int)(ROUND_TUPLES / most) : o->bands;
 	if (per < 1)
 		per = 1;
@@ -375,7 +375,7 @@ static int candidates(wu_mpi *m, const index_map *map, const wu_opt *o, int n_th
 	uint64_t *send = malloc((gen.n ? gen.n : 1) * sizeof *send);
 	int ok = cnt && at && rcount && send && !m->err[0] && wu__sort_unique_u64(gen.a, &gen.n) == 0;
 	if (!ok)
-		wu_mpi_fail(m, "out of memory for candidate pairs");
+		wmpi_fail(m, "out of memory for candidate pairs");
 	for (size_t i = 0; ok && i < gen.n; i++)
 		cnt[verifier(map, gen.a[i])]++;
 	for (size_t r = 1; ok && r < P; r++)
@@ -383,14 +383,14 @@ static int candidates(wu_mpi *m, const index_map *map, const wu_opt *o, int n_th
 	for (size_t i = 0; ok && i < gen.n; i++)
 		send[at[verifier(map, gen.a[i])]++] = gen.a[i];
 	free(gen.a);
-	int rc = wu_mpi_alltoallv(m, send, cnt, sizeof *send, (void **)&mine->a, rcount);
+	int rc = wmpi_alltoallv(m, send, cnt, sizeof *send, (void **)&mine->a, rcount);
 	for (size_t r = 0; rc == 0 && ok && r < P; r++)
 		nr += rcount[r];
 	mine->n = mine->cap = nr;
 	if (rc == 0 && wu__sort_unique_u64(mine->a, &mine->n))
-		wu_mpi_fail(m, "out of memory for candidate pairs");
+		wmpi_fail(m, "out of memory for candidate pairs");
 	free(cnt), free(at), free(rcount), free(send);
-	return wu_mpi_sync(m);
+	return wmpi_sync(m);
 }
 
 /* ---- verification ---- */
@@ -401,7 +401,7 @@ static int candidates(wu_mpi *m, const index_map *map, const wu_opt *o, int n_th
 /* Each pair's article on this rank (its local index, and whether it is
  * the pair's first) and the other one, by which the pairs are sorted:
  * then each round fetches a distinct run of other articles, each once. */
-static int by_other(wu_mpi *m, const index_map *map, const pairs *cand, wu_keyidx *other,
+static int by_other(wmpi *m, const index_map *map, const pairs *cand, wu__keyidx *other,
                     uint64_t *mine)
 {
 	for (size_t q = 0; q < cand->n; q++) {
@@ -410,14 +410,14 @@ static int by_other(wu_mpi *m, const index_map *map, const pairs *cand, wu_keyid
 		if (!first)
 			owner_of(map, j, &li);
 		mine[q] = li << 1 | (uint64_t)first;
-		other[q] = (wu_keyidx){first ? j : i, (uint32_t)q};
+		other[q] = (wu__keyidx){first ? j : i, (uint32_t)q};
 	}
 	return wu__sort_keyidx(other, cand->n);
 }
 
 /* Collective: verifies the pairs other[0..n) into ok[]. */
-static int verify_round(wu_mpi *m, const index_map *map, const wu_opt *o, int n_threads,
-                        const wu_sigs *s, const wu_keyidx *other, size_t n, const uint64_t *mine,
+static int verify_round(wmpi *m, const index_map *map, const wu_opt *o, int n_threads,
+                        const wmpi_sigs *s, const wu__keyidx *other, size_t n, const uint64_t *mine,
                         unsigned char *ok)
 {
 	uint64_t *want = malloc((n + 1) * sizeof *want);
@@ -425,7 +425,7 @@ static int verify_round(wu_mpi *m, const index_map *map, const wu_opt *o, int n_
 	size_t nw = 0;
 	int ok_mem = want && pos && (other || n == 0) && mine && ok && !m->err[0];
 	if (!ok_mem)
-		wu_mpi_fail(m, "out of memory verifying pairs");
+		wmpi_fail(m, "out of memory verifying pairs");
 	for (size_t t = 0; ok_mem && t < n; t++) {
 		if (nw == 0 || want[nw - 1] != other[t].key)
 			want[nw++] = other[t].key;
@@ -448,17 +448,17 @@ static int verify_round(wu_mpi *m, const index_map *map, const wu_opt *o, int n_
 }
 
 /* Collective: verifies this rank's pairs; the linked ones stay in cand. */
-static int verify(wu_mpi *m, const index_map *map, const wu_opt *o, int n_threads,
-                  const wu_sigs *s, pairs *cand)
+static int verify(wmpi *m, const index_map *map, const wu_opt *o, int n_threads,
+                  const wmpi_sigs *s, pairs *cand)
 {
 	m->phase = PH_FETCH;
 	size_t n = cand->n;
-	uint64_t rounds = (wu_mpi_max(n) + ROUND_PAIRS - 1) / ROUND_PAIRS;
+	uint64_t rounds = (wmpi_max(n) + ROUND_PAIRS - 1) / ROUND_PAIRS;
 	unsigned char *ok = calloc(n + 1, 1);
-	wu_keyidx *other = malloc((n + 1) * sizeof *other);
+	wu__keyidx *other = malloc((n + 1) * sizeof *other);
 	uint64_t *mine = malloc((n + 1) * sizeof *mine);
 	if (!ok || !other || !mine || by_other(m, map, cand, other, mine))
-		wu_mpi_fail(m, "out of memory verifying pairs");
+		wmpi_fail(m, "out of memory verifying pairs");
 	int rc = 0;
 	for (uint64_t r = 0; rc == 0 && r < rounds; r++) {
 		size_t lo = (size_t)r * ROUND_PAIRS, hi = lo + ROUND_PAIRS;
@@ -472,7 +472,7 @@ static int verify(wu_mpi *m, const index_map *map, const wu_opt *o, int n_thread
 	if (rc == 0)
 		cand->n = w;
 	free(ok), free(other), free(mine);
-	return rc ? rc : wu_mpi_sync(m);
+	return rc ? rc : wmpi_sync(m);
 }
 
 /* ---- union-find and representatives, on rank 0 ---- */
@@ -497,7 +497,7 @@ static int union_find(const wu_corpus *c, const uint64_t *linked, size_t n_linke
 
 /* Rank 0: the (article, representative) pairs to compute, grouped by the
  * article's owner; pos[j] is member j's place in that order. */
-static int rep_requests(wu_mpi *m, const index_map *map, const wu_clusters *out, size_t *cnt,
+static int rep_requests(wmpi *m, const index_map *map, const wu_clusters *out, size_t *cnt,
                         uint64_t **send, size_t **pos)
 {
 	size_t P = (size_t)m->size, n = out->n, members = 0;
@@ -507,7 +507,7 @@ static int rep_requests(wu_mpi *m, const index_map *map, const wu_clusters *out,
 	*pos = malloc((n + 1) * sizeof **pos);
 	if (!at || !own || !*send || !*pos) {
 		free(at), free(own);
-		return wu_mpi_fail(m, "out of memory");
+		return wmpi_fail(m, "out of memory");
 	}
 	uint64_t local;
 	for (size_t i = 0; i < n; i++)
@@ -526,7 +526,7 @@ static int rep_requests(wu_mpi *m, const index_map *map, const wu_clusters *out,
 
 /* Collective: similarity of each article to its representative, computed
  * by the article's owner with the representative's signature fetched. */
-static int rep_similarity(wu_mpi *m, const index_map *map, const wu_opt *o, const wu_sigs *s,
+static int rep_similarity(wmpi *m, const index_map *map, const wu_opt *o, const wmpi_sigs *s,
                           wu_clusters *out)
 {
 	size_t P = (size_t)m->size, nq = 0, *pos = NULL;
@@ -534,22 +534,22 @@ static int rep_similarity(wu_mpi *m, const index_map *map, const wu_opt *o, cons
 	uint64_t *send = NULL, *q = NULL;
 	float *sim = NULL, *all = NULL;
 	if (!cnt || !rcount)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	else if (m->rank == 0)
 		rep_requests(m, map, out, cnt, &send, &pos);
-	int rc = wu_mpi_scatterv(m, send, cnt, sizeof *send, (void **)&q, &nq);
+	int rc = wmpi_scatterv(m, send, cnt, sizeof *send, (void **)&q, &nq);
 	uint64_t *want = malloc((nq + 1) * sizeof *want);
 	size_t nw = nq;
 	for (size_t i = 0; want && i < nq; i++)
 		want[i] = q[i] & 0xFFFFFFFFu;
 	if (rc == 0 && (!want || wu__sort_unique_u64(want, &nw)))
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	fetched f = {want, nw, NULL, NULL, NULL, NULL};
 	if (rc == 0)
 		rc = fetch(m, map, s, o->verify == WU_VERIFY_EXACT, &f);
 	sim = rc ? NULL : malloc((nq + 1) * sizeof *sim);
 	if (rc == 0 && !sim)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; sim && want && i < nq; i++) {
 		uint64_t li;
 		owner_of(map, q[i] >> 32, &li);
@@ -558,7 +558,7 @@ static int rep_similarity(wu_mpi *m, const index_map *map, const wu_opt *o, cons
 		sim[i] = (float)similarity(o, &a, &b);
 	}
 	if (rc == 0)
-		rc = wu_mpi_gatherv(m, sim, nq, sizeof *sim, (void **)&all, rcount);
+		rc = wmpi_gatherv(m, sim, nq, sizeof *sim, (void **)&all, rcount);
 	/* the answers come back in the order of the requests */
 	for (size_t i = 0, j = 0; rc == 0 && all && pos && i < out->n; i++)
 		if (out->rep[i] != i)
@@ -568,7 +568,7 @@ static int rep_similarity(wu_mpi *m, const index_map *map, const wu_opt *o, cons
 	return rc;
 }
 
-int wu_mpi_cluster(wu_mpi *m, const wu_plan *p, const wu_opt *o, int n_threads, const wu_sigs *s,
+int wmpi_cluster(wmpi *m, const wmpi_plan *p, const wu_opt *o, int n_threads, const wmpi_sigs *s,
                    const wu_corpus *meta, wu_clusters *out)
 {
 	memset(out, 0, sizeof *out);
@@ -579,24 +579,24 @@ int wu_mpi_cluster(wu_mpi *m, const wu_plan *p, const wu_opt *o, int n_threads, 
 	size_t *lcount = calloc((size_t)m->size, sizeof *lcount);
 	uint32_t *gidx = local_indices(m, p, s->n);
 	if (map_new(p, &map) || !gidx || !lcount)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	double t0 = MPI_Wtime();
 	int rc = candidates(m, &map, o, n_threads, s, gidx, &cand);
-	out->n_candidates = (size_t)wu_mpi_sum(cand.n);
+	out->n_candidates = (size_t)wmpi_sum(cand.n);
 	double t1 = MPI_Wtime();
 	if (rc == 0)
 		rc = verify(m, &map, o, n_threads, s, &cand);
-	out->n_linked = (size_t)wu_mpi_sum(rc ? 0 : cand.n);
+	out->n_linked = (size_t)wmpi_sum(rc ? 0 : cand.n);
 	double t2 = MPI_Wtime();
 	m->phase = PH_CLUSTER;
 	if (rc == 0)
-		rc = wu_mpi_gatherv(m, cand.a, cand.n, sizeof *cand.a, (void **)&linked, lcount);
+		rc = wmpi_gatherv(m, cand.a, cand.n, sizeof *cand.a, (void **)&linked, lcount);
 	if (rc == 0 && m->rank == 0) {
 		out->n = wu_corpus_size(meta);
 		out->rep = malloc((out->n ? out->n : 1) * sizeof *out->rep);
 		out->similarity = malloc((out->n ? out->n : 1) * sizeof *out->similarity);
 		if (!out->rep || !out->similarity || union_find(meta, linked, out->n_linked, out))
-			wu_mpi_fail(m, "out of memory");
+			wmpi_fail(m, "out of memory");
 	}
 	if (rc == 0)
 		rc = rep_similarity(m, &map, o, s, out);

@@ -13,7 +13,7 @@
 
 #define PIECE (64u << 20) /* point-to-point messages go in pieces this big */
 
-int wu_mpi_init(wu_mpi *m)
+int wmpi_init(wmpi *m)
 {
 	memset(m, 0, sizeof *m);
 	MPI_Comm_rank(MPI_COMM_WORLD, &m->rank);
@@ -25,12 +25,12 @@ int wu_mpi_init(wu_mpi *m)
 	return m->c1 && m->c2 && m->i1 && m->i2 && m->i3 && m->i4 ? 0 : -1;
 }
 
-void wu_mpi_free(wu_mpi *m)
+void wmpi_free(wmpi *m)
 {
 	free(m->c1), free(m->c2), free(m->i1), free(m->i2), free(m->i3), free(m->i4);
 }
 
-int wu_mpi_fail(wu_mpi *m, const char *fmt, ...)
+int wmpi_fail(wmpi *m, const char *fmt, ...)
 {
 	if (m->err[0])
 		return -1;
@@ -43,16 +43,16 @@ int wu_mpi_fail(wu_mpi *m, const char *fmt, ...)
 	return -1;
 }
 
-int wu_mpi_sync(wu_mpi *m)
+int wmpi_sync(wmpi *m)
 {
 	int mine = m->err[0] != 0, any = 0;
 	MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
 	return any ? -1 : 0;
 }
 
-int wu_mpi_check(wu_mpi *m)
+int wmpi_check(wmpi *m)
 {
-	if (wu_mpi_sync(m) == 0)
+	if (wmpi_sync(m) == 0)
 		return 0;
 	char *all = m->rank == 0 ? malloc((size_t)m->size * sizeof m->err) : NULL;
 	MPI_Gather(m->err, (int)sizeof m->err, MPI_CHAR, all, (int)sizeof m->err, MPI_CHAR, 0,
@@ -68,7 +68,7 @@ int wu_mpi_check(wu_mpi *m)
 	return -1;
 }
 
-void wu_mpi_abort(wu_mpi *m, const char *what)
+void wmpi_abort(wmpi *m, const char *what)
 {
 	fprintf(stderr, "wiredup: rank %d: %s; ending the job\n", m->rank, what);
 	MPI_Abort(MPI_COMM_WORLD, 1);
@@ -98,24 +98,24 @@ static int to_int(const uint64_t *c, int n, int *cnt, int *disp, uint64_t *total
 	return t > INT_MAX ? -1 : 0;
 }
 
-static void *alloc_recv(wu_mpi *m, uint64_t n, size_t elem)
+static void *alloc_recv(wmpi *m, uint64_t n, size_t elem)
 {
 	void *r = malloc(n ? n * elem : 1);
 	if (!r)
-		wu_mpi_fail(m, "out of memory receiving %llu bytes", (unsigned long long)n * elem);
+		wmpi_fail(m, "out of memory receiving %llu bytes", (unsigned long long)n * elem);
 	return r;
 }
 
-static int too_big(wu_mpi *m)
+static int too_big(wmpi *m)
 {
-	return wu_mpi_fail(m, "one exchange exceeds MPI's int counts; use more ranks");
+	return wmpi_fail(m, "one exchange exceeds MPI's int counts; use more ranks");
 }
 
-int wu_mpi_alltoallv(wu_mpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
+int wmpi_alltoallv(wmpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
                      size_t *rcount)
 {
 	*recv = NULL;
-	if (wu_mpi_sync(m))
+	if (wmpi_sync(m))
 		return -1;
 	int P = m->size;
 	for (int p = 0; p < P; p++)
@@ -126,7 +126,7 @@ int wu_mpi_alltoallv(wu_mpi *m, const void *send, const size_t *scount, size_t e
 		too_big(m);
 	else
 		*recv = alloc_recv(m, nr, elem);
-	if (wu_mpi_sync(m)) {
+	if (wmpi_sync(m)) {
 		free(*recv), *recv = NULL;
 		return -1;
 	}
@@ -141,11 +141,11 @@ int wu_mpi_alltoallv(wu_mpi *m, const void *send, const size_t *scount, size_t e
 	return 0;
 }
 
-int wu_mpi_allgatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void **recv,
+int wmpi_allgatherv(wmpi *m, const void *send, size_t n, size_t elem, void **recv,
                       size_t *n_recv)
 {
 	*recv = NULL;
-	if (wu_mpi_sync(m))
+	if (wmpi_sync(m))
 		return -1;
 	uint64_t mine = n;
 	MPI_Allgather(&mine, 1, MPI_UINT64_T, m->c2, 1, MPI_UINT64_T, MPI_COMM_WORLD);
@@ -154,7 +154,7 @@ int wu_mpi_allgatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void *
 		too_big(m);
 	else
 		*recv = alloc_recv(m, nr, elem);
-	if (wu_mpi_sync(m)) {
+	if (wmpi_sync(m)) {
 		free(*recv), *recv = NULL;
 		return -1;
 	}
@@ -166,11 +166,11 @@ int wu_mpi_allgatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void *
 	return 0;
 }
 
-int wu_mpi_gatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void **recv,
+int wmpi_gatherv(wmpi *m, const void *send, size_t n, size_t elem, void **recv,
                    size_t *rcount)
 {
 	*recv = NULL;
-	if (wu_mpi_sync(m))
+	if (wmpi_sync(m))
 		return -1;
 	uint64_t mine = n;
 	MPI_Gather(&mine, 1, MPI_UINT64_T, m->c2, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -183,7 +183,7 @@ int wu_mpi_gatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void **re
 		else
 			*recv = alloc_recv(m, nr, elem);
 	}
-	if (wu_mpi_sync(m)) {
+	if (wmpi_sync(m)) {
 		free(*recv), *recv = NULL;
 		return -1;
 	}
@@ -197,11 +197,11 @@ int wu_mpi_gatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void **re
 	return 0;
 }
 
-int wu_mpi_scatterv(wu_mpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
+int wmpi_scatterv(wmpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
                     size_t *n_recv)
 {
 	*recv = NULL;
-	if (wu_mpi_sync(m))
+	if (wmpi_sync(m))
 		return -1;
 	uint64_t mine = 0;
 	for (int p = 0; m->rank == 0 && p < m->size; p++)
@@ -212,7 +212,7 @@ int wu_mpi_scatterv(wu_mpi *m, const void *send, const size_t *scount, size_t el
 		too_big(m);
 	else
 		*recv = alloc_recv(m, mine, elem);
-	if (wu_mpi_sync(m)) {
+	if (wmpi_sync(m)) {
 		free(*recv), *recv = NULL;
 		return -1;
 	}
@@ -225,9 +225,9 @@ int wu_mpi_scatterv(wu_mpi *m, const void *send, const size_t *scount, size_t el
 	return 0;
 }
 
-int wu_mpi_bcast(wu_mpi *m, void *buf, size_t n, size_t elem)
+int wmpi_bcast(wmpi *m, void *buf, size_t n, size_t elem)
 {
-	if (wu_mpi_sync(m))
+	if (wmpi_sync(m))
 		return -1;
 	if (n > INT_MAX)
 		return too_big(m); /* n is known everywhere: every rank fails here */
@@ -241,21 +241,21 @@ int wu_mpi_bcast(wu_mpi *m, void *buf, size_t n, size_t elem)
 	return 0;
 }
 
-uint64_t wu_mpi_sum(uint64_t v)
+uint64_t wmpi_sum(uint64_t v)
 {
 	uint64_t r = 0;
 	MPI_Allreduce(&v, &r, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
 	return r;
 }
 
-uint64_t wu_mpi_max(uint64_t v)
+uint64_t wmpi_max(uint64_t v)
 {
 	uint64_t r = 0;
 	MPI_Allreduce(&v, &r, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
 	return r;
 }
 
-void wu_mpi_send(wu_mpi *m, const void *buf, uint64_t len, int dest, int tag)
+void wmpi_send(wmpi *m, const void *buf, uint64_t len, int dest, int tag)
 {
 	MPI_Send(&len, 1, MPI_UINT64_T, dest, tag, MPI_COMM_WORLD);
 	for (uint64_t off = 0; off < len; off += PIECE) {
@@ -265,12 +265,12 @@ void wu_mpi_send(wu_mpi *m, const void *buf, uint64_t len, int dest, int tag)
 	m->sent[m->phase] += len;
 }
 
-void wu_mpi_recv(wu_mpi *m, wu_str *b, int src, int tag)
+void wmpi_recv(wmpi *m, wu_str *b, int src, int tag)
 {
 	uint64_t len;
 	MPI_Recv(&len, 1, MPI_UINT64_T, src, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-	if (len > SIZE_MAX - 1 || wu_str_reserve(b, (size_t)len + 1))
-		wu_mpi_abort(m, "out of memory receiving records");
+	if (len > SIZE_MAX - 1 || wu__str_reserve(b, (size_t)len + 1))
+		wmpi_abort(m, "out of memory receiving records");
 	for (uint64_t off = 0; off < len; off += PIECE) {
 		uint64_t n = len - off < PIECE ? len - off : PIECE;
 		MPI_Recv(b->s + off, (int)n, MPI_BYTE, src, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);

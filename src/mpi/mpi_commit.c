@@ -20,7 +20,7 @@ typedef struct {
 	uint8_t kind, flags;
 	uint64_t line;
 	uint32_t file;
-	wu_src src;
+	wmpi_src src;
 	const char *reason, *id, *terms;
 	uint32_t reason_len, id_len, n_terms;
 	int32_t date;
@@ -42,11 +42,11 @@ typedef struct {
 } where;
 
 typedef struct {
-	wu_mpi *m;
-	wu_plan *p;
-	wu_run *run;
+	wmpi *m;
+	wmpi_plan *p;
+	app_run *run;
 	FILE *rejects;
-	wu_commit *out;
+	wmpi_commit *out;
 	where *loc;          /* by corpus index */
 	size_t loc_cap;
 	wu_terms terms;      /* scratch: a profile */
@@ -78,13 +78,13 @@ static void parse_rec(stream *s, logrec *r)
 	s->pos = (size_t)(at - s->cur->s);
 }
 
-static void next_rec(committer *c, stream *s, int owner, const wu_log *log, logrec *r)
+static void next_rec(committer *c, stream *s, int owner, const wmpi_log *log, logrec *r)
 {
 	if (!s->cur || s->pos >= s->cur->n) {
 		if (owner == 0) {
 			s->cur = &log->chunk[s->next++];
 		} else {
-			wu_mpi_recv(c->m, &s->buf, owner, TAG_LOG);
+			wmpi_recv(c->m, &s->buf, owner, TAG_LOG);
 			s->cur = &s->buf;
 		}
 		s->pos = 0;
@@ -94,7 +94,7 @@ static void next_rec(committer *c, stream *s, int owner, const wu_log *log, logr
 
 /* Reports a rejected record as the single process does; 1 when the job
  * must stop. */
-static int reject(committer *c, const wu_seg *seg, const logrec *r, uint64_t line,
+static int reject(committer *c, const wmpi_seg *seg, const logrec *r, uint64_t line,
                   const char *reason)
 {
 	const char *name = c->p->name[r->file];
@@ -110,10 +110,10 @@ static int reject(committer *c, const wu_seg *seg, const logrec *r, uint64_t lin
 		if (r->flags & 1)
 			fprintf(c->rejects, "%.*s", (int)r->id_len, r->id);
 		else
-			rc = wu_plan_copy_record(c->p, seg, &r->src, c->rejects);
+			rc = wmpi_plan_copy_record(c->p, seg, &r->src, c->rejects);
 		fputc('\n', c->rejects);
 		if (rc)
-			wu_mpi_fail(c->m, "copying a rejected record of %s", name);
+			wmpi_fail(c->m, "copying a rejected record of %s", name);
 	}
 	return 0;
 }
@@ -133,12 +133,12 @@ static int note_dup(committer *c, int owner, uint64_t good)
 
 /* Adds a good record to the corpus, or rejects it as a duplicate id.
  * Returns 1 when the job must stop. */
-static int commit_good(committer *c, const wu_seg *seg, const logrec *r, uint64_t line,
+static int commit_good(committer *c, const wmpi_seg *seg, const logrec *r, uint64_t line,
                        stream *s)
 {
 	static const uint32_t no_sig = 0;
 	if (wu_terms_reserve(&c->terms, r->n_terms + 1)) {
-		wu_mpi_fail(c->m, "out of memory");
+		wmpi_fail(c->m, "out of memory");
 		return 1;
 	}
 	for (uint32_t t = 0; t < r->n_terms; t++) {
@@ -156,14 +156,14 @@ static int commit_good(committer *c, const wu_seg *seg, const logrec *r, uint64_
 		         (int)(r->id_len > 80 ? 80 : r->id_len), r->id, c->p->name[f->file],
 		         (unsigned long long)f->line);
 		if (note_dup(c, seg->owner, good))
-			wu_mpi_fail(c->m, "out of memory");
+			wmpi_fail(c->m, "out of memory");
 		return reject(c, seg, r, line, why) || c->m->err[0];
 	}
 	if (idx < 0 || (size_t)idx >= c->loc_cap) {
 		size_t cap = c->loc_cap ? c->loc_cap * 2 : 4096;
 		where *l = idx < 0 ? NULL : realloc(c->loc, cap * sizeof *l);
 		if (!l) {
-			wu_mpi_fail(c->m, "out of memory");
+			wmpi_fail(c->m, "out of memory");
 			return 1;
 		}
 		c->loc = l, c->loc_cap = cap;
@@ -174,15 +174,15 @@ static int commit_good(committer *c, const wu_seg *seg, const logrec *r, uint64_
 }
 
 /* Rank 0: every record, in input order. */
-static void walk(committer *c, const wu_log *log)
+static void walk(committer *c, const wmpi_log *log)
 {
-	wu_plan *p = c->p;
+	wmpi_plan *p = c->p;
 	stream *st = calloc((size_t)c->m->size, sizeof *st);
 	if (!st)
-		wu_mpi_abort(c->m, "out of memory");
+		wmpi_abort(c->m, "out of memory");
 	int stop = 0;
 	for (size_t i = 0; i < p->n_seg; i++) {
-		wu_seg *seg = &p->seg[i];
+		wmpi_seg *seg = &p->seg[i];
 		uint64_t before = wu_corpus_size(c->out->corpus);
 		for (uint64_t j = 0; j < seg->n_rec; j++) {
 			logrec r;
@@ -208,7 +208,7 @@ static void walk(committer *c, const wu_log *log)
 }
 
 /* A rank drops the signatures of its duplicates (sorted indices). */
-static void drop_dups(wu_sigs *s, const uint64_t *dup, size_t n_dup)
+static void drop_dups(wmpi_sigs *s, const uint64_t *dup, size_t n_dup)
 {
 	size_t k = (size_t)s->k, w = 0, d = 0;
 	uint64_t sh_w = 0;
@@ -234,18 +234,18 @@ static void drop_dups(wu_sigs *s, const uint64_t *dup, size_t n_dup)
 
 /* Every rank learns the accepted count of every segment, and so the
  * corpus index of every article and its owner's local index for it. */
-static int share_accepted(wu_mpi *m, wu_plan *p)
+static int share_accepted(wmpi *m, wmpi_plan *p)
 {
 	uint64_t *acc = malloc((p->n_seg + 1) * sizeof *acc);
 	uint64_t *local = calloc((size_t)m->size, sizeof *local);
 	if (!acc || !local)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; acc && m->rank == 0 && i < p->n_seg; i++)
 		acc[i] = p->seg[i].n_acc;
-	int rc = wu_mpi_bcast(m, acc, p->n_seg, sizeof *acc);
+	int rc = wmpi_bcast(m, acc, p->n_seg, sizeof *acc);
 	uint64_t start = 0;
 	for (size_t i = 0; rc == 0 && acc && local && i < p->n_seg; i++) {
-		wu_seg *s = &p->seg[i];
+		wmpi_seg *s = &p->seg[i];
 		s->n_acc = acc[i];
 		s->acc_start = start;
 		start += s->n_acc;
@@ -257,29 +257,29 @@ static int share_accepted(wu_mpi *m, wu_plan *p)
 }
 
 /* Rank 0 sends each rank the indices of its duplicates. */
-static int share_dups(wu_mpi *m, committer *c, wu_sigs *s)
+static int share_dups(wmpi *m, committer *c, wmpi_sigs *s)
 {
 	size_t total = 0, at = 0;
 	uint64_t *all = NULL, *mine = NULL;
 	for (int r = 0; m->rank == 0 && r < m->size; r++)
 		total += c->n_dup[r];
 	if (m->rank == 0 && !(all = malloc((total + 1) * sizeof *all)))
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (int r = 0; all && r < m->size; r++) {
 		if (c->n_dup[r])
 			memcpy(all + at, c->dup[r], c->n_dup[r] * sizeof *all);
 		at += c->n_dup[r];
 	}
 	size_t n = 0;
-	int rc = wu_mpi_scatterv(m, all, c->n_dup, sizeof *all, (void **)&mine, &n);
+	int rc = wmpi_scatterv(m, all, c->n_dup, sizeof *all, (void **)&mine, &n);
 	if (rc == 0)
 		drop_dups(s, mine, n);
 	free(all), free(mine);
 	return rc;
 }
 
-int wu_commit_records(wu_mpi *m, wu_plan *p, wu_run *run, FILE *rejects, wu_sigs *s,
-                      wu_log *log, wu_commit *out)
+int wmpi_commit_records(wmpi *m, wmpi_plan *p, app_run *run, FILE *rejects, wmpi_sigs *s,
+                      wmpi_log *log, wmpi_commit *out)
 {
 	committer c = {m, p, run, rejects, out, NULL, 0, {0}, NULL, NULL, NULL};
 	memset(out, 0, sizeof *out);
@@ -289,21 +289,21 @@ int wu_commit_records(wu_mpi *m, wu_plan *p, wu_run *run, FILE *rejects, wu_sigs
 	c.n_dup = calloc(P, sizeof *c.n_dup);
 	c.cap_dup = calloc(P, sizeof *c.cap_dup);
 	if (!c.dup || !c.n_dup || !c.cap_dup)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	if (m->rank == 0) {
 		wu_opt meta = run->opt; /* ids and metadata only: a 1-value dummy signature */
 		meta.num_perm = 1;
 		meta.verify = WU_VERIFY_SIGNATURE;
 		if (!(out->corpus = wu_corpus_new(&meta)))
-			wu_mpi_abort(m, "out of memory");
+			wmpi_abort(m, "out of memory");
 		walk(&c, log);
 	} else {
 		for (size_t i = 0; i < log->n; i++)
-			wu_mpi_send(m, log->chunk[i].s, log->chunk[i].n, 0, TAG_LOG);
+			wmpi_send(m, log->chunk[i].s, log->chunk[i].n, 0, TAG_LOG);
 	}
-	wu_log_free(log);
+	wmpi_log_free(log);
 	int stop = out->stop;
-	int rc = wu_mpi_bcast(m, &stop, 1, sizeof stop);
+	int rc = wmpi_bcast(m, &stop, 1, sizeof stop);
 	out->stop = stop;
 	if (rc == 0 && !stop)
 		rc = share_dups(m, &c, s);

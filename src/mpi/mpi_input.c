@@ -61,7 +61,7 @@ static FILE *temp_file(char **path_out)
 
 /* ---- the plan (rank 0) ---- */
 
-static int add_file(wu_plan *p, const char *name, const char *path, uint64_t size)
+static int add_file(wmpi_plan *p, const char *name, const char *path, uint64_t size)
 {
 	if (p->n_files == p->files_cap) {
 		size_t cap = p->files_cap ? p->files_cap * 2 : 64;
@@ -85,10 +85,10 @@ static int add_file(wu_plan *p, const char *name, const char *path, uint64_t siz
 	return (int)p->n_files++;
 }
 
-static int add_seg(wu_plan *p, const wu_seg *s)
+static int add_seg(wmpi_plan *p, const wmpi_seg *s)
 {
 	if ((p->n_seg & (p->n_seg - 1)) == 0) { /* 0, 1, 2, 4...: double */
-		wu_seg *n = realloc(p->seg, (p->n_seg ? p->n_seg * 2 : 1) * sizeof *n);
+		wmpi_seg *n = realloc(p->seg, (p->n_seg ? p->n_seg * 2 : 1) * sizeof *n);
 		if (!n)
 			return -1;
 		p->seg = n;
@@ -140,8 +140,8 @@ static int is_plain(const char *path, uint64_t *size)
 	size_t got = fread(magic, 1, sizeof magic, f);
 	fclose(f);
 	*size = (uint64_t)st.st_size;
-	wu_input_kind k = wu_input_detect(magic, got);
-	return k == WU_KIND_TEXT || k == WU_KIND_UTF8_BOM;
+	app_input_kind k = app_input_detect(magic, got);
+	return k == APP_KIND_TEXT || k == APP_KIND_UTF8_BOM;
 }
 
 /* Bytes of a UTF-8 byte order mark at the start of f (0 or 3): skipped, as
@@ -150,24 +150,24 @@ static uint64_t bom_len(FILE *f)
 {
 	unsigned char head[3];
 	size_t got = fseeko(f, 0, SEEK_SET) ? 0 : fread(head, 1, sizeof head, f);
-	return wu_input_detect(head, got) == WU_KIND_UTF8_BOM ? 3 : 0;
+	return app_input_detect(head, got) == APP_KIND_UTF8_BOM ? 3 : 0;
 }
 
 /* Packs batch b (files renumbered by id[]) into out, after a length. */
-static int pack(const wu_batch *b, const uint32_t *id, const wu_src *src, wu_str *out)
+static int pack(const app_batch *b, const uint32_t *id, const wmpi_src *src, wu_str *out)
 {
 	size_t need = 16 + b->n * sizeof(packed);
 	for (size_t i = 0; i < b->n; i++) {
-		const wu_raw *r = &b->rec[i];
+		const app_raw *r = &b->rec[i];
 		need += r->id_len + r->dir_len + (r->error ? strlen(r->error) : 0) + r->len;
 	}
-	if (wu_str_reserve(out, need))
+	if (wu__str_reserve(out, need))
 		return -1;
 	uint64_t head[2] = {need, b->n};
 	memcpy(out->s, head, sizeof head);
 	char *ph = out->s + 16, *data = ph + b->n * sizeof(packed);
 	for (size_t i = 0; i < b->n; i++) {
-		const wu_raw *r = &b->rec[i];
+		const app_raw *r = &b->rec[i];
 		packed h = {r->line, src[i].off, src[i].len, r->len, id[i], 0, (uint32_t)r->id_len,
 		            (uint32_t)r->dir_len, r->error ? (uint32_t)strlen(r->error) : 0, 0};
 		h.flags = (r->is_file ? F_IS_FILE : 0) | (r->oversize ? F_OVERSIZE : 0) |
@@ -185,30 +185,30 @@ static int pack(const wu_batch *b, const uint32_t *id, const wu_src *src, wu_str
 
 /* Rank 0, with --rejects: keeps each dealt record as read (an oversize
  * one whole: the part the reader held, then the rest of its line). */
-static int keep_raw(wu_plan *p, wu_input *in, const wu_batch *b, wu_src *src)
+static int keep_raw(wmpi_plan *p, app_input *in, const app_batch *b, wmpi_src *src)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		const wu_raw *r = &b->rec[i];
-		src[i] = (wu_src){0, 0};
+		const app_raw *r = &b->rec[i];
+		src[i] = (wmpi_src){0, 0};
 		if (!p->raw || r->is_file || r->error)
 			continue;
 		off_t at = ftello(p->raw);
 		if (at < 0 || fwrite(b->arena.s + r->off, 1, r->len, p->raw) != r->len)
 			return -1;
-		if (r->oversize && wu_input_drain(in, p->raw))
+		if (r->oversize && app_input_drain(in, p->raw))
 			return -1;
-		src[i] = (wu_src){(uint64_t)at, (uint64_t)(ftello(p->raw) - at)};
+		src[i] = (wmpi_src){(uint64_t)at, (uint64_t)(ftello(p->raw) - at)};
 	}
 	return 0;
 }
 
 /* Rank 0: file ids for a batch's records (new ids as new files appear). */
-static int file_ids(wu_plan *p, wu_input *in, const wu_batch *b, uint32_t *id,
+static int file_ids(wmpi_plan *p, app_input *in, const app_batch *b, uint32_t *id,
                     long long *last_local, uint32_t *last_id)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		if ((long long)b->rec[i].file != *last_local) {
-			int f = add_file(p, wu_input_file_name(in, b->rec[i].file), NULL, 0);
+			int f = add_file(p, app_input_file_name(in, b->rec[i].file), NULL, 0);
 			if (f < 0)
 				return -1;
 			*last_local = b->rec[i].file;
@@ -219,7 +219,7 @@ static int file_ids(wu_plan *p, wu_input *in, const wu_batch *b, uint32_t *id,
 	return 0;
 }
 
-static int spool_append(wu_plan *p, const wu_str *buf)
+static int spool_append(wmpi_plan *p, const wu_str *buf)
 {
 	if ((p->n_spool & (p->n_spool - 1)) == 0) {
 		uint64_t *o = realloc(p->spool_off, (p->n_spool ? p->n_spool * 2 : 1) * sizeof *o);
@@ -235,15 +235,15 @@ static int spool_append(wu_plan *p, const wu_str *buf)
 }
 
 /* Rank 0: reads one gzip file, directory or stdin and deals its batches. */
-static int deal_stream(wu_mpi *m, wu_plan *p, char *path, char *name, size_t max_bytes,
+static int deal_stream(wmpi *m, wmpi_plan *p, char *path, char *name, size_t max_bytes,
                        uint64_t *dealt)
 {
-	wu_input *in = wu_input_new(&path, &name, 1, max_bytes);
-	wu_batch b = {0};
+	app_input *in = app_input_new(&path, &name, 1, max_bytes);
+	app_batch b = {0};
 	wu_str buf = {0};
 	size_t most = (size_t)DEAL_FIRST << DEAL_ROUNDS;
 	uint32_t *id = malloc(most * sizeof *id);
-	wu_src *src = malloc(most * sizeof *src);
+	wmpi_src *src = malloc(most * sizeof *src);
 	long long last_local = -1;
 	uint32_t last_id = 0;
 	int rc = in && id && src ? 0 : -1;
@@ -251,30 +251,30 @@ static int deal_stream(wu_mpi *m, wu_plan *p, char *path, char *name, size_t max
 	for (;;) {
 		uint64_t round = *dealt / (uint64_t)m->size;
 		size_t want = (size_t)DEAL_FIRST << (round < DEAL_ROUNDS ? round : DEAL_ROUNDS);
-		if (rc || (n = wu_input_next(in, &b, want, BATCH_BYTES)) == 0)
+		if (rc || (n = app_input_next(in, &b, want, BATCH_BYTES)) == 0)
 			break;
 		int owner = (int)(*dealt % (uint64_t)m->size);
-		wu_seg s = {.owner = owner, .plain = 0, .n_rec = n};
+		wmpi_seg s = {.owner = owner, .plain = 0, .n_rec = n};
 		if (file_ids(p, in, &b, id, &last_local, &last_id) || keep_raw(p, in, &b, src) ||
 		    pack(&b, id, src, &buf) || add_seg(p, &s))
 			rc = -1;
 		else if (owner == 0)
 			rc = spool_append(p, &buf);
 		else
-			wu_mpi_send(m, buf.s, buf.n, owner, TAG_DEAL);
+			wmpi_send(m, buf.s, buf.n, owner, TAG_DEAL);
 		(*dealt)++;
 	}
 	if (rc)
-		wu_mpi_fail(m, "%s: out of memory or spool write error while dealing records", name);
-	wu_input_free(in);
-	wu_batch_free(&b);
+		wmpi_fail(m, "%s: out of memory or spool write error while dealing records", name);
+	app_input_free(in);
+	app_batch_free(&b);
 	wu_str_free(&buf);
 	free(id), free(src);
 	return rc;
 }
 
 /* Rank 0: the segments of every input, in order; deals the streams. */
-static int plan_root(wu_mpi *m, wu_plan *p, char **files, int n_files, int two_pass,
+static int plan_root(wmpi *m, wmpi_plan *p, char **files, int n_files, int two_pass,
                      size_t max_bytes)
 {
 	uint64_t dealt = 0;
@@ -283,7 +283,7 @@ static int plan_root(wu_mpi *m, wu_plan *p, char **files, int n_files, int two_p
 		char *path = files[i];
 		if (!strcmp(path, "-") && two_pass) {
 			if (!p->stdin_copy && !(p->stdin_copy = copy_stdin())) {
-				wu_mpi_fail(m, "copying stdin: %s", strerror(errno));
+				wmpi_fail(m, "copying stdin: %s", strerror(errno));
 				break;
 			}
 			path = p->stdin_copy;
@@ -295,34 +295,34 @@ static int plan_root(wu_mpi *m, wu_plan *p, char **files, int n_files, int two_p
 		}
 		int f = add_file(p, files[i], path, size);
 		for (int r = 0; r < m->size && f >= 0; r++) {
-			wu_seg s = {.owner = r, .plain = 1, .file = (uint32_t)f};
+			wmpi_seg s = {.owner = r, .plain = 1, .file = (uint32_t)f};
 			if (add_seg(p, &s))
 				f = -1;
 		}
 		if (f < 0)
-			wu_mpi_fail(m, "out of memory planning the input");
+			wmpi_fail(m, "out of memory planning the input");
 	}
 	for (int r = 1; r < m->size; r++)
-		wu_mpi_send(m, "", 0, r, TAG_DEAL); /* the end */
+		wmpi_send(m, "", 0, r, TAG_DEAL); /* the end */
 	return m->err[0] ? -1 : 0;
 }
 
 /* Other ranks: spools what rank 0 deals, until the empty message. */
-static void receive_dealt(wu_mpi *m, wu_plan *p)
+static void receive_dealt(wmpi *m, wmpi_plan *p)
 {
 	wu_str buf = {0};
 	for (;;) {
-		wu_mpi_recv(m, &buf, 0, TAG_DEAL);
+		wmpi_recv(m, &buf, 0, TAG_DEAL);
 		if (buf.n == 0)
 			break;
 		if (!m->err[0] && spool_append(p, &buf))
-			wu_mpi_fail(m, "spool write error: %s", strerror(errno));
+			wmpi_fail(m, "spool write error: %s", strerror(errno));
 	}
 	wu_str_free(&buf);
 }
 
 /* The plain files' paths and sizes, from rank 0 to all. */
-static int share_files(wu_mpi *m, wu_plan *p)
+static int share_files(wmpi *m, wmpi_plan *p)
 {
 	wu_str buf = {0};
 	uint64_t n[2] = {p->n_files, 0};
@@ -330,21 +330,21 @@ static int share_files(wu_mpi *m, wu_plan *p)
 		if (!p->path[f])
 			continue;
 		uint64_t h[2] = {f, p->size[f]};
-		if (wu_str_append(&buf, (const char *)h, sizeof h) ||
-		    wu_str_append(&buf, p->path[f], strlen(p->path[f]) + 1))
-			wu_mpi_fail(m, "out of memory");
+		if (wu__str_append(&buf, (const char *)h, sizeof h) ||
+		    wu__str_append(&buf, p->path[f], strlen(p->path[f]) + 1))
+			wmpi_fail(m, "out of memory");
 	}
 	n[1] = buf.n;
-	if (wu_mpi_bcast(m, n, 2, sizeof *n))
+	if (wmpi_bcast(m, n, 2, sizeof *n))
 		goto fail;
 	if (m->rank != 0) {
 		p->n_files = (size_t)n[0];
 		p->path = calloc(p->n_files + 1, sizeof *p->path);
 		p->size = calloc(p->n_files + 1, sizeof *p->size);
-		if (!p->path || !p->size || wu_str_reserve(&buf, (size_t)n[1] + 1))
-			wu_mpi_fail(m, "out of memory");
+		if (!p->path || !p->size || wu__str_reserve(&buf, (size_t)n[1] + 1))
+			wmpi_fail(m, "out of memory");
 	}
-	if (wu_mpi_bcast(m, buf.s, (size_t)n[1], 1))
+	if (wmpi_bcast(m, buf.s, (size_t)n[1], 1))
 		goto fail;
 	for (size_t at = 0; m->rank != 0 && buf.s && p->path && p->size && at < n[1];) {
 		uint64_t h[2];
@@ -360,37 +360,37 @@ fail:
 	return -1;
 }
 
-int wu_plan_inputs(wu_mpi *m, wu_plan *p, char **files, int n_files, int two_pass,
+int wmpi_plan_inputs(wmpi *m, wmpi_plan *p, char **files, int n_files, int two_pass,
                    size_t max_bytes, int keep)
 {
 	memset(p, 0, sizeof *p);
 	m->phase = PH_INPUT;
 	p->spool = temp_file(NULL);
 	if (!p->spool)
-		wu_mpi_fail(m, "cannot create a spool file in TMPDIR: %s", strerror(errno));
+		wmpi_fail(m, "cannot create a spool file in TMPDIR: %s", strerror(errno));
 	if (m->rank == 0 && keep && !(p->raw = temp_file(NULL)))
-		wu_mpi_fail(m, "cannot create a temporary file in TMPDIR: %s", strerror(errno));
-	if (wu_mpi_sync(m))
+		wmpi_fail(m, "cannot create a temporary file in TMPDIR: %s", strerror(errno));
+	if (wmpi_sync(m))
 		return -1;
 	if (m->rank == 0)
 		plan_root(m, p, files, n_files, two_pass, max_bytes);
 	else
 		receive_dealt(m, p);
 	uint64_t n_seg = p->n_seg;
-	if (wu_mpi_bcast(m, &n_seg, 1, sizeof n_seg))
+	if (wmpi_bcast(m, &n_seg, 1, sizeof n_seg))
 		return -1;
 	if (m->rank != 0 && !(p->seg = calloc(n_seg ? n_seg : 1, sizeof *p->seg)))
-		wu_mpi_fail(m, "out of memory");
-	if (wu_mpi_bcast(m, p->seg, (size_t)n_seg, sizeof *p->seg))
+		wmpi_fail(m, "out of memory");
+	if (wmpi_bcast(m, p->seg, (size_t)n_seg, sizeof *p->seg))
 		return -1;
 	p->n_seg = (size_t)n_seg;
 	if (share_files(m, p))
 		return -1;
-	wu_plan_rewind(p);
+	wmpi_plan_rewind(p);
 	return 0;
 }
 
-void wu_plan_free(wu_plan *p)
+void wmpi_plan_free(wmpi_plan *p)
 {
 	for (size_t f = 0; f < p->n_files; f++) {
 		if (p->name)
@@ -416,7 +416,7 @@ void wu_plan_free(wu_plan *p)
 
 /* ---- reading a rank's segments ---- */
 
-void wu_plan_rewind(wu_plan *p)
+void wmpi_plan_rewind(wmpi_plan *p)
 {
 	if (p->f)
 		fclose(p->f);
@@ -424,21 +424,21 @@ void wu_plan_rewind(wu_plan *p)
 	p->cur_seg = p->cur_spool = 0;
 }
 
-void wu_mbatch_free(wu_mbatch *mb)
+void wmpi_mbatch_free(wmpi_mbatch *mb)
 {
-	wu_batch_free(&mb->b);
+	app_batch_free(&mb->b);
 	free(mb->src);
 	memset(mb, 0, sizeof *mb);
 }
 
-static int reserve_src(wu_mbatch *mb, size_t n)
+static int reserve_src(wmpi_mbatch *mb, size_t n)
 {
 	if (n <= mb->src_cap)
 		return 0;
 	size_t cap = mb->src_cap ? mb->src_cap * 2 : BATCH_RECORDS;
 	while (cap < n)
 		cap *= 2;
-	wu_src *s = realloc(mb->src, cap * sizeof *s);
+	wmpi_src *s = realloc(mb->src, cap * sizeof *s);
 	if (!s)
 		return -1;
 	mb->src = s, mb->src_cap = cap;
@@ -447,7 +447,7 @@ static int reserve_src(wu_mbatch *mb, size_t n)
 
 /* Unpacks a dealt batch into mb. The arena is sized first, so the error
  * pointers into it stay valid. */
-static int unpack(const char *buf, wu_mbatch *mb)
+static int unpack(const char *buf, wmpi_mbatch *mb)
 {
 	uint64_t head[2];
 	memcpy(head, buf, sizeof head);
@@ -459,51 +459,51 @@ static int unpack(const char *buf, wu_mbatch *mb)
 		memcpy(&h, ph + i * sizeof h, sizeof h);
 		need += h.id_len + h.dir_len + h.err_len + h.len + 3;
 	}
-	wu_batch *b = &mb->b;
-	if (wu_str_reserve(&b->arena, need) || reserve_src(mb, n))
+	app_batch *b = &mb->b;
+	if (wu__str_reserve(&b->arena, need) || reserve_src(mb, n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		packed h;
 		memcpy(&h, ph + i * sizeof h, sizeof h);
-		wu_raw *r = wu_batch_add(b, 0);
+		app_raw *r = app_batch_add(b, 0);
 		if (!r)
 			return -1;
 		r->file = h.file, r->line = h.line, r->len = h.len;
 		r->is_file = (h.flags & F_IS_FILE) != 0, r->oversize = (h.flags & F_OVERSIZE) != 0;
 		r->id_off = b->arena.n, r->id_len = h.id_len;
-		wu_str_append(&b->arena, data, h.id_len), data += h.id_len;
+		wu__str_append(&b->arena, data, h.id_len), data += h.id_len;
 		r->dir_off = b->arena.n, r->dir_len = h.dir_len;
-		wu_str_append(&b->arena, data, h.dir_len), data += h.dir_len;
-		wu_str_putc(&b->arena, '\0');
+		wu__str_append(&b->arena, data, h.dir_len), data += h.dir_len;
+		wu__str_putc(&b->arena, '\0');
 		if (h.flags & F_ERROR)
 			r->error = b->arena.s + b->arena.n;
-		wu_str_append(&b->arena, data, h.err_len), data += h.err_len;
-		wu_str_putc(&b->arena, '\0');
+		wu__str_append(&b->arena, data, h.err_len), data += h.err_len;
+		wu__str_putc(&b->arena, '\0');
 		r->off = b->arena.n;
-		wu_str_append(&b->arena, data, h.len), data += h.len;
-		wu_str_putc(&b->arena, '\0');
-		mb->src[i] = (wu_src){h.src_off, h.src_len};
+		wu__str_append(&b->arena, data, h.len), data += h.len;
+		wu__str_putc(&b->arena, '\0');
+		mb->src[i] = (wmpi_src){h.src_off, h.src_len};
 	}
 	return 0;
 }
 
-static long long next_spooled(wu_mpi *m, wu_plan *p, wu_mbatch *mb)
+static long long next_spooled(wmpi *m, wmpi_plan *p, wmpi_mbatch *mb)
 {
 	uint64_t len;
 	wu_str buf = {0};
 	int rc = fseeko(p->spool, (off_t)p->spool_off[p->cur_spool++], SEEK_SET) ||
-	         fread(&len, sizeof len, 1, p->spool) != 1 || wu_str_reserve(&buf, (size_t)len) ||
+	         fread(&len, sizeof len, 1, p->spool) != 1 || wu__str_reserve(&buf, (size_t)len) ||
 	         fseeko(p->spool, -(off_t)sizeof len, SEEK_CUR) ||
 	         fread(buf.s, 1, (size_t)len, p->spool) != len || unpack(buf.s, mb);
 	wu_str_free(&buf);
 	if (rc)
-		return wu_mpi_fail(m, "reading the spool: %s", errno ? strerror(errno) : "short read");
+		return wmpi_fail(m, "reading the spool: %s", errno ? strerror(errno) : "short read");
 	return (long long)mb->b.n;
 }
 
 /* ---- plain files, read through a buffer ---- */
 
-static int fill(wu_plan *p)
+static int fill(wmpi_plan *p)
 {
 	if (p->bpos < p->blen)
 		return 1;
@@ -515,14 +515,14 @@ static int fill(wu_plan *p)
 	return p->blen > 0;
 }
 
-static int seek(wu_plan *p, uint64_t at)
+static int seek(wmpi_plan *p, uint64_t at)
 {
 	p->boff = at, p->bpos = p->blen = 0;
 	return fseeko(p->f, (off_t)at, SEEK_SET);
 }
 
 /* The first line start at or after `at`. */
-static uint64_t line_start(wu_plan *p, uint64_t at, uint64_t size)
+static uint64_t line_start(wmpi_plan *p, uint64_t at, uint64_t size)
 {
 	if (at == 0 || at >= size)
 		return at == 0 ? 0 : size;
@@ -538,13 +538,13 @@ static uint64_t line_start(wu_plan *p, uint64_t at, uint64_t size)
 }
 
 /* Opens this rank's part of a plain file: [start, end) at line starts. */
-static int open_part(wu_mpi *m, wu_plan *p, wu_seg *s)
+static int open_part(wmpi *m, wmpi_plan *p, wmpi_seg *s)
 {
 	const char *path = p->path[s->file];
 	uint64_t size = p->size[s->file], P = (uint64_t)m->size, r = (uint64_t)s->owner;
 	p->f = fopen(path, "rb");
 	if (!p->f)
-		return wu_mpi_fail(m, "%s: %s", path, strerror(errno));
+		return wmpi_fail(m, "%s: %s", path, strerror(errno));
 	uint64_t start = line_start(p, size / P * r + size % P * r / P, size);
 	if (start == 0)
 		start = bom_len(p->f);
@@ -552,7 +552,7 @@ static int open_part(wu_mpi *m, wu_plan *p, wu_seg *s)
 	p->line = 0;
 	s->n_rec = 0;
 	if (seek(p, start))
-		return wu_mpi_fail(m, "%s: %s", path, strerror(errno));
+		return wmpi_fail(m, "%s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -566,7 +566,7 @@ static int blank(const char *s, size_t n)
 
 /* Appends the line at the read position to a, its first max_bytes bytes at
  * most; consumes the whole line. Returns 1 when it was longer. */
-static int read_line(wu_plan *p, wu_str *a, size_t max_bytes, size_t *len)
+static int read_line(wmpi_plan *p, wu_str *a, size_t max_bytes, size_t *len)
 {
 	size_t start = a->n;
 	int over = 0;
@@ -577,7 +577,7 @@ static int read_line(wu_plan *p, wu_str *a, size_t max_bytes, size_t *len)
 		size_t take = nl ? (size_t)(nl - s) : avail, have = a->n - start;
 		size_t keep = have + take > max_bytes ? max_bytes - have : take;
 		over |= keep < take;
-		wu_str_append(a, s, keep);
+		wu__str_append(a, s, keep);
 		p->bpos += take + (nl ? 1 : 0);
 		if (nl)
 			break;
@@ -586,9 +586,9 @@ static int read_line(wu_plan *p, wu_str *a, size_t max_bytes, size_t *len)
 	return over;
 }
 
-static long long next_plain(wu_mpi *m, wu_plan *p, wu_mbatch *mb, wu_seg *s, size_t max_bytes)
+static long long next_plain(wmpi *m, wmpi_plan *p, wmpi_mbatch *mb, wmpi_seg *s, size_t max_bytes)
 {
-	wu_batch *b = &mb->b;
+	app_batch *b = &mb->b;
 	while (b->n < BATCH_RECORDS && b->arena.n < BATCH_BYTES) {
 		uint64_t at = p->boff + p->bpos;
 		if (at >= p->end || !fill(p))
@@ -600,25 +600,25 @@ static long long next_plain(wu_mpi *m, wu_plan *p, wu_mbatch *mb, wu_seg *s, siz
 			b->arena.n = off;
 			continue;
 		}
-		wu_raw *r = wu_batch_add(b, 0);
-		if (!r || reserve_src(mb, b->n) || wu_str_putc(&b->arena, '\0'))
-			return wu_mpi_fail(m, "out of memory reading %s", p->path[s->file]);
+		app_raw *r = app_batch_add(b, 0);
+		if (!r || reserve_src(mb, b->n) || wu__str_putc(&b->arena, '\0'))
+			return wmpi_fail(m, "out of memory reading %s", p->path[s->file]);
 		b->arena.n--; /* the NUL stays after the record, outside it */
 		r->file = s->file, r->line = p->line, r->off = off, r->len = len, r->oversize = over;
-		mb->src[b->n - 1] = (wu_src){at, 0};
+		mb->src[b->n - 1] = (wmpi_src){at, 0};
 	}
 	if (ferror(p->f))
-		return wu_mpi_fail(m, "%s: read error", p->path[s->file]);
+		return wmpi_fail(m, "%s: read error", p->path[s->file]);
 	s->n_rec += b->n;
 	return (long long)b->n;
 }
 
-long long wu_plan_next(wu_mpi *m, wu_plan *p, wu_mbatch *mb, size_t max_bytes)
+long long wmpi_plan_next(wmpi *m, wmpi_plan *p, wmpi_mbatch *mb, size_t max_bytes)
 {
 	mb->b.n = 0;
 	mb->b.arena.n = 0;
 	while (p->cur_seg < p->n_seg) {
-		wu_seg *s = &p->seg[p->cur_seg];
+		wmpi_seg *s = &p->seg[p->cur_seg];
 		mb->seg = (uint32_t)p->cur_seg;
 		if (s->owner != m->rank) {
 			p->cur_seg++;
@@ -641,20 +641,20 @@ long long wu_plan_next(wu_mpi *m, wu_plan *p, wu_mbatch *mb, size_t max_bytes)
 	return 0;
 }
 
-int wu_plan_share_counts(wu_mpi *m, wu_plan *p)
+int wmpi_plan_share_counts(wmpi *m, wmpi_plan *p)
 {
 	size_t n = p->n_seg * 2;
 	uint64_t *mine = calloc(n + 1, sizeof *mine), *all = calloc(n + 1, sizeof *all);
 	if (!mine || !all)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; mine && i < p->n_seg; i++)
 		if (p->seg[i].plain && p->seg[i].owner == m->rank)
 			mine[2 * i] = p->seg[i].n_rec, mine[2 * i + 1] = p->seg[i].n_lines;
-	int rc = wu_mpi_sync(m);
+	int rc = wmpi_sync(m);
 	if (rc == 0)
 		MPI_Allreduce(mine, all, (int)n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
 	for (size_t i = 0; rc == 0 && all && i < p->n_seg; i++) {
-		wu_seg *s = &p->seg[i];
+		wmpi_seg *s = &p->seg[i];
 		if (!s->plain)
 			continue;
 		s->n_rec = all[2 * i], s->n_lines = all[2 * i + 1];
@@ -665,7 +665,7 @@ int wu_plan_share_counts(wu_mpi *m, wu_plan *p)
 	return rc;
 }
 
-int wu_plan_copy_record(wu_plan *p, const wu_seg *s, const wu_src *src, FILE *out)
+int wmpi_plan_copy_record(wmpi_plan *p, const wmpi_seg *s, const wmpi_src *src, FILE *out)
 {
 	FILE *f = p->raw;
 	if (s->plain) {

@@ -22,22 +22,22 @@
  * leaves out (df 1) have df 0 here, which the first test drops alike. */
 static size_t profile(const void *df, int m, wu_terms *t)
 {
-	const wu_mdf *d = df;
+	const wmpi_mdf *d = df;
 	return wu__story_profile_counts(&d->count, (double)d->n_docs, m, t);
 }
 
-static void process(const wu_run *run, const wu_mdf *df, const wu_batch *b, size_t i,
-                    wu_workspace *w, wu_result *res, uint32_t *sig)
+static void process(const app_run *run, const wmpi_mdf *df, const app_batch *b, size_t i,
+                    app_workspace *w, app_result *res, uint32_t *sig)
 {
-	wu_profiler prof = {profile, df};
-	wu_work_sketch(run, df ? &prof : NULL, b, i, w, res, sig);
+	app_profiler prof = {profile, df};
+	app_work_sketch(run, df ? &prof : NULL, b, i, w, res, sig);
 }
 
 /* ---- batches ---- */
 
 typedef struct {
-	wu_workspace *ws;
-	wu_result *res;
+	app_workspace *ws;
+	app_result *res;
 	uint32_t *sigs;
 	int nt;
 } pass_mem;
@@ -53,7 +53,7 @@ static int pass_mem_new(pass_mem *pm, int nt, int k)
 
 static void pass_mem_free(pass_mem *pm)
 {
-	wu_workspaces_free(pm->ws, pm->nt);
+	app_workspaces_free(pm->ws, pm->nt);
 	free(pm->res), free(pm->sigs);
 }
 
@@ -63,7 +63,7 @@ typedef struct {
 	uint64_t key, count;
 } keycount;
 
-static int count_batch(wu_run *run, const wu_result *res, size_t n, wu__counter *lines,
+static int count_batch(app_run *run, const app_result *res, size_t n, wu__counter *lines,
                        wu__counter *df, uint64_t *n_docs)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -82,55 +82,55 @@ static int count_batch(wu_run *run, const wu_result *res, size_t n, wu__counter 
 	return 0;
 }
 
-static int scan_records(wu_mpi *m, wu_plan *p, wu_run *run, wu__counter *lines, wu__counter *df,
+static int scan_records(wmpi *m, wmpi_plan *p, app_run *run, wu__counter *lines, wu__counter *df,
                         uint64_t *n_docs)
 {
 	pass_mem pm;
-	wu_mbatch mb = {0};
+	wmpi_mbatch mb = {0};
 	long long n = 0;
 	if (pass_mem_new(&pm, run->n_threads, 0))
-		wu_mpi_fail(m, "out of memory");
-	while (!m->err[0] && (n = wu_plan_next(m, p, &mb, run->max_bytes)) > 0) {
+		wmpi_fail(m, "out of memory");
+	while (!m->err[0] && (n = wmpi_plan_next(m, p, &mb, run->max_bytes)) > 0) {
 #pragma omp parallel for num_threads(pm.nt) schedule(dynamic, 8)
 		for (long long i = 0; i < n; i++)
-			wu_work_scan(run, &mb.b, (size_t)i, run->opt.stories, &pm.ws[omp_get_thread_num()],
+			app_work_scan(run, &mb.b, (size_t)i, run->opt.stories, &pm.ws[omp_get_thread_num()],
 			             &pm.res[i]);
 		if (count_batch(run, pm.res, (size_t)n, lines, df, n_docs))
-			wu_mpi_fail(m, "out of memory counting lines and terms");
-		wu_results_clear(pm.res, (size_t)n);
+			wmpi_fail(m, "out of memory counting lines and terms");
+		app_results_clear(pm.res, (size_t)n);
 	}
 	pass_mem_free(&pm);
-	wu_mbatch_free(&mb);
-	wu_plan_rewind(p);
+	wmpi_mbatch_free(&mb);
+	wmpi_plan_rewind(p);
 	return m->err[0] ? -1 : 0;
 }
 
 /* Collective: sends each (key, count) to the key's owner, which sums them
  * into owned. */
-static int combine(wu_mpi *m, const wu__counter *local, wu__counter *owned)
+static int combine(wmpi *m, const wu__counter *local, wu__counter *owned)
 {
 	size_t P = (size_t)m->size, *cnt = calloc(P, sizeof *cnt), *at = calloc(P, sizeof *at);
 	keycount *send = malloc((local->n ? local->n : 1) * sizeof *send), *recv = NULL;
 	size_t *rcount = calloc(P, sizeof *rcount);
 	int ok = cnt && at && send && rcount && !m->err[0];
 	if (!ok)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; ok && i < local->size; i++)
 		if (local->key[i])
-			cnt[wu_mpi_owner(local->key[i], m->size)]++;
+			cnt[wmpi_owner(local->key[i], m->size)]++;
 	for (size_t r = 1; ok && r < P; r++)
 		at[r] = at[r - 1] + cnt[r - 1];
 	for (size_t i = 0; ok && i < local->size; i++)
 		if (local->key[i])
-			send[at[wu_mpi_owner(local->key[i], m->size)]++] =
+			send[at[wmpi_owner(local->key[i], m->size)]++] =
 				(keycount){local->key[i], local->count[i]};
-	int rc = wu_mpi_alltoallv(m, send, cnt, sizeof *send, (void **)&recv, rcount);
+	int rc = wmpi_alltoallv(m, send, cnt, sizeof *send, (void **)&recv, rcount);
 	size_t nr = 0;
 	for (size_t r = 0; rc == 0 && ok && r < P; r++)
 		nr += rcount[r];
 	for (size_t i = 0; rc == 0 && i < nr; i++)
 		if (wu__counter_add(owned, recv[i].key, (uint32_t)recv[i].count))
-			rc = wu_mpi_fail(m, "out of memory summing counts");
+			rc = wmpi_fail(m, "out of memory summing counts");
 	free(cnt), free(at), free(send), free(recv), free(rcount);
 	return rc;
 }
@@ -142,72 +142,72 @@ static int combine(wu_mpi *m, const wu__counter *local, wu__counter *owned)
  * total: the rule thresholds at min_docs (a count of UINT32_MAX, a known
  * line of --boilerplate-file, is loaded before and stays so), and this
  * keeps the work per rank to candidates x min_docs. */
-static int share_boiler(wu_mpi *m, const wu__counter *owned, int min_docs, wu_boiler *b)
+static int share_boiler(wmpi *m, const wu__counter *owned, int min_docs, wu_boiler *b)
 {
 	uint64_t *cand = malloc((owned->n ? owned->n : 1) * sizeof *cand), *all = NULL;
 	size_t n = 0, n_all = 0;
 	if (!cand)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; cand && i < owned->size; i++)
 		if (owned->key[i] && owned->count[i] >= (uint32_t)min_docs)
 			cand[n++] = owned->key[i];
-	int rc = wu_mpi_allgatherv(m, cand, n, sizeof *cand, (void **)&all, &n_all);
+	int rc = wmpi_allgatherv(m, cand, n, sizeof *cand, (void **)&all, &n_all);
 	for (int t = 0; rc == 0 && t < min_docs; t++)
 		if (wu_boiler_count(b, all, n_all))
-			rc = wu_mpi_fail(m, "out of memory");
+			rc = wmpi_fail(m, "out of memory");
 	if (rc == 0 && wu_boiler_finish(b, min_docs, 1))
-		rc = wu_mpi_fail(m, "out of memory");
+		rc = wmpi_fail(m, "out of memory");
 	free(cand), free(all);
 	return rc;
 }
 
 /* Every rank gets the document frequencies of the terms in at least two
  * articles: a term in one matches nothing, and it is most of them. */
-static int share_df(wu_mpi *m, const wu__counter *owned, uint64_t n_docs, wu_mdf *d)
+static int share_df(wmpi *m, const wu__counter *owned, uint64_t n_docs, wmpi_mdf *d)
 {
 	keycount *kept = malloc((owned->n ? owned->n : 1) * sizeof *kept), *all = NULL;
 	size_t n = 0, n_all = 0;
 	if (!kept)
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	for (size_t i = 0; kept && i < owned->size; i++)
 		if (owned->key[i] && owned->count[i] >= 2)
 			kept[n++] = (keycount){owned->key[i], owned->count[i]};
-	int rc = wu_mpi_allgatherv(m, kept, n, sizeof *kept, (void **)&all, &n_all);
+	int rc = wmpi_allgatherv(m, kept, n, sizeof *kept, (void **)&all, &n_all);
 	for (size_t i = 0; rc == 0 && i < n_all; i++)
 		if (wu__counter_add(&d->count, all[i].key, (uint32_t)all[i].count))
-			rc = wu_mpi_fail(m, "out of memory");
+			rc = wmpi_fail(m, "out of memory");
 	d->n_docs = (double)n_docs;
 	free(kept), free(all);
 	return rc;
 }
 
-static int load_boiler_file(wu_mpi *m, const char *path, wu_boiler *b)
+static int load_boiler_file(wmpi *m, const char *path, wu_boiler *b)
 {
 	char err[512];
-	return wu_boiler_file(path, b, err, sizeof err) ? wu_mpi_fail(m, "%s", err) : 0;
+	return app_boiler_file(path, b, err, sizeof err) ? wmpi_fail(m, "%s", err) : 0;
 }
 
-int wu_stats_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a)
+int wmpi_stats_pass(wmpi *m, wmpi_plan *p, wmpi_pass_args *a)
 {
-	wu_run *run = a->run;
+	app_run *run = a->run;
 	m->phase = PH_STATS;
 	run->count_lines = a->boiler_min_docs > 0;
 	if (a->boiler_min_docs > 0 || a->boiler_file) {
 		if (!(run->boiler = wu_boiler_new()))
-			wu_mpi_fail(m, "out of memory");
+			wmpi_fail(m, "out of memory");
 		else if (a->boiler_file)
 			load_boiler_file(m, a->boiler_file, run->boiler);
 	}
 	if (run->opt.stories && !(a->df = calloc(1, sizeof *a->df)))
-		wu_mpi_fail(m, "out of memory");
+		wmpi_fail(m, "out of memory");
 	if (!run->count_lines && !run->opt.stories)
-		return wu_mpi_sync(m);
+		return wmpi_sync(m);
 	wu__counter lines = {0}, df = {0}, lines_owned = {0}, df_owned = {0};
 	uint64_t n_docs = 0;
 	double t0 = omp_get_wtime();
 	if (!m->err[0])
 		scan_records(m, p, run, &lines, &df, &n_docs);
-	int rc = wu_plan_share_counts(m, p);
+	int rc = wmpi_plan_share_counts(m, p);
 	if (rc == 0 && run->count_lines) {
 		rc = combine(m, &lines, &lines_owned);
 		wu__counter_free(&lines);
@@ -218,7 +218,7 @@ int wu_stats_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a)
 		rc = combine(m, &df, &df_owned);
 		wu__counter_free(&df);
 		if (rc == 0)
-			rc = share_df(m, &df_owned, wu_mpi_sum(n_docs), a->df);
+			rc = share_df(m, &df_owned, wmpi_sum(n_docs), a->df);
 	}
 	wu__counter_free(&lines), wu__counter_free(&df);
 	wu__counter_free(&lines_owned), wu__counter_free(&df_owned);
@@ -228,14 +228,14 @@ int wu_stats_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a)
 
 /* ---- second pass: signatures here, a log for rank 0 ---- */
 
-void wu_sigs_free(wu_sigs *s)
+void wmpi_sigs_free(wmpi_sigs *s)
 {
 	free(s->sig), free(s->ns), free(s->sh_off);
 	wu_u64s_free(&s->sh);
 	memset(s, 0, sizeof *s);
 }
 
-void wu_log_free(wu_log *l)
+void wmpi_log_free(wmpi_log *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		wu_str_free(&l->chunk[i]);
@@ -243,7 +243,7 @@ void wu_log_free(wu_log *l)
 	memset(l, 0, sizeof *l);
 }
 
-static int sigs_add(wu_sigs *s, const uint32_t *sig, const wu_result *x)
+static int sigs_add(wmpi_sigs *s, const uint32_t *sig, const app_result *x)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 4096;
@@ -262,7 +262,7 @@ static int sigs_add(wu_sigs *s, const uint32_t *sig, const wu_result *x)
 	if (s->n == 0)
 		s->sh_off[0] = 0;
 	if (x->shingles) {
-		if (wu_u64s_reserve(&s->sh, s->sh.n + x->n_shingles))
+		if (wu__u64s_reserve(&s->sh, s->sh.n + x->n_shingles))
 			return -1;
 		memcpy(s->sh.a + s->sh.n, x->shingles, x->n_shingles * sizeof *s->sh.a);
 		s->sh.n += x->n_shingles;
@@ -275,16 +275,16 @@ static int sigs_add(wu_sigs *s, const uint32_t *sig, const wu_result *x)
 
 static int put(wu_str *b, const void *x, size_t n)
 {
-	return wu_str_append(b, (const char *)x, n);
+	return wu__str_append(b, (const char *)x, n);
 }
 
 /* One record for rank 0; the reader in mpi_commit.c follows this layout:
  * kind (0 good, 1 bad), flags (1 article file, 2 unreadable), line, file,
  * src; then good: date, text length, shingles, invalid bytes, id, profile
  * terms; bad: reason, id (article files only: their rejects line). */
-static int log_record(wu_str *c, const wu_batch *b, size_t i, const wu_src *src, const wu_result *x)
+static int log_record(wu_str *c, const app_batch *b, size_t i, const wmpi_src *src, const app_result *x)
 {
-	const wu_raw *r = &b->rec[i];
+	const app_raw *r = &b->rec[i];
 	uint8_t kind = x->reason[0] ? 1 : 0;
 	uint8_t flags = (uint8_t)((r->is_file ? 1 : 0) | (r->error ? 2 : 0));
 	uint32_t file = r->file;
@@ -306,7 +306,7 @@ static int log_record(wu_str *c, const wu_batch *b, size_t i, const wu_src *src,
 	return rc ? -1 : 0;
 }
 
-static wu_str *log_chunk(wu_log *l)
+static wu_str *log_chunk(wmpi_log *l)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
@@ -320,14 +320,14 @@ static wu_str *log_chunk(wu_log *l)
 	return &l->chunk[l->n++];
 }
 
-static int keep_batch(const wu_mbatch *mb, const pass_mem *pm, size_t n, int k, wu_sigs *s,
-                      wu_log *log)
+static int keep_batch(const wmpi_mbatch *mb, const pass_mem *pm, size_t n, int k, wmpi_sigs *s,
+                      wmpi_log *log)
 {
 	wu_str *c = log_chunk(log);
 	if (!c)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		const wu_result *x = &pm->res[i];
+		const app_result *x = &pm->res[i];
 		if (x->failed || log_record(c, &mb->b, i, &mb->src[i], x))
 			return -1; /* out of memory: the run's failure, no reject */
 		if (x->reason[0] == 0 && sigs_add(s, pm->sigs + i * (size_t)k, x))
@@ -336,19 +336,19 @@ static int keep_batch(const wu_mbatch *mb, const pass_mem *pm, size_t n, int k, 
 	return 0;
 }
 
-int wu_sketch_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a, wu_sigs *s, wu_log *log)
+int wmpi_sketch_pass(wmpi *m, wmpi_plan *p, wmpi_pass_args *a, wmpi_sigs *s, wmpi_log *log)
 {
-	wu_run *run = a->run;
+	app_run *run = a->run;
 	int k = run->opt.num_perm;
 	pass_mem pm;
-	wu_mbatch mb = {0};
+	wmpi_mbatch mb = {0};
 	long long n;
 	m->phase = PH_COMMIT;
 	memset(s, 0, sizeof *s);
 	s->k = k;
 	if (pass_mem_new(&pm, run->n_threads, k))
-		wu_mpi_fail(m, "out of memory");
-	while (!m->err[0] && (n = wu_plan_next(m, p, &mb, run->max_bytes)) > 0) {
+		wmpi_fail(m, "out of memory");
+	while (!m->err[0] && (n = wmpi_plan_next(m, p, &mb, run->max_bytes)) > 0) {
 		double t0 = omp_get_wtime();
 #pragma omp parallel for num_threads(pm.nt) schedule(dynamic, 8)
 		for (long long i = 0; i < n; i++)
@@ -357,11 +357,11 @@ int wu_sketch_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a, wu_sigs *s, wu_log *l
 		double t1 = omp_get_wtime();
 		run->t_sketch += t1 - t0;
 		if (keep_batch(&mb, &pm, (size_t)n, k, s, log))
-			wu_mpi_fail(m, "out of memory keeping signatures");
-		wu_results_clear(pm.res, (size_t)n);
+			wmpi_fail(m, "out of memory keeping signatures");
+		app_results_clear(pm.res, (size_t)n);
 		run->t_add += omp_get_wtime() - t1;
 	}
 	pass_mem_free(&pm);
-	wu_mbatch_free(&mb);
-	return wu_plan_share_counts(m, p);
+	wmpi_mbatch_free(&mb);
+	return wmpi_plan_share_counts(m, p);
 }

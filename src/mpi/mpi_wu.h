@@ -22,8 +22,8 @@
  *            by each article's owner.
  *   output   rank 0: stories (not partitioned) and the output file.
  */
-#ifndef WU_MPI_H
-#define WU_MPI_H
+#ifndef WMPI_H
+#define WMPI_H
 
 #include "input.h"
 #include "internal.h"
@@ -53,55 +53,55 @@ typedef struct {
 	char err[256];         /* this rank's first runtime error, "" if none */
 	uint64_t *c1, *c2;     /* scratch: size counts */
 	int *i1, *i2, *i3, *i4; /* scratch: MPI's int counts and displacements */
-} wu_mpi;
+} wmpi;
 
-int wu_mpi_init(wu_mpi *m);
-void wu_mpi_free(wu_mpi *m);
+int wmpi_init(wmpi *m);
+void wmpi_free(wmpi *m);
 
 /* Records this rank's first runtime error; returns -1. */
-int wu_mpi_fail(wu_mpi *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int wmpi_fail(wmpi *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Collective: -1 on every rank when any rank has failed. Every helper below
  * starts with it, so a rank that failed locally keeps calling the
  * collectives (with whatever it has) and the whole job fails together,
  * instead of the others waiting for it forever. */
-int wu_mpi_sync(wu_mpi *m);
+int wmpi_sync(wmpi *m);
 
-/* Collective: like wu_mpi_sync, and rank 0 prints every failed rank's
+/* Collective: like wmpi_sync, and rank 0 prints every failed rank's
  * message. */
-int wu_mpi_check(wu_mpi *m);
+int wmpi_check(wmpi *m);
 
 /* Ends the job from inside a point-to-point exchange, where the other side
  * cannot be told otherwise (out of memory while streaming). */
-void wu_mpi_abort(wu_mpi *m, const char *what) __attribute__((noreturn));
+void wmpi_abort(wmpi *m, const char *what) __attribute__((noreturn));
 
 /* Collective exchanges of fixed-size elements (counts in elements).
  * The receive buffer is malloc'd (free it). Return 0, or -1 on every rank. */
-int wu_mpi_alltoallv(wu_mpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
+int wmpi_alltoallv(wmpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
                      size_t *rcount);
-int wu_mpi_allgatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void **recv,
+int wmpi_allgatherv(wmpi *m, const void *send, size_t n, size_t elem, void **recv,
                       size_t *n_recv);
 /* To rank 0: recv and rcount[size] are set on rank 0 only. */
-int wu_mpi_gatherv(wu_mpi *m, const void *send, size_t n, size_t elem, void **recv,
+int wmpi_gatherv(wmpi *m, const void *send, size_t n, size_t elem, void **recv,
                    size_t *rcount);
 /* From rank 0: send and scount[size] are read on rank 0 only. */
-int wu_mpi_scatterv(wu_mpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
+int wmpi_scatterv(wmpi *m, const void *send, const size_t *scount, size_t elem, void **recv,
                     size_t *n_recv);
 /* Rank 0's buffer to every rank (n elements, known everywhere). */
-int wu_mpi_bcast(wu_mpi *m, void *buf, size_t n, size_t elem);
-uint64_t wu_mpi_sum(uint64_t v);
-uint64_t wu_mpi_max(uint64_t v);
+int wmpi_bcast(wmpi *m, void *buf, size_t n, size_t elem);
+uint64_t wmpi_sum(uint64_t v);
+uint64_t wmpi_max(uint64_t v);
 
 /* Point to point, any size (sent in pieces, MPI counts being int). */
-void wu_mpi_send(wu_mpi *m, const void *buf, uint64_t len, int dest, int tag);
+void wmpi_send(wmpi *m, const void *buf, uint64_t len, int dest, int tag);
 /* Receives into b (replaced); aborts the job when out of memory. */
-void wu_mpi_recv(wu_mpi *m, wu_str *b, int src, int tag);
+void wmpi_recv(wmpi *m, wu_str *b, int src, int tag);
 
 /* The rank owning a 64-bit key: high bits, so the owner's own hash tables,
  * which index by low bits, still spread. */
-static inline int wu_mpi_owner(uint64_t key, int size)
+static inline int wmpi_owner(uint64_t key, int size)
 {
-	return (int)(((wu_mix64(key) >> 32) * (uint64_t)size) >> 32);
+	return (int)(((wu__mix64(key) >> 32) * (uint64_t)size) >> 32);
 }
 
 /* ---- input (mpi_input.c) ---- */
@@ -118,24 +118,24 @@ typedef struct {
 	uint64_t n_acc;    /* accepted articles */
 	uint64_t acc_start; /* corpus index of the first of them */
 	uint64_t local_acc; /* owner's local index of the first of them */
-} wu_seg;
+} wmpi_seg;
 
 /* Where a record came from, so rank 0 can copy a rejected one as read:
  * plain files: byte offset of its line; dealt records: their copy in rank
  * 0's raw store (--rejects only). */
 typedef struct {
 	uint64_t off, len;
-} wu_src;
+} wmpi_src;
 
 typedef struct {
-	wu_batch b;
-	wu_src *src; /* per record */
+	app_batch b;
+	wmpi_src *src; /* per record */
 	size_t src_cap;
 	uint32_t seg;
-} wu_mbatch;
+} wmpi_mbatch;
 
-typedef struct wu_plan {
-	wu_seg *seg;
+typedef struct wmpi_plan {
+	wmpi_seg *seg;
 	size_t n_seg;
 	char **path;       /* by file id: path of a plain file (NULL otherwise) */
 	uint64_t *size;    /* by file id: size of a plain file */
@@ -154,27 +154,27 @@ typedef struct wu_plan {
 	uint64_t boff, end, line; /* file offset of buf[0], end of the part, lines read */
 	FILE *copy_f;      /* rank 0: the plain file rejects are copied from */
 	uint32_t copy_file;
-} wu_plan;
+} wmpi_plan;
 
 /* Collective: plans the inputs and deals out the ones rank 0 reads. */
-int wu_plan_inputs(wu_mpi *m, wu_plan *p, char **files, int n_files, int two_pass,
+int wmpi_plan_inputs(wmpi *m, wmpi_plan *p, char **files, int n_files, int two_pass,
                    size_t max_bytes, int keep_raw);
-void wu_plan_free(wu_plan *p);
+void wmpi_plan_free(wmpi_plan *p);
 
 /* Reading this rank's segments, in order, as batches: one segment a batch
  * at most. Returns records read, 0 at the end, -1 on a read error (with m
  * failed). The lines of plain records are relative to their part. */
-void wu_plan_rewind(wu_plan *p);
-long long wu_plan_next(wu_mpi *m, wu_plan *p, wu_mbatch *mb, size_t max_bytes);
-void wu_mbatch_free(wu_mbatch *mb);
+void wmpi_plan_rewind(wmpi_plan *p);
+long long wmpi_plan_next(wmpi *m, wmpi_plan *p, wmpi_mbatch *mb, size_t max_bytes);
+void wmpi_mbatch_free(wmpi_mbatch *mb);
 
 /* Collective: sums the per-segment counts each owner filled in (n_rec,
  * n_lines), and sets line_base. */
-int wu_plan_share_counts(wu_mpi *m, wu_plan *p);
+int wmpi_plan_share_counts(wmpi *m, wmpi_plan *p);
 
 /* Rank 0: copies a record as read to f (plain: its line from the file;
  * dealt: from the raw store). 0 or -1. */
-int wu_plan_copy_record(wu_plan *p, const wu_seg *s, const wu_src *src, FILE *f);
+int wmpi_plan_copy_record(wmpi_plan *p, const wmpi_seg *s, const wmpi_src *src, FILE *f);
 
 /* ---- passes (mpi_sketch.c) ---- */
 
@@ -185,35 +185,35 @@ typedef struct {
 	uint32_t *sig, *ns;
 	wu_u64s sh;        /* exact verification only */
 	uint64_t *sh_off;  /* n + 1 */
-} wu_sigs;
+} wmpi_sigs;
 
 /* What rank 0 needs of each record, packed one chunk a batch, in input
  * order (a batch never spans two segments). */
 typedef struct {
 	wu_str *chunk;
 	size_t n, cap;
-} wu_log;
+} wmpi_log;
 
 /* The story term document frequencies, pruned to the terms a profile can
  * use. */
 typedef struct {
 	wu__counter count;
 	double n_docs;
-} wu_mdf;
+} wmpi_mdf;
 
 typedef struct {
-	wu_run *run;       /* options, fields, threads, boiler */
-	wu_mdf *df;        /* stories only */
+	app_run *run;       /* options, fields, threads, boiler */
+	wmpi_mdf *df;        /* stories only */
 	int boiler_min_docs;
 	const char *boiler_file;
-} wu_pass_args;
+} wmpi_pass_args;
 
 /* Collective: the first pass; builds run->boiler and df (global). */
-int wu_stats_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a);
+int wmpi_stats_pass(wmpi *m, wmpi_plan *p, wmpi_pass_args *a);
 /* Collective only at its end: the second pass, into sigs and the log. */
-int wu_sketch_pass(wu_mpi *m, wu_plan *p, wu_pass_args *a, wu_sigs *s, wu_log *log);
-void wu_sigs_free(wu_sigs *s);
-void wu_log_free(wu_log *l);
+int wmpi_sketch_pass(wmpi *m, wmpi_plan *p, wmpi_pass_args *a, wmpi_sigs *s, wmpi_log *log);
+void wmpi_sigs_free(wmpi_sigs *s);
+void wmpi_log_free(wmpi_log *l);
 
 /* ---- commit (mpi_commit.c) ---- */
 
@@ -221,18 +221,18 @@ typedef struct {
 	wu_corpus *corpus; /* rank 0: every accepted article's id and metadata */
 	size_t n_read, n_rejected, n_invalid;
 	int stop;          /* a bad record stops the job (--on-error fail) */
-} wu_commit;
+} wmpi_commit;
 
 /* Collective: rank 0 takes every record in input order, reports the bad
  * ones, finds duplicate ids; every rank then drops its duplicates and
  * learns the corpus indices of its articles. */
-int wu_commit_records(wu_mpi *m, wu_plan *p, wu_run *run, FILE *rejects, wu_sigs *s,
-                      wu_log *log, wu_commit *out);
+int wmpi_commit_records(wmpi *m, wmpi_plan *p, app_run *run, FILE *rejects, wmpi_sigs *s,
+                      wmpi_log *log, wmpi_commit *out);
 
 /* ---- cluster (mpi_cluster.c) ---- */
 
 /* Collective: the clusters, complete on rank 0 (others: counts only). */
-int wu_mpi_cluster(wu_mpi *m, const wu_plan *p, const wu_opt *o, int n_threads, const wu_sigs *s,
+int wmpi_cluster(wmpi *m, const wmpi_plan *p, const wu_opt *o, int n_threads, const wmpi_sigs *s,
                    const wu_corpus *meta, wu_clusters *out);
 
 #endif

@@ -354,33 +354,33 @@ static void read_jsonl(const content *c, const char *path, const char *name, int
 {
 	char *paths[1] = {(char *)path};
 	char *names[1] = {(char *)name};
-	wu_input *in = wu_input_new(paths, walked ? NULL : names, 1, MAX_BYTES);
+	app_input *in = app_input_new(paths, walked ? NULL : names, 1, MAX_BYTES);
 	CHECK(in);
 	size_t cap = c->n + 4;
 	want *w = malloc(cap * sizeof *w);
 	CHECK(w);
 	size_t n_want = expect_jsonl(c, w, cap), k = 0;
 	const char *s = (const char *)c->s;
-	wu_batch b = {0};
+	app_batch b = {0};
 	size_t n, rounds = 0;
 	int loose = lenient(c), saw_error = 0;
-	while ((n = wu_input_next(in, &b, max_records, batch_bytes)) > 0) {
+	while ((n = app_input_next(in, &b, max_records, batch_bytes)) > 0) {
 		CHECK(++rounds < 1000000);
 		CHECK(n == b.n && n <= max_records);
 		for (size_t i = 0; i < n; i++, k++) {
-			wu_raw *r = &b.rec[i];
+			app_raw *r = &b.rec[i];
 			if (loose) { /* the order of things only */
 				CHECK(!saw_error && r->len <= MAX_BYTES && (!r->error || i == n - 1));
 				saw_error = r->error != NULL;
 				CHECK(!r->error || strstr(r->error, " data damaged ("));
 				if (r->oversize && drain_self)
-					CHECK(wu_input_drain(in, NULL) == 0);
+					CHECK(app_input_drain(in, NULL) == 0);
 				continue;
 			}
 			CHECK(k < n_want);
 			const want *x = &w[k];
 			CHECK(r->file == 0 && !r->is_file);
-			CHECK(!strcmp(wu_input_file_name(in, r->file), name));
+			CHECK(!strcmp(app_input_file_name(in, r->file), name));
 			CHECK(r->off + r->len <= b.arena.n);
 			CHECK(r->line == x->line && !!r->error == x->error && r->oversize == x->oversize);
 			CHECK(r->len == x->len && (!x->len || !memcmp(b.arena.s + r->off, s + x->off, x->len)));
@@ -397,7 +397,7 @@ static void read_jsonl(const content *c, const char *path, const char *name, int
 					size_t rest_len = 0;
 					FILE *f = open_memstream(&rest, &rest_len);
 					CHECK(f);
-					CHECK(wu_input_drain(in, f) == 0);
+					CHECK(app_input_drain(in, f) == 0);
 					fclose(f);
 					CHECK(rest_len == x->rest && !memcmp(rest, s + x->off + x->len, rest_len));
 					free(rest);
@@ -406,26 +406,26 @@ static void read_jsonl(const content *c, const char *path, const char *name, int
 		}
 	}
 	CHECK(loose ? saw_error : k == n_want);
-	CHECK(wu_input_next(in, &b, max_records, batch_bytes) == 0); /* stays at the end */
+	CHECK(app_input_next(in, &b, max_records, batch_bytes) == 0); /* stays at the end */
 	free(w);
-	wu_batch_free(&b);
-	wu_input_free(in);
+	app_batch_free(&b);
+	app_input_free(in);
 }
 
 /* Reads the directory: one article, sec/a.txt. */
 static void read_dir(const content *c, const char *path)
 {
 	char *paths[2] = {(char *)path, (char *)path};
-	wu_input *in = wu_input_new(paths, NULL, 2, MAX_BYTES);
+	app_input *in = app_input_new(paths, NULL, 2, MAX_BYTES);
 	CHECK(in);
-	wu_batch b = {0};
+	app_batch b = {0};
 	size_t n, total = 0;
 	/* an article is read up to max_bytes: damage past them is not met */
 	int oversize = c->end != END_REFUSED && c->n > MAX_BYTES;
 	int error = !oversize && c->end != END_OK;
-	while ((n = wu_input_next(in, &b, 8, 1 << 20)) > 0) {
+	while ((n = app_input_next(in, &b, 8, 1 << 20)) > 0) {
 		for (size_t i = 0; i < n; i++) {
-			wu_raw *r = &b.rec[i];
+			app_raw *r = &b.rec[i];
 			total++;
 			CHECK(r->is_file && r->line == 0);
 			CHECK(r->id_off + r->id_len <= b.arena.n);
@@ -450,8 +450,8 @@ static void read_dir(const content *c, const char *path)
 		}
 	}
 	CHECK(total == 2); /* the directory given twice: its file twice */
-	wu_batch_free(&b);
-	wu_input_free(in);
+	app_batch_free(&b);
+	app_input_free(in);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,7 +5,7 @@
  * finds, and its text/source/date are what wu_json_unquote and
  * wu_parse_date make of the members. */
 #include "wiredup.h"
-#include "internal.h" /* wu_str_append, wu_str_putc */
+#include "internal.h" /* wu__str_append, wu__str_putc */
 #include "fuzz_util.h"
 
 #include <stdint.h>
@@ -71,7 +71,7 @@ static void check_id_key(const char *id, size_t n)
 		if (!memcmp(u.s + i, "\xEF\xBF\xBD", 3))
 			goto out;
 	CHECK(!memcmp(k + 1, u.s, u.n));
-	wu_str_putc(&esc, '"');
+	wu__str_putc(&esc, '"');
 	for (size_t i = 0; i < u.n; i++) {
 		char hex[8];
 		unsigned char c = (unsigned char)u.s[i];
@@ -79,9 +79,9 @@ static void check_id_key(const char *id, size_t n)
 			snprintf(hex, sizeof hex, "\\u%04x", c);
 		else
 			hex[0] = (char)c, hex[1] = '\0';
-		wu_str_append(&esc, hex, c < 0x80 ? 6 : 1);
+		wu__str_append(&esc, hex, c < 0x80 ? 6 : 1);
 	}
-	wu_str_putc(&esc, '"');
+	wu__str_putc(&esc, '"');
 	const char *k2 = wu__id_key(esc.s, esc.n, &kb2, &kl2);
 	CHECK(k2 && kl2 == kl && !memcmp(k2, k, kl));
 out:
@@ -139,11 +139,11 @@ static void check_record(const char *line, size_t len, const wu_fields *f)
 	CHECK(val[1] && val[1][0] == '"');
 	if (f->title && val[2] && val[2][0] == '"') {
 		unquote_to(val[2], vl[2], &u);
-		wu_str_append(&exp, u.s, u.n);
-		wu_str_putc(&exp, '\n');
+		wu__str_append(&exp, u.s, u.n);
+		wu__str_putc(&exp, '\n');
 	}
 	unquote_to(val[1], vl[1], &u);
-	wu_str_append(&exp, u.s, u.n);
+	wu__str_append(&exp, u.s, u.n);
 	CHECK(exp.n == rec.text_len && !memcmp(exp.s, rec.text, exp.n));
 
 	/* source: decoded (up to a \u0000 in it), "" when absent or null */

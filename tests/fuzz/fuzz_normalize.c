@@ -25,7 +25,7 @@
  * (first ^ last) % 3: shingles and sketches, boilerplate, story terms), so
  * that each execution pays for one of them. */
 #include "wiredup.h"
-#include "internal.h" /* wu_str_append, wu_str_putc, wu__markup_* */
+#include "internal.h" /* wu__str_append, wu__str_putc, wu__markup_* */
 #include "fuzz_util.h"
 
 #include <math.h>
@@ -253,10 +253,10 @@ static void ref_tags(const char *s, size_t n, wu_str *out)
 			}
 		}
 		if (end) {
-			wu_str_putc(out, ' ');
+			wu__str_putc(out, ' ');
 			i = end;
 		} else {
-			wu_str_putc(out, s[i++]);
+			wu__str_putc(out, s[i++]);
 		}
 	}
 }
@@ -286,9 +286,9 @@ static void check_markup(const char *s, size_t size, const line *ln, size_t nl)
 		const char *l = s + ln[i].off;
 		CHECK(wu__markup_decode(l, ln[i].len, wu__markup_find(l, ln[i].len), &one, NULL) == 0);
 		CHECK(!memchr(one.s, '\n', one.n));
-		wu_str_append(&joined, one.s, one.n);
+		wu__str_append(&joined, one.s, one.n);
 		if (i + 1 < nl || (size && s[size - 1] == '\n'))
-			wu_str_putc(&joined, '\n');
+			wu__str_putc(&joined, '\n');
 	}
 	CHECK(joined.n == all.n && !memcmp(joined.s, all.s, all.n));
 	if (!memchr(s, '&', size)) {
@@ -316,7 +316,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(inv_before == 5 + inv);
 	CHECK(again.n == norm.n && !memcmp(again.s, norm.s, norm.n));
 	/* Every instruction-set level this CPU has gives the same bytes. */
-	for (int isa = WU_ISA_SCALAR; isa <= wu__normalize_isa_best(); isa++) {
+	for (int isa = WU__ISA_SCALAR; isa <= wu__normalize_isa_best(); isa++) {
 		size_t inv_isa = 0;
 		wu__normalize_isa(s, size, &again, &inv_isa, isa, 0);
 		CHECK(again.n == norm.n && !memcmp(again.s, norm.s, norm.n) && inv_isa == inv);
@@ -358,8 +358,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (part == 2)
 		goto story;
 	for (size_t i = (c0 >> 2) & 1; i < nl; i += 2) {
-		wu_str_append(&keep, s + ln[i].off, ln[i].len);
-		wu_str_putc(&keep, '\n');
+		wu__str_append(&keep, s + ln[i].off, ln[i].len);
+		wu__str_putc(&keep, '\n');
 	}
 	size_t nk = wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys);
 	CHECK(nk == keys.n && nk <= nl);
@@ -387,8 +387,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n_rem++;
 			continue;
 		}
-		wu_str_append(&keep, s + ln[i].off, ln[i].len);
-		wu_str_putc(&keep, '\n');
+		wu__str_append(&keep, s + ln[i].off, ln[i].len);
+		wu__str_putc(&keep, '\n');
 	}
 	wu_normalize(keep.s ? keep.s : "", keep.n, &exp, NULL);
 	if (exp.n == 0 && n_rem) {
@@ -415,8 +415,8 @@ story:;
 	check_terms(&all, 0, SIZE_MAX);
 	if (c0 & 16) {
 		for (size_t i = (c0 >> 2) & 1; i < nl; i += 2) {
-			wu_str_append(&keep, s + ln[i].off, ln[i].len);
-			wu_str_putc(&keep, '\n');
+			wu__str_append(&keep, s + ln[i].off, ln[i].len);
+			wu__str_putc(&keep, '\n');
 		}
 		wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys);
 		b = wu_boiler_new();

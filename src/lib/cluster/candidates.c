@@ -27,11 +27,11 @@ struct wu__bands {
 	size_t n_units;
 };
 
-int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
+int wu__bucket_pairs(const wu__keyidx *b, size_t m, size_t max_bucket, wu_u64s *out)
 {
 	for (size_t j = 1; j < m; j++) {
 		size_t lim = j < max_bucket ? j : max_bucket;
-		if (wu_u64s_reserve(out, out->n + lim))
+		if (wu__u64s_reserve(out, out->n + lim))
 			return -1;
 		for (size_t a = 0; a < lim; a++)
 			out->a[out->n++] = (uint64_t)b[a].idx << 32 | b[j].idx;
@@ -41,7 +41,7 @@ int wu__bucket_pairs(const wu_keyidx *b, size_t m, size_t max_bucket, wu_u64s *o
 
 /* Sorted keys -> the band's buckets of two or more, members ascending
  * (the sort is stable and keys were filled in article order). */
-static int keep_buckets(const wu_keyidx *k, size_t n, band *bd)
+static int keep_buckets(const wu__keyidx *k, size_t n, band *bd)
 {
 	size_t n_mem = 0, n_b = 0;
 	for (size_t s = 0, e; s < n; s = e) {
@@ -69,7 +69,7 @@ static int keep_buckets(const wu_keyidx *k, size_t n, band *bd)
 	return 0;
 }
 
-static int build_band(const wu_corpus *c, const wu_opt *o, int b, wu_keyidx *keys, band *bd)
+static int build_band(const wu_corpus *c, const wu_opt *o, int b, wu__keyidx *keys, band *bd)
 {
 	size_t n = wu_corpus_size(c);
 	for (size_t i = 0; i < n; i++) {
@@ -119,7 +119,7 @@ wu__bands *wu__bands_build(const wu_corpus *c, const wu_opt *o, int n_threads)
 	wu__meter_start(&m, o, WU_STAGE_BUCKET, (size_t)o->bands);
 #pragma omp parallel num_threads(n_threads) if (!fail)
 	{
-		wu_keyidx *keys = malloc((n ? n : 1) * sizeof *keys);
+		wu__keyidx *keys = malloc((n ? n : 1) * sizeof *keys);
 		if (!keys)
 #pragma omp atomic write
 			fail = 1;

@@ -193,7 +193,7 @@ static int known_link(const partners *pa, const links *found, uint32_t b, uint64
 
 static int remember_link(partners *pa, links *found, uint32_t b, uint64_t pair)
 {
-	if (wu_u64s_reserve(&found->list, found->list.n + 1))
+	if (wu__u64s_reserve(&found->list, found->list.n + 1))
 		return -1;
 	found->list.a[found->list.n++] = pair;
 	uint32_t slot = atomic_fetch_add_explicit(&pa->n, 1, memory_order_relaxed);
@@ -284,7 +284,7 @@ static int link_candidates(const wu_corpus *c, const wu_opt *o, int n_threads, u
 	wu_u64s all = {0};
 	for (int t = 0; found && t < n_threads; t++) {
 		wu_u64s *l = &found[t].list;
-		if (!fail && wu_u64s_reserve(&all, all.n + l->n + 1))
+		if (!fail && wu__u64s_reserve(&all, all.n + l->n + 1))
 			fail = 1;
 		if (!fail && l->n)
 			memcpy(all.a + all.n, l->a, l->n * sizeof *all.a);

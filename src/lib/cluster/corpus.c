@@ -137,10 +137,10 @@ int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
 	size_t i = c->n;
 	if (i == 0)
 		c->id_off[0] = c->sh_off[0] = c->pr_off[0] = 0;
-	if (wu_str_append(&c->ids, a->id, a->id_len))
+	if (wu__str_append(&c->ids, a->id, a->id_len))
 		return -1;
 	if (c->keep_shingles) {
-		if (wu_u64s_reserve(&c->shingles, c->shingles.n + a->n_shingles))
+		if (wu__u64s_reserve(&c->shingles, c->shingles.n + a->n_shingles))
 			return -1;
 		if (a->n_shingles)
 			memcpy(c->shingles.a + c->shingles.n, a->shingles,

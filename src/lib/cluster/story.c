@@ -209,7 +209,7 @@ static story *initial_stories(const wu_corpus *c, const wu_clusters *dup, const 
 
 static int cmp_idx(const void *p, const void *q)
 {
-	const wu_keyidx *a = p, *b = q;
+	const wu__keyidx *a = p, *b = q;
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
@@ -218,7 +218,7 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
                            wu__meter *meter, wu_u64s *pairs)
 {
 	size_t n = wu_corpus_size(c), m = 0;
-	wu_keyidx *post = malloc((n * INDEX_TERMS + 1) * sizeof *post);
+	wu__keyidx *post = malloc((n * INDEX_TERMS + 1) * sizeof *post);
 	wu_term top[INDEX_TERMS];
 	if (!post)
 		return -1;
@@ -239,7 +239,7 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
 			top[at] = p[j];
 		}
 		for (size_t j = 0; j < k; j++)
-			post[m++] = (wu_keyidx){top[j].key, unit[i]};
+			post[m++] = (wu__keyidx){top[j].key, unit[i]};
 		if ((i + 1) % REPORT_BLOCK == 0)
 			wu__meter_add(meter, REPORT_BLOCK);
 	}
@@ -258,7 +258,7 @@ static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_pos
 			size_t lim = j - s < (size_t)max_posting ? j - s : (size_t)max_posting;
 			for (size_t a = 0; a < lim && rc == 0; a++) {
 				uint32_t u = post[s + a].idx, v = post[j].idx;
-				if (wu_u64s_reserve(pairs, pairs->n + 1))
+				if (wu__u64s_reserve(pairs, pairs->n + 1))
 					rc = -1;
 				else
 					pairs->a[pairs->n++] = u < v ? (uint64_t)u << 32 | v : (uint64_t)v << 32 | u;

@@ -21,24 +21,24 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-int wu_str_reserve(wu_str *b, size_t need)
+int wu__str_reserve(wu_str *b, size_t need)
 {
 	return grow((void **)&b->s, &b->cap, need, 1);
 }
 
-int wu_u64s_reserve(wu_u64s *v, size_t need)
+int wu__u64s_reserve(wu_u64s *v, size_t need)
 {
 	return grow((void **)&v->a, &v->cap, need, sizeof *v->a);
 }
 
-int wu_u32s_reserve(wu_u32s *v, size_t need)
+int wu__u32s_reserve(wu_u32s *v, size_t need)
 {
 	return grow((void **)&v->a, &v->cap, need, sizeof *v->a);
 }
 
-int wu_str_append(wu_str *b, const char *s, size_t n)
+int wu__str_append(wu_str *b, const char *s, size_t n)
 {
-	if (wu_str_reserve(b, b->n + n + 1))
+	if (wu__str_reserve(b, b->n + n + 1))
 		return -1;
 	memcpy(b->s + b->n, s, n);
 	b->n += n;
@@ -46,9 +46,9 @@ int wu_str_append(wu_str *b, const char *s, size_t n)
 	return 0;
 }
 
-int wu_str_putc(wu_str *b, char c)
+int wu__str_putc(wu_str *b, char c)
 {
-	return wu_str_append(b, &c, 1);
+	return wu__str_append(b, &c, 1);
 }
 
 void wu_str_free(wu_str *b)
@@ -65,7 +65,7 @@ void wu_u64s_free(wu_u64s *v)
 	v->n = v->cap = 0;
 }
 
-int wu_fail(char *err, size_t errlen, const char *fmt, ...)
+int wu__fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	if (err && errlen) {
 		va_list ap;

@@ -14,7 +14,7 @@ void wu__counter_free(wu__counter *c)
 
 static size_t slot(const wu__counter *c, uint64_t k)
 {
-	size_t h = (size_t)(wu_mix64(k)) & (c->size - 1);
+	size_t h = (size_t)(wu__mix64(k)) & (c->size - 1);
 	while (c->key[h] && c->key[h] != k)
 		h = (h + 1) & (c->size - 1);
 	return h;

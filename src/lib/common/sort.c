@@ -61,19 +61,19 @@
 	return 0;
 /* NOLINTEND(bugprone-macro-parentheses) */
 
-static int sort_keyidx(wu_keyidx *a, size_t n, wu_keyidx *tmp)
+static int sort_keyidx(wu__keyidx *a, size_t n, wu__keyidx *tmp)
 {
-	RADIX_SORT(wu_keyidx, KEY_OF_PAIR)
+	RADIX_SORT(wu__keyidx, KEY_OF_PAIR)
 }
 
-int wu__sort_keyidx(wu_keyidx *a, size_t n)
+int wu__sort_keyidx(wu__keyidx *a, size_t n)
 {
 	if (n < 2)
 		return 0;
 	if (n < SMALL) {
-		INSERTION_SORT(wu_keyidx, KEY_OF_PAIR)
+		INSERTION_SORT(wu__keyidx, KEY_OF_PAIR)
 	}
-	wu_keyidx *tmp = malloc(n * sizeof *tmp);
+	wu__keyidx *tmp = malloc(n * sizeof *tmp);
 	int rc = tmp ? sort_keyidx(a, n, tmp) : -1;
 	free(tmp);
 	return rc;

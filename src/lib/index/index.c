@@ -109,7 +109,7 @@ static int open_dbi(MDB_txn *t, const char *name, unsigned flags, MDB_dbi *dbi, 
 {
 	int rc = mdb_dbi_open(t, name, flags, dbi);
 	if (rc == MDB_NOTFOUND)
-		return wu_fail(err, errlen, "%s", !strcmp(name, "meta")
+		return wu__fail(err, errlen, "%s", !strcmp(name, "meta")
 		               ? "not a wiredup index (no parameters)"
 		               : "damaged index: a database is missing");
 	return rc ? idx_lmdb_fail(err, errlen, "damaged index", rc) : 0;
@@ -135,7 +135,7 @@ static int load(wu_index *ix, char *err, size_t errlen)
 	MDB_val k = {6, "params"}, v;
 	rc = open_dbi(t, "meta", 0, &ix->meta, err, errlen);
 	if (!rc && (rc = mdb_get(t, ix->meta, &k, &v)))
-		rc = rc == MDB_NOTFOUND ? wu_fail(err, errlen, "not a wiredup index (no parameters)")
+		rc = rc == MDB_NOTFOUND ? wu__fail(err, errlen, "not a wiredup index (no parameters)")
 		                        : idx_lmdb_fail(err, errlen, "damaged index", rc);
 	if (!rc && (wu__idx_parse_params(ix, &v, err, errlen) || open_dbis(ix, t, 0, err, errlen)))
 		rc = -1;
@@ -163,7 +163,7 @@ wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, siz
 	wu_index *ix = calloc(1, sizeof *ix);
 	if (!ix || !(ix->path = strdup(path))) {
 		free(ix);
-		wu_fail(err, errlen, "out of memory");
+		wu__fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	ix->lock_fd = -1;
@@ -175,7 +175,7 @@ wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, siz
 	         (ix->writable && wu__idx_take_lock(ix, io->wait, err, errlen)) ||
 	         open_env(ix, path, io, 0, err, errlen);
 	if (!rc && ix->writable && (rc = wu__idx_cover_last_page(ix)))
-		wu_fail(err, errlen, "cannot extend data.mdb: %s", strerror(rc));
+		wu__fail(err, errlen, "cannot extend data.mdb: %s", strerror(rc));
 	if (rc || wu__idx_check_size(ix, err, errlen) || load(ix, err, errlen)) {
 		wu_index_close(ix);
 		return NULL;
@@ -241,7 +241,7 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 	if (!rc)
 		rc = open_dbis(&tmp, t, MDB_CREATE, err, errlen);
 	if (!rc && wu__index_params_text(o, io->gen_bits, &text))
-		rc = wu_fail(err, errlen, "out of memory");
+		rc = wu__fail(err, errlen, "out of memory");
 	if (!rc) {
 		MDB_val k = {6, "params"}, v = {text.n, text.s};
 		int r = mdb_put(t, tmp.meta, &k, &v, 0);
@@ -268,7 +268,7 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 	if (fd >= 0)
 		close(fd);
 	else if (!rc)
-		rc = wu_fail(err, errlen, "cannot create the writer lock: %s", strerror(errno));
+		rc = wu__fail(err, errlen, "cannot create the writer lock: %s", strerror(errno));
 	free(lock);
 	return rc;
 }
@@ -337,18 +337,18 @@ static int create_target(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	if (stat(path, &st))
-		return errno == ENOENT ? 0 : wu_fail(err, errlen, "%s", strerror(errno));
+		return errno == ENOENT ? 0 : wu__fail(err, errlen, "%s", strerror(errno));
 	char *data = wu__idx_join(path, "data.mdb");
 	int is_index = data && access(data, F_OK) == 0;
 	free(data);
 	if (is_index)
-		return wu_fail(err, errlen, "already exists");
+		return wu__fail(err, errlen, "already exists");
 	if (!S_ISDIR(st.st_mode))
-		return wu_fail(err, errlen, "already exists and is not a directory");
+		return wu__fail(err, errlen, "already exists and is not a directory");
 	int empty = dir_is_empty(path, 1);
 	if (empty < 0)
-		return wu_fail(err, errlen, "cannot read the directory: %s", strerror(errno));
-	return empty ? 1 : wu_fail(err, errlen, "already exists, is not empty and is not an index "
+		return wu__fail(err, errlen, "cannot read the directory: %s", strerror(errno));
+	return empty ? 1 : wu__fail(err, errlen, "already exists, is not empty and is not an index "
 	                           "(an index is made in a new or an empty directory)");
 }
 
@@ -371,11 +371,11 @@ static int create_in(const char *path, const wu_opt *o, const wu_index_opt *io, 
 	snprintf(name, sizeof name, ".wiredup-create.%ld", (long)getpid());
 	char *tmp = wu__idx_join(path, name);
 	if (!tmp)
-		return wu_fail(err, errlen, "out of memory");
-	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
+		return wu__fail(err, errlen, "out of memory");
+	int rc = mkdir(tmp, 0755) ? wu__fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
 	                          : init_env(tmp, o, io, err, errlen);
 	if (!rc && (move_in(tmp, path, "writer.lock") || move_in(tmp, path, "data.mdb")))
-		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
+		rc = wu__fail(err, errlen, "cannot create: %s", strerror(errno));
 	remove_dir(tmp); /* lock.mdb is made again on open */
 	free(tmp);
 	if (!rc)
@@ -391,12 +391,12 @@ static int create_new(const char *path, const wu_opt *o, const wu_index_opt *io,
 	size_t n = strlen(path) + 32;
 	char *tmp = malloc(n);
 	if (!tmp)
-		return wu_fail(err, errlen, "out of memory");
+		return wu__fail(err, errlen, "out of memory");
 	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	int rc = mkdir(tmp, 0755) ? wu_fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
+	int rc = mkdir(tmp, 0755) ? wu__fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
 	                          : init_env(tmp, o, io, err, errlen);
 	if (!rc && rename(tmp, path))
-		rc = wu_fail(err, errlen, "cannot create: %s", strerror(errno));
+		rc = wu__fail(err, errlen, "cannot create: %s", strerror(errno));
 	if (rc)
 		remove_dir(tmp);
 	free(tmp);
@@ -416,15 +416,15 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 		io = &def;
 	}
 	if (wu_opt_finish(&o, why, sizeof why)) {
-		wu_fail(err, errlen, "%s", why);
+		wu__fail(err, errlen, "%s", why);
 		return NULL;
 	}
 	if (o.bands > MAX_BANDS) {
-		wu_fail(err, errlen, "an index takes at most %d bands, not %d", MAX_BANDS, o.bands);
+		wu__fail(err, errlen, "an index takes at most %d bands, not %d", MAX_BANDS, o.bands);
 		return NULL;
 	}
 	if (io->gen_bits && (io->gen_bits < 6 || io->gen_bits > 16)) {
-		wu_fail(err, errlen, "gen_bits must be 6..16, not %d", io->gen_bits);
+		wu__fail(err, errlen, "gen_bits must be 6..16, not %d", io->gen_bits);
 		return NULL;
 	}
 	int at = create_target(path, err, errlen);
@@ -458,7 +458,7 @@ static int newest_date(const wu_index *ix, MDB_txn *t, int32_t *newest)
 static int usable(const wu_index *ix, char *err, size_t errlen)
 {
 	if (ix->normalize_version != WU_NORMALIZE_VERSION)
-		return wu_fail(err, errlen,
+		return wu__fail(err, errlen,
 		               "index built with text normalization version %d; this wiredup has "
 		               "version %d: its signatures would not match new articles. Rebuild it: "
 		               "make a new index ('wiredup index create NEW') and add the articles "
@@ -492,7 +492,7 @@ static int begin_write(wu_index *ix, char *err, size_t errlen)
 	if (ix->wtxn)
 		return 0;
 	if (!ix->writable)
-		return wu_fail(err, errlen, "the index is open read-only");
+		return wu__fail(err, errlen, "the index is open read-only");
 	if (usable(ix, err, errlen))
 		return -1;
 	ix->log.n = 0;
@@ -626,7 +626,7 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 			return -1;
 		const char *c = gone ? NULL : wu__id_key(r.id, r.id_len, &ix->idc, &cn);
 		if (!gone && !c) {
-			wu_fail(err, errlen, "out of memory");
+			wu__fail(err, errlen, "out of memory");
 			return -1; /* here, where the analyzer sees it */
 		}
 		if (c && cn == qn && !memcmp(c, q, qn)) {
@@ -666,7 +666,7 @@ static int put_article(wu_index *ix, const wu_index_article *a, uint64_t art)
 static int add_new(wu_index *ix, const wu_index_article *a, char *err, size_t errlen)
 {
 	if (ix->next == 0 || ix->next > ART_MAX)
-		return wu_fail(err, errlen, "damaged index: next article number %llu",
+		return wu__fail(err, errlen, "damaged index: next article number %llu",
 		               (unsigned long long)ix->next);
 	int rc = put_article(ix, a, ix->next);
 	if (rc)
@@ -683,7 +683,7 @@ int wu__idx_put_logged(wu_index *ix, const MDB_val *rec, char *err, size_t errle
 	wu__index_record r;
 	const uint32_t *sig = wu__idx_decode(ix, rec, &r) ? NULL : wu__idx_record_sig(ix, &r);
 	if (!sig)
-		return wu_fail(err, errlen, "out of memory"); /* the log was encoded here: not damage */
+		return wu__fail(err, errlen, "out of memory"); /* the log was encoded here: not damage */
 	wu_index_article a = {r.id, r.id_len, r.date, r.source, r.source_len, r.n_shingles, sig};
 	return add_new(ix, &a, err, errlen);
 }
@@ -701,7 +701,7 @@ static int drop_batch(wu_index *ix, char *err, size_t errlen)
 int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen)
 {
 	if (a->id_len == 0 || a->id_len > WU__IDX_MAX_LEN)
-		return wu_fail(err, errlen, "an id of %zu bytes (1 to %d allowed)", a->id_len, WU__IDX_MAX_LEN);
+		return wu__fail(err, errlen, "an id of %zu bytes (1 to %d allowed)", a->id_len, WU__IDX_MAX_LEN);
 	if (begin_write(ix, err, errlen))
 		return -1;
 	uint64_t art;
@@ -727,7 +727,7 @@ static int remove_article(wu_index *ix, uint64_t art, char *err, size_t errlen)
 	/* r points into pages the deletes below may move: take what we need. */
 	const uint32_t *sig = wu__idx_record_sig(ix, &r);
 	if (!sig || id_key(ix, r.id, r.id_len, &ix->idc, &key))
-		return wu_fail(err, errlen, "out of memory");
+		return wu__fail(err, errlen, "out of memory");
 	/* A segment's entries stay until all of its articles have expired. */
 	for (int b = 0; art >= ix->sealed && b < ix->opt.bands; b++)
 		wu__idx_pend_drop(&ix->pend, seg_key(b, wu_band_key(sig, b, &ix->opt)), art - ix->sealed);
@@ -790,7 +790,7 @@ int wu_index_expire(wu_index *ix, int32_t before, size_t max, size_t *n_removed,
 		if (!ix->map_full || wu__idx_grow_map(ix, err, errlen))
 			return drop_batch(ix, err, errlen);
 	if (wu__idx_log_expire(ix, before, max)) {
-		wu_fail(err, errlen, "out of memory");
+		wu__fail(err, errlen, "out of memory");
 		return drop_batch(ix, err, errlen);
 	}
 	return 0;
@@ -904,8 +904,8 @@ static int query_in(wu_index *ix, MDB_txn *t, const wu_index_article *a, wu_inde
 		return 0;
 	if (wu__idx_get_record(ix, t, m->article, &r, err, errlen))
 		return -1;
-	if (wu_str_append(&m->id, r.id, r.id_len) || wu_str_putc(&m->id, '\0'))
-		return wu_fail(err, errlen, "out of memory");
+	if (wu__str_append(&m->id, r.id, r.id_len) || wu__str_putc(&m->id, '\0'))
+		return wu__fail(err, errlen, "out of memory");
 	m->id.n--; /* NUL-terminated for convenience, not counted */
 	return 0;
 }

@@ -72,20 +72,20 @@ static int check_header_pages(const char *data, uint64_t size, char *err, size_t
 	unsigned char buf[2][256];
 	FILE *f = fopen(data, "rb");
 	if (!f)
-		return wu_fail(err, errlen, "cannot read data.mdb: %s", strerror(errno));
+		return wu__fail(err, errlen, "cannot read data.mdb: %s", strerror(errno));
 	size_t got = fread(buf[0], 1, sizeof buf[0], f);
 	uint32_t psize = got == sizeof buf[0] ? le32(buf[0] + META_AT + 24) : 0;
 	int ok = psize >= 512 && psize <= 65536 && !(psize & (psize - 1));
 	if (got < sizeof buf[0] || (ok && size < 2ull * psize)) {
 		fclose(f);
-		return wu_fail(err, errlen, "index file truncated: data.mdb has %llu bytes",
+		return wu__fail(err, errlen, "index file truncated: data.mdb has %llu bytes",
 		               (unsigned long long)size);
 	}
 	ok = ok && fseek(f, (long)psize, SEEK_SET) == 0 && fread(buf[1], 1, sizeof buf[1], f) == sizeof buf[1];
 	fclose(f);
 	for (int i = 0; ok && i < 2; i++)
 		ok = check_meta(buf[i], psize) == 0;
-	return ok ? 0 : wu_fail(err, errlen, "damaged index: the header pages of data.mdb are invalid");
+	return ok ? 0 : wu__fail(err, errlen, "damaged index: the header pages of data.mdb are invalid");
 }
 
 /* Refuses what cannot be an index before LMDB sees it: LMDB would start a
@@ -94,16 +94,16 @@ int wu__idx_check_files(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	if (stat(path, &st))
-		return wu_fail(err, errlen, "no index here: %s", strerror(errno));
+		return wu__fail(err, errlen, "no index here: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return wu_fail(err, errlen, "not an index (an index is a directory)");
+		return wu__fail(err, errlen, "not an index (an index is a directory)");
 	char *data = wu__idx_join(path, "data.mdb");
 	int rc = data ? stat(data, &st) : -1;
 	free(data);
 	if (rc)
-		return wu_fail(err, errlen, "not a wiredup index (no data.mdb)");
+		return wu__fail(err, errlen, "not a wiredup index (no data.mdb)");
 	if (st.st_size == 0)
-		return wu_fail(err, errlen, "index file truncated: data.mdb is empty");
+		return wu__fail(err, errlen, "index file truncated: data.mdb is empty");
 	data = wu__idx_join(path, "data.mdb");
 	rc = data ? check_header_pages(data, (uint64_t)st.st_size, err, errlen) : -1;
 	free(data);
@@ -124,9 +124,9 @@ int wu__idx_open_failed(const char *path, int writable, int rc, char *err, size_
 	else if (!bad && lock && (errno != ENOENT || access(path, W_OK) != 0))
 		bad = lock;
 	if (bad)
-		wu_fail(err, errlen, "cannot open %s: %s", bad, mdb_strerror(rc));
+		wu__fail(err, errlen, "cannot open %s: %s", bad, mdb_strerror(rc));
 	else
-		wu_fail(err, errlen, "cannot open the index: %s", mdb_strerror(rc));
+		wu__fail(err, errlen, "cannot open the index: %s", mdb_strerror(rc));
 	free(data), free(lock);
 	return -1;
 }
@@ -138,7 +138,7 @@ int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen)
 	char *name = wu__idx_join(ix->path, "writer.lock");
 	ix->lock_fd = name ? open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
 	if (ix->lock_fd < 0) {
-		wu_fail(err, errlen, "cannot open %s: %s (writing needs write access to the index)",
+		wu__fail(err, errlen, "cannot open %s: %s (writing needs write access to the index)",
 		        name ? name : "writer.lock", strerror(errno));
 		free(name);
 		return -1;
@@ -147,11 +147,11 @@ int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen)
 	if (flock(ix->lock_fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	if (errno != EWOULDBLOCK)
-		return wu_fail(err, errlen, "cannot lock the index: %s", strerror(errno));
+		return wu__fail(err, errlen, "cannot lock the index: %s", strerror(errno));
 	if (!wait)
-		return wu_fail(err, errlen, "index is being written by another process");
+		return wu__fail(err, errlen, "index is being written by another process");
 	if (flock(ix->lock_fd, LOCK_EX))
-		return wu_fail(err, errlen, "waiting for the writer lock: %s", strerror(errno));
+		return wu__fail(err, errlen, "waiting for the writer lock: %s", strerror(errno));
 	return 0;
 }
 
@@ -185,10 +185,10 @@ int wu__idx_check_size(wu_index *ix, char *err, size_t errlen)
 	int rc = data ? stat(data, &st) : -1;
 	free(data);
 	if (rc || mdb_env_info(ix->env, &info) || mdb_env_stat(ix->env, &ms))
-		return wu_fail(err, errlen, "cannot read the index's size");
+		return wu__fail(err, errlen, "cannot read the index's size");
 	uint64_t need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
 	if ((uint64_t)st.st_size < need)
-		return wu_fail(err, errlen,
+		return wu__fail(err, errlen,
 		               "index file truncated: data.mdb has %lld bytes, needs %llu (if a writer "
 		               "was killed right after a commit, opening it for writing mends this)",
 		               (long long)st.st_size, (unsigned long long)need);

@@ -25,8 +25,8 @@ int wu__idx_log_add(wu_index *ix)
 		return 0;
 	h[0] = LOG_ADD;
 	put_le(h + 1, ix->rec.n, 4);
-	if (wu_str_append(&ix->log, (const char *)h, sizeof h) ||
-	    wu_str_append(&ix->log, ix->rec.s, ix->rec.n))
+	if (wu__str_append(&ix->log, (const char *)h, sizeof h) ||
+	    wu__str_append(&ix->log, ix->rec.s, ix->rec.n))
 		return ENOMEM;
 	return 0;
 }
@@ -40,7 +40,7 @@ int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max)
 	e[0] = LOG_EXPIRE;
 	put_le(e + 1, (uint32_t)before, 4);
 	put_le(e + 5, (uint64_t)max, 8);
-	return wu_str_append(&ix->log, (const char *)e, sizeof e) ? ENOMEM : 0;
+	return wu__str_append(&ix->log, (const char *)e, sizeof e) ? ENOMEM : 0;
 }
 
 /* The log entry at *pos, and *pos moved past it: 1, or 0 at the log's end. */
@@ -69,7 +69,7 @@ static int next_size(wu_index *ix, uint64_t *size, char *err, size_t errlen)
 		return idx_lmdb_fail(err, errlen, "growing the map", rc);
 	uint64_t cur = info.me_mapsize;
 	if (cur >= ix->map_limit)
-		return wu_fail(err, errlen, "the index is full: it reached its map size limit of "
+		return wu__fail(err, errlen, "the index is full: it reached its map size limit of "
 		               "%llu bytes", (unsigned long long)ix->map_limit);
 	uint64_t next = cur > ix->map_limit / 2 ? ix->map_limit : 2 * cur;
 	if (next < ix->map_limit)

@@ -106,7 +106,7 @@ static inline uint64_t get_le(const unsigned char *p, int n)
 /* Returns -1 here, where the analyzer can see it. */
 static inline int idx_lmdb_fail(char *err, size_t errlen, const char *what, int rc)
 {
-	wu_fail(err, errlen, "%s: %s", what, mdb_strerror(rc));
+	wu__fail(err, errlen, "%s: %s", what, mdb_strerror(rc));
 	return -1;
 }
 

@@ -42,7 +42,7 @@ int wu__index_params_text(const wu_opt *o, int gen_bits, wu_str *out)
 	                 measure_names[o->measure], o->threshold, o->min_length_ratio, o->bands,
 	                 o->rows, BAND_BUCKET_BITS, gen_bits ? gen_bits : choose_gen_bits(o->bands));
 	out->n = 0;
-	return n > 0 && (size_t)n < sizeof buf ? wu_str_append(out, buf, (size_t)n) : -1;
+	return n > 0 && (size_t)n < sizeof buf ? wu__str_append(out, buf, (size_t)n) : -1;
 }
 
 static int lookup(const char *s, const char *const *names)
@@ -99,13 +99,13 @@ int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errle
 	char buf[1024];
 	if (v->mv_size >= sizeof buf || v->mv_size < sizeof magic ||
 	    memcmp(v->mv_data, magic, sizeof magic - 1) != 0)
-		return wu_fail(err, errlen, "not a wiredup index (no magic in its parameters)");
+		return wu__fail(err, errlen, "not a wiredup index (no magic in its parameters)");
 	memcpy(buf, v->mv_data, v->mv_size);
 	buf[v->mv_size] = '\0';
 	char *save = NULL, *line = strtok_r(buf, "\n", &save);
 	ix->format = atoi(line + sizeof magic - 1);
 	if (ix->format != WU_INDEX_FORMAT)
-		return wu_fail(err, errlen, "index format version %d; this wiredup reads version %d "
+		return wu__fail(err, errlen, "index format version %d; this wiredup reads version %d "
 		               "only. Rebuild it: make a new index ('wiredup index create NEW') and add "
 		               "the articles again ('wiredup index add NEW FILE...')",
 		               ix->format, WU_INDEX_FORMAT);
@@ -125,11 +125,11 @@ int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errle
 	if (seen != (1u << P_N) - 1 || ix->bucket_bits < 1 || ix->bucket_bits > BAND_SHIFT ||
 	    ix->gen_bits < 6 || ix->gen_bits > 16 || wu_opt_finish(&ix->opt, why, sizeof why) ||
 	    ix->opt.bands > MAX_BANDS)
-		return wu_fail(err, errlen, "damaged index: bad parameters");
+		return wu__fail(err, errlen, "damaged index: bad parameters");
 	size_t nb = (size_t)ix->opt.bands;
 	ix->skey = malloc(nb * sizeof *ix->skey);
 	ix->taken = malloc(nb * sizeof *ix->taken);
-	return ix->skey && ix->taken ? 0 : wu_fail(err, errlen, "out of memory");
+	return ix->skey && ix->taken ? 0 : wu__fail(err, errlen, "out of memory");
 }
 
 /* ---- the parsers on their own, for the fuzz harness (internal.h) ---- */
@@ -184,5 +184,5 @@ int wu_index_check(const wu_index *ix, const wu_opt *o, unsigned which, char *er
 		snprintf(a, sizeof a, "%s", measure_names[o->measure ? 1 : 0]);
 		snprintf(b, sizeof b, "%s", measure_names[x->measure]);
 	}
-	return name ? wu_fail(err, errlen, conf, name, a, b) : 0;
+	return name ? wu__fail(err, errlen, conf, name, a, b) : 0;
 }

@@ -95,7 +95,7 @@ int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken)
 		const pend_entry *e = &p->e[i - 1];
 		if (e->key != key || e->off == PEND_GONE)
 			continue;
-		if (wu_u64s_reserve(&ix->cand, ix->cand.n + 1))
+		if (wu__u64s_reserve(&ix->cand, ix->cand.n + 1))
 			return ENOMEM;
 		ix->cand.a[ix->cand.n++] = ix->sealed + e->off;
 		++*taken;

@@ -14,7 +14,7 @@
 /* Returns -1 here, where the analyzer can see it. */
 static int damaged(char *err, size_t errlen, uint64_t art, const char *why)
 {
-	wu_fail(err, errlen, "damaged index: article %llu %s", (unsigned long long)art, why);
+	wu__fail(err, errlen, "damaged index: article %llu %s", (unsigned long long)art, why);
 	return -1;
 }
 
@@ -23,7 +23,7 @@ int wu__idx_encode(wu_index *ix, const wu_index_article *a)
 	size_t k = (size_t)ix->opt.num_perm;
 	size_t slen = a->source ? (a->source_len > WU__IDX_MAX_LEN ? WU__IDX_MAX_LEN : a->source_len) : 0;
 	size_t n = REC_HEAD + 4 * k + a->id_len + slen;
-	if (wu_str_reserve(&ix->rec, n))
+	if (wu__str_reserve(&ix->rec, n))
 		return -1;
 	unsigned char *p = (unsigned char *)ix->rec.s;
 	put_le(p + 4, (uint32_t)a->date, 4);
@@ -63,7 +63,7 @@ int wu__idx_decode(const wu_index *ix, const MDB_val *v, wu__index_record *r)
 const uint32_t *wu__idx_record_sig(wu_index *ix, const wu__index_record *r)
 {
 	size_t k = (size_t)ix->opt.num_perm;
-	if (wu_u32s_reserve(&ix->sig, k))
+	if (wu__u32s_reserve(&ix->sig, k))
 		return NULL;
 	for (size_t i = 0; i < k; i++)
 		ix->sig.a[i] = (uint32_t)get_le(r->sig + 4 * i, 4);

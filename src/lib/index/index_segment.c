@@ -152,7 +152,7 @@ static int seg_scan(wu_index *ix, const segment *s, const uint32_t *span)
 			uint64_t e = load64(s->ent + 8 * (size_t)i);
 			if (e >> up != want)
 				break;
-			if (wu_u64s_reserve(&ix->cand, ix->cand.n + 1))
+			if (wu__u64s_reserve(&ix->cand, ix->cand.n + 1))
 				return -1;
 			ix->cand.a[ix->cand.n++] = s->base + (e & low);
 			ix->taken[b]++;
@@ -227,7 +227,7 @@ static int seg_find(wu_index *ix, const segment *s, uint64_t key)
 		uint64_t e = load64(s->ent + 8 * (size_t)i);
 		if (e >> up != want)
 			break;
-		if (wu_u64s_reserve(&ix->cand, ix->cand.n + 1))
+		if (wu__u64s_reserve(&ix->cand, ix->cand.n + 1))
 			return ENOMEM;
 		ix->cand.a[ix->cand.n++] = s->base + (e & low);
 	}
@@ -255,7 +255,7 @@ int wu__idx_segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key)
 /* Appends to ki the sort keys of the band and id entries of articles
  * from .. to - 1, in article order; idx is the article's offset from
  * from. */
-static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu_keyidx *ki, size_t *n)
+static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu__keyidx *ki, size_t *n)
 {
 	size_t nb = (size_t)ix->opt.bands;
 	unsigned char kb[8];
@@ -277,12 +277,12 @@ static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu_keyidx *ki, s
 			break;
 		}
 		for (size_t b = 0; b < nb; b++)
-			ki[(*n)++] = (wu_keyidx){seg_key((int)b, wu_band_key(sig, (int)b, &ix->opt)),
+			ki[(*n)++] = (wu__keyidx){seg_key((int)b, wu_band_key(sig, (int)b, &ix->opt)),
 			                         (uint32_t)(art - from)};
 		uint64_t key;
 		if ((rc = id_key(ix, r.id, r.id_len, &ix->idc, &key)))
 			break;
-		ki[(*n)++] = (wu_keyidx){key, (uint32_t)(art - from)};
+		ki[(*n)++] = (wu__keyidx){key, (uint32_t)(art - from)};
 	}
 	mdb_cursor_close(c);
 	return rc == MDB_NOTFOUND ? 0 : rc;
@@ -292,7 +292,7 @@ static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu_keyidx *ki, s
  * number base), in the segment's order. The slot gives the key's top bits
  * back. Walks the entries, not the directory, so that damage cannot make
  * it write more than count. */
-static void seg_decode(const wu_index *ix, const segment *s, uint64_t base, wu_keyidx *ki,
+static void seg_decode(const wu_index *ix, const segment *s, uint64_t base, wu__keyidx *ki,
                        size_t *n)
 {
 	int up = KEY_SHIFT + (int)s->dir_bits, shift = 54 - (int)s->dir_bits;
@@ -303,7 +303,7 @@ static void seg_decode(const wu_index *ix, const segment *s, uint64_t base, wu_k
 		while (slot < slots && load32(s->dir + 4 * (slot + 1)) <= i)
 			slot++;
 		uint64_t e = load64(s->ent + 8 * (size_t)i);
-		ki[(*n)++] = (wu_keyidx){(uint64_t)slot << shift | e >> up, off + (uint32_t)(e & low)};
+		ki[(*n)++] = (wu__keyidx){(uint64_t)slot << shift | e >> up, off + (uint32_t)(e & low)};
 	}
 }
 
@@ -340,7 +340,7 @@ static unsigned span_dir_bits(uint64_t span)
 
 /* Writes the segment of articles base .. base + span - 1 from its sorted
  * keys. */
-static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu_keyidx *ki, size_t n)
+static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu__keyidx *ki, size_t n)
 {
 	unsigned d = span_dir_bits(span), shift = 54 - d;
 	size_t slots = seg_slots(ix, d);
@@ -396,7 +396,7 @@ static int merge_set(wu_index *ix, uint64_t from, uint64_t *first, size_t *n_old
  * (room for cap), oldest first, each a sorted run starting at bound[i],
  * and deletes them; bound[n_old] is the end. */
 static int take_segments(wu_index *ix, uint64_t first, uint64_t from, size_t n_old, size_t cap,
-                         wu_keyidx *ki, size_t *bound)
+                         wu__keyidx *ki, size_t *bound)
 {
 	size_t n = 0, i = 0;
 	segment s = {0}; /* read by the increment even after a failed get */
@@ -422,7 +422,7 @@ static int take_segments(wu_index *ix, uint64_t first, uint64_t from, size_t n_o
  * on a tie the earlier run (older articles) first. From the newest: runs
  * grow older and larger, so an entry is moved about twice, where sorting
  * the lot would pass over it eight times. tmp has room for all. */
-static void merge_runs(wu_keyidx *ki, wu_keyidx *tmp, const size_t *bound, size_t runs)
+static void merge_runs(wu__keyidx *ki, wu__keyidx *tmp, const size_t *bound, size_t runs)
 {
 	size_t n = bound[runs];
 	for (size_t r = runs - 1; r-- > 0;) {
@@ -446,7 +446,7 @@ static int seal_batch(wu_index *ix)
 	int rc = merge_set(ix, from, &first, &n_old, &cap);
 	if (rc)
 		return rc;
-	wu_keyidx *ki = malloc((cap ? cap : 1) * sizeof *ki), *tmp = malloc((cap ? cap : 1) * sizeof *tmp);
+	wu__keyidx *ki = malloc((cap ? cap : 1) * sizeof *ki), *tmp = malloc((cap ? cap : 1) * sizeof *tmp);
 	size_t *bound = malloc((n_old + 2) * sizeof *bound);
 	rc = ki && tmp && bound ? take_segments(ix, first, from, n_old, cap, ki, bound) : ENOMEM;
 	if (!rc) {
@@ -516,7 +516,7 @@ int wu__idx_drop_empty_segments(wu_index *ix)
 		}
 		if ((rc = seg_alive(ix, &s, &alive)))
 			break;
-		if (!alive && wu_u64s_reserve(&ix->cand, ix->cand.n + 1)) {
+		if (!alive && wu__u64s_reserve(&ix->cand, ix->cand.n + 1)) {
 			rc = ENOMEM;
 			break;
 		}

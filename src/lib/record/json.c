@@ -52,7 +52,7 @@ typedef struct {
 
 static int bad(scan *s, const char *why)
 {
-	return wu_fail(s->err, s->errlen, "not valid JSON at byte %zu: %s",
+	return wu__fail(s->err, s->errlen, "not valid JSON at byte %zu: %s",
 	               (size_t)(s->p - s->start) + 1, why);
 }
 
@@ -192,8 +192,8 @@ static int scan_string_to(scan *s, wu_str *o)
 {
 	char *d = NULL;
 	if (o) {
-		if (wu_str_reserve(o, o->n + (size_t)(s->end - s->p) + 16))
-			return wu_fail(s->err, s->errlen, "out of memory");
+		if (wu__str_reserve(o, o->n + (size_t)(s->end - s->p) + 16))
+			return wu__fail(s->err, s->errlen, "out of memory");
 		d = o->s + o->n;
 	}
 	s->p++;
@@ -357,7 +357,7 @@ static int scan_value(scan *s, int *type)
 static int decode_string_as(const char *q, size_t len, wu_str *o, int lone)
 {
 	const char *p = q + 1, *end = q + len - 1;
-	if (wu_str_reserve(o, o->n + len + 16))
+	if (wu__str_reserve(o, o->n + len + 16))
 		return -1;
 	char *d = o->s + o->n;
 	while (p < end) {
@@ -373,7 +373,7 @@ static int decode_string_as(const char *q, size_t len, wu_str *o, int lone)
 		} else
 #endif
 		{
-			const char *bs = wu_find_byte(p, (size_t)(end - p), '\\');
+			const char *bs = wu__find_byte(p, (size_t)(end - p), '\\');
 			size_t k = bs ? (size_t)(bs - p) : (size_t)(end - p);
 			memcpy(d, p, k);
 			p += k, d += k;
@@ -434,8 +434,8 @@ static int scan_text(scan *s, const span *title, int want_title, wu_str *tmp, te
 	*type = T_STR;
 	tmp->n = 0;
 	if (title->present && title->type == T_STR &&
-	    (decode_string(title->at, title->len, tmp) || wu_str_putc(tmp, '\n')))
-		return wu_fail(s->err, s->errlen, "out of memory");
+	    (decode_string(title->at, title->len, tmp) || wu__str_putc(tmp, '\n')))
+		return wu__fail(s->err, s->errlen, "out of memory");
 	if (scan_string_to(s, tmp))
 		return -1;
 	plan->done = 1;
@@ -450,7 +450,7 @@ static int scan_record(scan *s, const char *const *names, int n_names, span *sp,
 {
 	skip_ws(s);
 	if (s->p >= s->end || *s->p != '{')
-		return s->p >= s->end ? wu_fail(s->err, s->errlen, "empty line")
+		return s->p >= s->end ? wu__fail(s->err, s->errlen, "empty line")
 		                      : bad(s, "a record must be a JSON object");
 	s->p++;
 	skip_ws(s);
@@ -502,7 +502,7 @@ static int check_type(const span *v, const char *name, int null_ok, char *err, s
 {
 	if (!v->present || v->type == T_STR || (null_ok && v->type == T_NULL))
 		return 0;
-	return wu_fail(err, errlen, "\"%s\" is %s, not a string", name, type_name[v->type]);
+	return wu__fail(err, errlen, "\"%s\" is %s, not a string", name, type_name[v->type]);
 }
 
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
@@ -535,14 +535,14 @@ static int check_fields(const span *sp, const wu_fields *f, char *err, size_t er
 {
 	const span *id = &sp[F_ID], *tx = &sp[F_TEXT];
 	if (!id->present)
-		return wu_fail(err, errlen, "no \"%s\" field", f->id);
+		return wu__fail(err, errlen, "no \"%s\" field", f->id);
 	if (id->type != T_STR && id->type != T_NUM)
-		return wu_fail(err, errlen, "\"%s\" is %s, not a string or number", f->id,
+		return wu__fail(err, errlen, "\"%s\" is %s, not a string or number", f->id,
 		               type_name[id->type]);
 	if (!valid_utf8(id->at, id->len))
-		return wu_fail(err, errlen, "\"%s\" is not valid UTF-8", f->id);
+		return wu__fail(err, errlen, "\"%s\" is not valid UTF-8", f->id);
 	if (!tx->present)
-		return wu_fail(err, errlen, "no \"%s\" field", f->text);
+		return wu__fail(err, errlen, "no \"%s\" field", f->text);
 	if (check_type(tx, f->text, 0, err, errlen) ||
 	    check_type(&sp[F_TITLE], f->title ? f->title : "", 1, err, errlen) ||
 	    check_type(&sp[F_DATE], f->date ? f->date : "", 1, err, errlen) ||
@@ -561,7 +561,7 @@ static int32_t field_date(const span *v, wu_str *buf, char *err, size_t errlen, 
 	int32_t d = wu_parse_date(buf->s + at, buf->n - at);
 	if (d == WU_NO_DATE && buf->n > at) {
 		*bad_date = 1;
-		wu_fail(err, errlen, "date \"%.40s\" is not YYYY-MM-DD", buf->s + at);
+		wu__fail(err, errlen, "date \"%.40s\" is not YYYY-MM-DD", buf->s + at);
 	}
 	buf->n = at;
 	return d;
@@ -572,13 +572,13 @@ static int build_text(const span *sp, wu_str *buf, size_t *off, size_t *len)
 {
 	*off = buf->n;
 	if (sp[F_TITLE].present && sp[F_TITLE].type == T_STR) {
-		if (decode_string(sp[F_TITLE].at, sp[F_TITLE].len, buf) || wu_str_putc(buf, '\n'))
+		if (decode_string(sp[F_TITLE].at, sp[F_TITLE].len, buf) || wu__str_putc(buf, '\n'))
 			return -1;
 	}
 	if (decode_string(sp[F_TEXT].at, sp[F_TEXT].len, buf))
 		return -1;
 	*len = buf->n - *off;
-	return wu_str_putc(buf, '\0');
+	return wu__str_putc(buf, '\0');
 }
 
 static int blank(const char *s, size_t n)
@@ -610,15 +610,15 @@ int wu_json_record(const char *line, size_t len, const wu_fields *f, wu_str *buf
 	if (bad_date)
 		return -1;
 	size_t toff = 0, tlen = plan.len, soff = 0;
-	if (plan.done ? wu_str_putc(buf, '\0') : build_text(sp, buf, &toff, &tlen))
-		return wu_fail(err, errlen, "out of memory");
+	if (plan.done ? wu__str_putc(buf, '\0') : build_text(sp, buf, &toff, &tlen))
+		return wu__fail(err, errlen, "out of memory");
 	if (blank(buf->s + toff, tlen))
-		return wu_fail(err, errlen, "empty text");
+		return wu__fail(err, errlen, "empty text");
 	soff = buf->n;
 	if (sp[F_SOURCE].present && sp[F_SOURCE].type == T_STR)
 		decode_string(sp[F_SOURCE].at, sp[F_SOURCE].len, buf);
-	if (wu_str_putc(buf, '\0'))
-		return wu_fail(err, errlen, "out of memory");
+	if (wu__str_putc(buf, '\0'))
+		return wu__fail(err, errlen, "out of memory");
 	rec->id = sp[F_ID].at;
 	rec->id_len = sp[F_ID].len;
 	rec->text = buf->s + toff;
@@ -633,7 +633,7 @@ int wu_json_get(const char *line, size_t len, const char *const *names, int n, w
 	scan s = {line, line + len, line, err, errlen, 0};
 	span sp[16] = {{0}};
 	if (n > 16)
-		return wu_fail(err, errlen, "too many fields");
+		return wu__fail(err, errlen, "too many fields");
 	if (scan_record(&s, names, n, sp, tmp, NULL))
 		return -1;
 	skip_ws(&s);
@@ -651,7 +651,7 @@ int wu_json_unquote(const char *val, size_t len, wu_str *out)
 	out->n = 0;
 	if (len >= 2 && val[0] == '"')
 		return decode_string(val, len, out);
-	return wu_str_append(out, val, len);
+	return wu__str_append(out, val, len);
 }
 
 const char *wu__id_key(const char *id, size_t len, wu_str *buf, size_t *key_len)
@@ -665,7 +665,7 @@ const char *wu__id_key(const char *id, size_t len, wu_str *buf, size_t *key_len)
 		return id;
 	}
 	buf->n = 0;
-	if (wu_str_putc(buf, '"') || decode_string_as(id, len, buf, 1))
+	if (wu__str_putc(buf, '"') || decode_string_as(id, len, buf, 1))
 		return NULL;
 	*key_len = buf->n;
 	return buf->s;

@@ -81,7 +81,7 @@ static long date_line(const char *s, size_t n, int32_t *date, const char **sec, 
 		return 0;
 	int32_t d = wu_parse_date(s + i, 10);
 	if (d == WU_NO_DATE)
-		return wu_fail(err, errlen, "impossible date %.10s on the date line", s + i);
+		return wu__fail(err, errlen, "impossible date %.10s on the date line", s + i);
 	*date = d;
 	*sec = s + i + 10;
 	*sec_len = len - i - 10;
@@ -96,7 +96,7 @@ int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec, c
                     size_t errlen)
 {
 	if (memchr(data, '\0', len))
-		return wu_fail(err, errlen, "NUL byte at byte %zu (binary file?)",
+		return wu__fail(err, errlen, "NUL byte at byte %zu (binary file?)",
 		               (size_t)((const char *)memchr(data, '\0', len) - data) + 1);
 	/* A byte-order mark opens many files saved on Windows: not text. */
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
@@ -109,14 +109,14 @@ int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record *rec, c
 		return -1;
 	size_t skip = (size_t)line;
 	buf->n = 0;
-	if (wu_str_append(buf, data + skip, len - skip) || wu_str_putc(buf, '\0') ||
-	    wu_str_append(buf, sec, sec_len) || wu_str_putc(buf, '\0'))
-		return wu_fail(err, errlen, "out of memory");
+	if (wu__str_append(buf, data + skip, len - skip) || wu__str_putc(buf, '\0') ||
+	    wu__str_append(buf, sec, sec_len) || wu__str_putc(buf, '\0'))
+		return wu__fail(err, errlen, "out of memory");
 	rec->text = buf->s;
 	rec->text_len = len - skip;
 	rec->source = buf->s + len - skip + 1;
 	for (size_t i = 0; i < rec->text_len; i++)
 		if (!strchr(" \t\r\n", rec->text[i]))
 			return 0;
-	return wu_fail(err, errlen, "empty text");
+	return wu__fail(err, errlen, "empty text");
 }

@@ -13,7 +13,7 @@
 /* The i-th probe for empty bin b: a fixed pseudo-random bin. */
 static uint32_t probe(uint64_t seed, uint32_t b, uint32_t i, uint32_t k)
 {
-	uint64_t h = wu_mix64(seed ^ ((uint64_t)b << 32 | i) ^ 0x5851f42d4c957f2dULL);
+	uint64_t h = wu__mix64(seed ^ ((uint64_t)b << 32 | i) ^ 0x5851f42d4c957f2dULL);
 	return (uint32_t)(((h >> 32) * k) >> 32);
 }
 
@@ -41,9 +41,9 @@ void wu_sketch(const uint64_t *sh, size_t n, const wu_opt *opt, uint32_t *sig)
 		return;
 	uint8_t filled[1024];
 	memset(filled, 0, sizeof filled);
-	uint64_t salt = wu_mix64(opt->seed + 0x2545f4914f6cdd1dULL);
+	uint64_t salt = wu__mix64(opt->seed + 0x2545f4914f6cdd1dULL);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t h = wu_mix64(sh[i] ^ salt);
+		uint64_t h = wu__mix64(sh[i] ^ salt);
 		uint32_t b = (uint32_t)(((h >> 32) * k) >> 32);
 		uint32_t v = (uint32_t)h;
 		/* Bins start at UINT32_MAX, so a minimum is all it takes: no

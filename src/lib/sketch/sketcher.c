@@ -34,7 +34,7 @@ void wu_sketcher_free(wu_sketcher *s)
 
 static int no_memory(char *err, size_t errlen)
 {
-	return wu_fail(err, errlen, "out of memory");
+	return wu__fail(err, errlen, "out of memory");
 }
 
 int wu_sketch_article(wu_sketcher *s, const wu_record *rec, const wu_opt *opt,

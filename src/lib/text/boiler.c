@@ -61,7 +61,7 @@ static uint64_t line_key(uint64_t h, uint64_t seed, int words)
 {
 	/* The low bits say how the key was counted, so the no-source rule can
 	 * be applied after counting. Never 0 (the empty slot): bits 2+ hash. */
-	uint64_t k = (seed ? wu_mix64(h ^ seed) : h) & ~3ULL;
+	uint64_t k = (seed ? wu__mix64(h ^ seed) : h) & ~3ULL;
 	k = k ? k : 4;
 	return k | (words <= SHORT_LINE_WORDS ? K_SHORT : 0) | (seed ? 0 : K_NOSOURCE);
 }
@@ -110,7 +110,7 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
 		const char *line = tmp->s + wu__norm_line(tmp->s, tmp->n, &pos, &len);
 		if (!len)
 			continue;
-		if (wu_u64s_reserve(keys, keys->n + 1))
+		if (wu__u64s_reserve(keys, keys->n + 1))
 			return keys->n = 0, WU_NOMEM;
 		keys->a[keys->n++] = line_key(XXH3_64bits(line, len), seed, count_words(line, len));
 	}
@@ -125,7 +125,7 @@ size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp,
  * end streams through memory. */
 int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n)
 {
-	if (n && wu_u64s_reserve(&b->seen, b->seen.n + n))
+	if (n && wu__u64s_reserve(&b->seen, b->seen.n + n))
 		return -1;
 	if (n)
 		memcpy(b->seen.a + b->seen.n, keys, n * sizeof *keys);

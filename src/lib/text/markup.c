@@ -326,7 +326,7 @@ int wu__markup_decode(const char *s, size_t n, size_t from, wu_str *out, size_t 
 	 * a reference (4 at least, 6 from U+0080 on, 7 from U+0800, 8 from
 	 * U+10000) its 1-4 bytes of UTF-8. */
 	out->n = 0;
-	if (wu_str_reserve(out, n + 1))
+	if (wu__str_reserve(out, n + 1))
 		return -1;
 	char *d = out->s;
 	size_t o = from, inv = 0;

@@ -26,10 +26,10 @@ static int after_word(const wu_str *out, size_t at)
 
 static int emit_bytes(emitter *e, const char *s, size_t n)
 {
-	if (e->need_space && after_word(e->out, e->out->n) && wu_str_putc(e->out, ' '))
+	if (e->need_space && after_word(e->out, e->out->n) && wu__str_putc(e->out, ' '))
 		return -1;
 	e->need_space = 0;
-	return wu_str_append(e->out, s, n);
+	return wu__str_append(e->out, s, n);
 }
 
 static int is_word_category(utf8proc_category_t c)
@@ -80,7 +80,7 @@ static int emit_codepoint(emitter *e, utf8proc_int32_t c)
 static int slow_chunk(emitter *e, const unsigned char *s, size_t n, size_t *n_invalid)
 {
 	wu_str valid = {0};
-	if (wu_str_reserve(&valid, n + 1))
+	if (wu__str_reserve(&valid, n + 1))
 		return -1;
 	for (size_t i = 0; i < n;) {
 		utf8proc_int32_t c;
@@ -341,11 +341,11 @@ int wu__normalize_isa_best(void)
 #if HAVE_SSSE3_PATH
 	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt"))
-		return WU_ISA_AVX512;
+		return WU__ISA_AVX512;
 	if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt"))
-		return WU_ISA_SSSE3;
+		return WU__ISA_SSSE3;
 #endif
-	return WU_ISA_SCALAR;
+	return WU__ISA_SCALAR;
 }
 
 #if HAVE_SSSE3_PATH
@@ -376,15 +376,15 @@ static size_t normalize_plain(const char *text, size_t n, wu_str *out, size_t *n
 {
 	const unsigned char *s = (const unsigned char *)text;
 	out->n = 0;
-	if (n > SIZE_MAX - 64 || wu_str_reserve(out, n + 64))
+	if (n > SIZE_MAX - 64 || wu__str_reserve(out, n + 64))
 		return WU_NOMEM;
 	size_t o = 0, simd_from = 0;
 	unsigned prev_word = 0;
 	for (size_t i = 0; i < n;) {
 #if HAVE_SSSE3_PATH
-		if (isa >= WU_ISA_SSSE3 && i >= simd_from) {
+		if (isa >= WU__ISA_SSSE3 && i >= simd_from) {
 			size_t j = i;
-			if (isa >= WU_ISA_AVX512 && i + 64 <= n)
+			if (isa >= WU__ISA_AVX512 && i + 64 <= n)
 				j = ascii_blocks64(s, n, j, out->s, &o, &prev_word, lines);
 			j = j + 16 <= n ? ascii_blocks(s, n, j, out->s, &o, &prev_word, lines)
 			                : j + ascii_tail(s, n, j, out->s, &o, &prev_word, lines);
@@ -412,7 +412,7 @@ static size_t normalize_plain(const char *text, size_t n, wu_str *out, size_t *n
 		if (c == 1) {
 			out->n = o;
 			if (redo_chunk(s, n, i, out, n_invalid, &i) ||
-			    wu_str_reserve(out, out->n + (n - i) + 64))
+			    wu__str_reserve(out, out->n + (n - i) + 64))
 				return WU_NOMEM;
 			o = out->n;
 			prev_word = after_word(out, o);
@@ -482,7 +482,7 @@ size_t wu__norm_line(const char *s, size_t n, size_t *pos, size_t *len)
 		*pos = n + 1;
 		return n;
 	}
-	const char *nl = wu_find_byte(s + *pos, n - *pos, '\n');
+	const char *nl = wu__find_byte(s + *pos, n - *pos, '\n');
 	size_t at = *pos, e = nl ? (size_t)(nl - s) : n;
 	*pos = e + 1;
 	*len = e - at - (e > at && s[e - 1] == ' ');

@@ -101,7 +101,7 @@ static size_t finish_set(wu_u64s *v, size_t n, size_t table_at, const wu_opt *op
  * Longer words take XXH3. */
 static uint64_t short_word(uint64_t x, uint64_t seed)
 {
-	return wu_mix64(x ^ seed ^ 0x2d358dccaa6c78a5ULL);
+	return wu__mix64(x ^ seed ^ 0x2d358dccaa6c78a5ULL);
 }
 
 static uint64_t word_hash(const char *w, size_t len, uint64_t seed)
@@ -189,7 +189,7 @@ static uint64_t combine(const uint64_t *h, size_t n)
 	uint64_t x = (uint64_t)n * 0x9e3779b97f4a7c15ULL;
 	for (size_t j = 0; j < n; j++)
 		x = ((x << 23) | (x >> 41)) ^ h[j];
-	return wu_mix64(x);
+	return wu__mix64(x);
 }
 
 static uint64_t rotl(uint64_t x, unsigned r)
@@ -209,10 +209,10 @@ static void rolling_shingles(const uint64_t *h, size_t nw, size_t g, uint64_t *o
 	uint64_t k = rotl(start, rg + 23) ^ rotl(start, rg), x = start;
 	for (size_t j = 0; j < g; j++)
 		x = rotl(x, 23) ^ h[j];
-	out[0] = wu_mix64(x);
+	out[0] = wu__mix64(x);
 	for (size_t i = 1; i + g <= nw; i++) {
 		x = rotl(x, 23) ^ k ^ rotl(h[i - 1], rg) ^ h[i + g - 1];
-		out[i] = wu_mix64(x);
+		out[i] = wu__mix64(x);
 	}
 }
 
@@ -222,7 +222,7 @@ static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	 * dedupe table (which may overwrite word hashes once they are used). */
 	size_t maxw = n / 2 + 1;
 	out->n = 0;
-	if (wu_u64s_reserve(out, maxw + table_room(maxw)))
+	if (wu__u64s_reserve(out, maxw + table_room(maxw)))
 		return WU_NOMEM;
 	uint64_t *h = out->a + maxw;
 	size_t nw = word_hashes(w, n, opt->seed, h);
@@ -262,7 +262,7 @@ static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	while (q < end && have < g)
 		q += char_len(q, end), have++;
 	size_t m = 0;
-	if (wu_u64s_reserve(out, n + table_room(n)))
+	if (wu__u64s_reserve(out, n + table_room(n)))
 		return WU_NOMEM;
 	for (;;) {
 		out->a[m++] = XXH3_64bits_withSeed(p, (size_t)(q - p), opt->seed);

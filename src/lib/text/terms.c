@@ -68,7 +68,7 @@ typedef struct {
 
 static int push(stream *st, uint64_t v)
 {
-	if (wu_u64s_reserve(st->out, st->out->n + 1))
+	if (wu__u64s_reserve(st->out, st->out->n + 1))
 		return -1;
 	st->out->a[st->out->n++] = v;
 	return 0;
@@ -95,7 +95,7 @@ static int word(stream *st, const char *w, size_t n, int cap)
 	if (push(st, v))
 		return -1;
 	if (st->prev) {
-		uint64_t pk = KEY(wu_mix64(KEY(st->prev) * 0x9e3779b97f4a7c15ULL ^ KEY(v)));
+		uint64_t pk = KEY(wu__mix64(KEY(st->prev) * 0x9e3779b97f4a7c15ULL ^ KEY(v)));
 		uint64_t pf = ((st->prev & v) & F_CAP) | ((st->prev | v) & F_NUM);
 		if (push(st, (pk ? pk : 4) | pf))
 			return -1;
@@ -215,7 +215,7 @@ size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_b
 	ws->u1.n = 0;
 	out->n = 0;
 	for (size_t i = 0; i < n;) {
-		const char *nl = wu_find_byte(text + i, n - i, '\n');
+		const char *nl = wu__find_byte(text + i, n - i, '\n');
 		size_t e = nl ? (size_t)(nl - text) : n;
 		int boiler = wu_boiler_has_line(b, text + i, e - i, source, &ws->s1);
 		if (boiler < 0 || (!boiler && raw_line_words(&st, text + i, e - i, ws)))
