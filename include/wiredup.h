@@ -20,6 +20,24 @@
  *
  * Nothing here keeps global mutable state; every function that may run on
  * several threads takes its buffers from the caller.
+ *
+ * One error contract, for every function below:
+ *   - A function that can fail returns int: 0 done, -1 failed. With an
+ *     (err, errlen) pair it writes the reason there (err may be NULL);
+ *     without one its only failure is running out of memory: -1 means out
+ *     of memory.
+ *   - Counts and lengths go to out-parameters or the output's own length
+ *     field (wu_str.n, wu_u64s.n, ...), never to the return value, so an
+ *     empty result (0 there) is never mistaken for a failure (-1 here).
+ *   - A constructor (wu_*_new, wu_index_create, wu_index_open) returns the
+ *     object, or NULL: out of memory, or with the reason in err.
+ *   - What cannot fail returns its value (wu_corpus_size, wu_boiler_size,
+ *     wu_sig_jaccard, wu_index_pending, ...) or nothing (void).
+ *   - No errno or LMDB code comes out of the library: the index says what
+ *     failed in err.
+ *   - A failure is never silent: the library checks every call it makes.
+ * Until the story terms are reworked, wu_shingle() and wu_story_terms()
+ * still return their size, WU_NOMEM when memory runs out.
  */
 #ifndef WIREDUP_H
 #define WIREDUP_H
@@ -55,10 +73,11 @@ extern "C" {
  * 3: HTML tags and character references are decoded before normalizing. */
 #define WU_NORMALIZE_VERSION 3
 
-/* What the text functions that return a size (wu_normalize, wu_line_keys,
- * wu_normalize_filtered, wu_shingle, wu_story_terms) return when memory
- * runs out, their output then empty: a failure of the run, not a property
- * of the text (an empty result is 0). */
+/* What wu_shingle and wu_story_terms, the two text functions that still
+ * return a size, return when memory runs out, their output then empty: a
+ * failure of the run, not a property of the text (an empty result is 0).
+ * They are to follow the contract above (0 / -1, the size in out->n) in
+ * the next release; nothing else returns it. */
 #define WU_NOMEM ((size_t)-1)
 
 /* ------------------------------------------------------------------ */
@@ -165,8 +184,9 @@ WU_API void wu_u64s_free(wu_u64s *v);
  * to the next '>' on the line, 256 bytes at most) separates words, and a
  * character reference ("&amp;", "&#8217;", "&#x2019;"; the HTML 4 names and
  * "apos") is its character; anything else with '<' or '&' is text (see
- * markup.c for the exact rules). Returns out->n, or WU_NOMEM. */
-WU_API size_t wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
+ * markup.c for the exact rules). The length is out->n. Returns 0, or -1 out
+ * of memory (out then empty). */
+WU_API int wu_normalize(const char *s, size_t n, wu_str *out, size_t *n_invalid);
 
 /* ------------------------------------------------------------------ */
 /* Boilerplate                                                         */
@@ -183,9 +203,9 @@ WU_API wu_boiler *wu_boiler_new(void);
 WU_API void wu_boiler_free(wu_boiler *b);
 
 /* Keys of the distinct non-empty normalized lines of text under source,
- * into keys (replaced). tmp is scratch. Thread-safe. Returns keys->n, or
- * WU_NOMEM. */
-WU_API size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys);
+ * into keys (replaced; keys->n of them). tmp is scratch. Thread-safe.
+ * Returns 0, or -1 out of memory (keys then empty). */
+WU_API int wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys);
 
 /* Adds one article's line keys (from wu_line_keys). 0, or -1 on OOM. */
 WU_API int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n);
@@ -205,15 +225,16 @@ WU_API size_t wu_boiler_size(const wu_boiler *b);
 /* wu_normalize() of text without its boilerplate lines (b may be NULL:
  * nothing is removed). An article made of nothing but boilerplate is kept
  * whole. Adds invalid UTF-8 bytes to *n_invalid, sets *n_removed to the
- * lines removed (either may be NULL). tmp is scratch. Returns out->n, or
- * WU_NOMEM. */
-WU_API size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
-                             wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed);
+ * lines removed (either may be NULL). tmp is scratch. The length is out->n.
+ * Returns 0, or -1 out of memory (out then empty). */
+WU_API int wu_normalize_filtered(const char *text, size_t n, const char *source,
+                                 const wu_boiler *b, wu_str *out, wu_str *tmp, size_t *n_invalid,
+                                 size_t *n_removed);
 
-/* Is this raw line boilerplate under source? 1 yes, 0 no (b NULL: no), -1
- * out of memory. tmp is scratch. */
+/* Is this raw line boilerplate under source? *is gets 1 yes, 0 no (b NULL:
+ * no). tmp is scratch. Returns 0, or -1 out of memory (*is then 0). */
 WU_API int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
-                       wu_str *tmp);
+                              wu_str *tmp, int *is);
 
 /* ------------------------------------------------------------------ */
 /* Shingle                                                             */

@@ -91,7 +91,7 @@ void app_work_scan(const app_run *run, const app_batch *b, size_t i, int stories
 	if (app_work_parse(run, b, i, w, &rec, res))
 		return;
 	if (run->count_lines) {
-		if (wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh) == WU_NOMEM ||
+		if (wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh) ||
 		    !(res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys))) {
 			out_of_memory(res);
 			return;

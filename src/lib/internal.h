@@ -57,8 +57,8 @@ static inline uint64_t wu__mix64(uint64_t x)
  * for the tests to hold them to it. */
 enum { WU__ISA_SCALAR, WU__ISA_SSSE3, WU__ISA_AVX512 };
 int wu__normalize_isa_best(void);
-size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
-                         int lines);
+int wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                      int lines);
 
 /* Markup in scraped text (markup.c, where the rules are): the offset of
  * the first HTML tag or character reference in s[0..n), or n when there is
@@ -77,8 +77,9 @@ int wu__markup_decode(const char *s, size_t n, size_t from, wu_str *out, size_t 
  * by newlines (blank ones too): one call an article instead of one a line,
  * a third of the time on news text, where half the lines are blank and
  * the rest short. Read the lines back with wu__norm_line(), which also
- * drops the one space a line's output may end in. */
-size_t wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_invalid);
+ * drops the one space a line's output may end in. 0, or -1 (out of memory;
+ * out then empty). */
+int wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_invalid);
 
 /* The next line of wu__normalize_lines() output s[0..n) from *pos (< n):
  * returns its start, sets *len, moves *pos past it. */
@@ -107,6 +108,8 @@ const wu_term *wu__corpus_profile(const wu_corpus *c, size_t i, size_t *n);
 typedef struct { uint64_t key; uint32_t idx; } wu__keyidx;
 int wu__sort_keyidx(wu__keyidx *a, size_t n);
 int wu__sort_u64(uint64_t *a, size_t n);
+/* The same without memory (slower): cannot fail. */
+void wu__sort_u64_in_place(uint64_t *a, size_t n);
 /* The same on n_threads (millions of keys: the boilerplate pass's). */
 int wu__sort_u64_mt(uint64_t *a, size_t n, int n_threads);
 /* Sorts and drops repeats; *n becomes the count of distinct values. */

@@ -36,7 +36,7 @@ static int fail(const char *what)
 /* Text -> normalized words -> shingles -> signature. */
 static int sketch(const char *text, const wu_opt *o, wu_str *words, wu_u64s *sh, uint32_t *sig)
 {
-	if (wu_normalize(text, strlen(text), words, NULL) == WU_NOMEM)
+	if (wu_normalize(text, strlen(text), words, NULL))
 		return -1;
 	if (wu_shingle(words->s, words->n, o, sh) == WU_NOMEM)
 		return -1;

@@ -307,22 +307,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* normalize */
 	wu_str norm = {0}, again = {0}, tmp = {0}, keep = {0}, exp = {0}, filt = {0};
 	size_t inv = 0;
-	size_t r = wu_normalize(s, size, &norm, &inv);
-	CHECK(r == norm.n);
+	CHECK(wu_normalize(s, size, &norm, &inv) == 0);
 	size_t words = check_normal(&norm);
 	CHECK(inv == fz_utf8_invalid(s, size));
 	size_t inv_before = 5;
-	wu_normalize(s, size, &again, &inv_before); /* adds to *n_invalid */
+	CHECK(wu_normalize(s, size, &again, &inv_before) == 0); /* adds to *n_invalid */
 	CHECK(inv_before == 5 + inv);
 	CHECK(again.n == norm.n && !memcmp(again.s, norm.s, norm.n));
 	/* Every instruction-set level this CPU has gives the same bytes. */
 	for (int isa = WU__ISA_SCALAR; isa <= wu__normalize_isa_best(); isa++) {
 		size_t inv_isa = 0;
-		wu__normalize_isa(s, size, &again, &inv_isa, isa, 0);
+		CHECK(wu__normalize_isa(s, size, &again, &inv_isa, isa, 0) == 0);
 		CHECK(again.n == norm.n && !memcmp(again.s, norm.s, norm.n) && inv_isa == inv);
 	}
 	/* The normal form is a fixed point. */
-	wu_normalize(norm.s, norm.n, &again, NULL);
+	CHECK(wu_normalize(norm.s, norm.n, &again, NULL) == 0);
 	CHECK_UNLESS("idempotent", again.n == norm.n && !memcmp(again.s, norm.s, norm.n));
 
 	int part = (c0 ^ c1) % 3;
@@ -361,8 +360,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wu__str_append(&keep, s + ln[i].off, ln[i].len);
 		wu__str_putc(&keep, '\n');
 	}
-	size_t nk = wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys);
-	CHECK(nk == keys.n && nk <= nl);
+	CHECK(wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys) == 0);
+	size_t nk = keys.n;
+	CHECK(nk <= nl);
 	for (size_t i = 0; i < nk; i++)
 		CHECK(keys.a[i] != 0 && (i == 0 || keys.a[i - 1] < keys.a[i]));
 	b = wu_boiler_new();
@@ -371,11 +371,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
 	if ((c0 & 8) && nl)
 		CHECK(wu_boiler_known(b, s + ln[0].off, ln[0].len, &tmp) == 0);
-	wu_boiler_finish(b, 2, 1);
+	CHECK(wu_boiler_finish(b, 2, 1) == 0);
 	CHECK(wu_boiler_size(b) <= nk + 2);
 
 	size_t inv2 = 0, removed = 99;
-	wu_normalize_filtered(s, size, source, b, &filt, &tmp, &inv2, &removed);
+	CHECK(wu_normalize_filtered(s, size, source, b, &filt, &tmp, &inv2, &removed) == 0);
 	check_normal(&filt);
 	CHECK(inv2 == inv);
 	/* expected: wu_normalize() of the lines that are not boilerplate; all
@@ -383,23 +383,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	keep.n = 0;
 	size_t n_rem = 0;
 	for (size_t i = 0; i < nl; i++) {
-		if (wu_boiler_has_line(b, s + ln[i].off, ln[i].len, source, &tmp)) {
+		int is;
+		CHECK(wu_boiler_has_line(b, s + ln[i].off, ln[i].len, source, &tmp, &is) == 0);
+		if (is) {
 			n_rem++;
 			continue;
 		}
 		wu__str_append(&keep, s + ln[i].off, ln[i].len);
 		wu__str_putc(&keep, '\n');
 	}
-	wu_normalize(keep.s ? keep.s : "", keep.n, &exp, NULL);
+	CHECK(wu_normalize(keep.s ? keep.s : "", keep.n, &exp, NULL) == 0);
 	if (exp.n == 0 && n_rem) {
-		wu_normalize(s, size, &exp, NULL);
+		CHECK(wu_normalize(s, size, &exp, NULL) == 0);
 		n_rem = 0;
 	}
 	CHECK(removed == n_rem);
 	CHECK(filt.n == exp.n && !memcmp(filt.s, exp.s, exp.n));
 	/* without a table nothing is removed: wu_normalize() exactly */
 	removed = 99;
-	wu_normalize_filtered(s, size, source, NULL, &filt, &tmp, NULL, &removed);
+	CHECK(wu_normalize_filtered(s, size, source, NULL, &filt, &tmp, NULL, &removed) == 0);
 	CHECK(removed == 0);
 	CHECK(filt.n == norm.n && !memcmp(filt.s, norm.s, norm.n));
 
@@ -418,7 +420,7 @@ story:;
 			wu__str_append(&keep, s + ln[i].off, ln[i].len);
 			wu__str_putc(&keep, '\n');
 		}
-		wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys);
+		CHECK(wu_line_keys(keep.s ? keep.s : "", keep.n, source, &tmp, &keys) == 0);
 		b = wu_boiler_new();
 		CHECK(b);
 		CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);

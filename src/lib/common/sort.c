@@ -97,6 +97,32 @@ int wu__sort_u64(uint64_t *a, size_t n)
 	return rc;
 }
 
+static void sift_down(uint64_t *a, size_t i, size_t n)
+{
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		c += c + 1 < n && a[c + 1] > a[c];
+		if (a[i] >= a[c])
+			return;
+		uint64_t t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+	}
+}
+
+/* Heap sort: O(n log n), slower than the radix sort but in place, for a
+ * caller that must not fail when memory runs out. */
+void wu__sort_u64_in_place(uint64_t *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(a, i, n);
+	for (size_t e = n; e-- > 1;) {
+		uint64_t t = a[0];
+		a[0] = a[e];
+		a[e] = t;
+		sift_down(a, 0, e);
+	}
+}
+
 /* Below this many keys a parallel sort is not worth its extra pass. */
 #define PARALLEL_MIN (1u << 20)
 

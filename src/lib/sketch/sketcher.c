@@ -44,7 +44,7 @@ int wu_sketch_article(wu_sketcher *s, const wu_record *rec, const wu_opt *opt,
 	const char *source = rec->source ? rec->source : "";
 	memset(out, 0, sizeof *out);
 	if (wu_normalize_filtered(rec->text, rec->text_len, source, b, &s->norm, &s->line,
-	                          &out->n_invalid, NULL) == WU_NOMEM)
+	                          &out->n_invalid, NULL))
 		return no_memory(err, errlen);
 	if (s->norm.n == 0) {
 		/* No letters or digits: the caller's reject, not a failure; the

@@ -100,24 +100,24 @@ static int count_words(const char *s, size_t n)
 	return w > INT32_MAX ? INT32_MAX : (int)w;
 }
 
-size_t wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys)
+int wu_line_keys(const char *text, size_t n, const char *source, wu_str *tmp, wu_u64s *keys)
 {
 	uint64_t seed = source_seed(source);
 	keys->n = 0;
-	if (wu__normalize_lines(text, n, tmp, NULL) == WU_NOMEM)
-		return WU_NOMEM;
+	if (wu__normalize_lines(text, n, tmp, NULL))
+		return -1;
 	for (size_t pos = 0, len; pos < tmp->n;) {
 		const char *line = tmp->s + wu__norm_line(tmp->s, tmp->n, &pos, &len);
 		if (!len)
 			continue;
 		if (wu__u64s_reserve(keys, keys->n + 1))
-			return keys->n = 0, WU_NOMEM;
+			return keys->n = 0, -1;
 		keys->a[keys->n++] = line_key(XXH3_64bits(line, len), seed, count_words(line, len));
 	}
 	/* An article counts once per line, however often it repeats it. */
 	if (wu__sort_unique_u64(keys->a, &keys->n))
-		return keys->n = 0, WU_NOMEM;
-	return keys->n;
+		return keys->n = 0, -1;
+	return 0;
 }
 
 /* Keys are appended, not counted: millions of mostly unique lines make a
@@ -135,7 +135,7 @@ int wu_boiler_count(wu_boiler *b, const uint64_t *keys, size_t n)
 
 int wu_boiler_known(wu_boiler *b, const char *line, size_t n, wu_str *tmp)
 {
-	if (wu_normalize(line, n, tmp, NULL) == WU_NOMEM)
+	if (wu_normalize(line, n, tmp, NULL))
 		return -1;
 	if (!tmp->n)
 		return 0;
@@ -196,8 +196,11 @@ size_t wu_boiler_size(const wu_boiler *b)
 	size_t n = 0;
 	for (size_t i = 0; i < b->lines.size; i++)
 		n += b->lines.count[i] != 0;
-	/* Before wu_boiler_finish: the distinct lines counted so far too. */
-	wu__sort_u64(b->seen.a, b->seen.n);
+	/* Before wu_boiler_finish: the distinct lines counted so far too;
+	 * counted from sorted keys, sorted in place when memory is short
+	 * (a size has no way to fail). */
+	if (wu__sort_u64(b->seen.a, b->seen.n))
+		wu__sort_u64_in_place(b->seen.a, b->seen.n);
 	for (size_t i = 0; i < b->seen.n; i++)
 		n += (i == 0 || b->seen.a[i] != b->seen.a[i - 1]) &&
 		     !wu__counter_get(&b->lines, b->seen.a[i]);
@@ -217,17 +220,17 @@ static int is_boiler(const wu_boiler *b, const char *norm, size_t n, uint64_t se
 
 /* All lines are normalized at once, then the kept ones are moved up in
  * place, joined by spaces. */
-size_t wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
-                             wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed)
+int wu_normalize_filtered(const char *text, size_t n, const char *source, const wu_boiler *b,
+                          wu_str *out, wu_str *tmp, size_t *n_invalid, size_t *n_removed)
 {
 	(void)tmp;
 	size_t inv = 0, removed = 0, w = 0;
 	if (!b) {
-		if (wu_normalize(text, n, out, &inv) == WU_NOMEM)
-			return WU_NOMEM;
+		if (wu_normalize(text, n, out, &inv))
+			return -1;
 	} else {
-		if (wu__normalize_lines(text, n, out, &inv) == WU_NOMEM)
-			return WU_NOMEM;
+		if (wu__normalize_lines(text, n, out, &inv))
+			return -1;
 		uint64_t seed = source_seed(source);
 		for (size_t pos = 0, len; pos < out->n;) {
 			size_t at = wu__norm_line(out->s, out->n, &pos, &len);
@@ -248,23 +251,25 @@ size_t wu_normalize_filtered(const char *text, size_t n, const char *source, con
 		/* Nothing but boilerplate: keep it all, or identical articles
 		 * (all of whose lines are frequent) would have no text at all. */
 		removed = 0;
-		if (wu_normalize(text, n, out, NULL) == WU_NOMEM)
-			return WU_NOMEM;
+		if (wu_normalize(text, n, out, NULL))
+			return -1;
 	}
 	if (n_invalid)
 		*n_invalid += inv;
 	if (n_removed)
 		*n_removed = removed;
-	return out->n;
+	return 0;
 }
 
 int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, const char *source,
-                       wu_str *tmp)
+                       wu_str *tmp, int *is)
 {
+	*is = 0;
 	if (!b)
 		return 0;
-	if (wu_normalize(line, n, tmp, NULL) == WU_NOMEM)
+	if (wu_normalize(line, n, tmp, NULL))
 		return -1;
-	return tmp->n &&
-	       is_boiler(b, tmp->s, tmp->n, source_seed(source), count_words(tmp->s, tmp->n));
+	*is = tmp->n &&
+	      is_boiler(b, tmp->s, tmp->n, source_seed(source), count_words(tmp->s, tmp->n));
+	return 0;
 }

@@ -371,13 +371,13 @@ static size_t ascii_tail(const unsigned char *s, size_t n, size_t i, char *d, si
  * separator after a separator. Word boundaries are unpredictable, every
  * few bytes, so the loops-per-word form this replaced lost most of its time
  * to mispredicted branches. */
-static size_t normalize_plain(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
-                              int lines)
+static int normalize_plain(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                           int lines)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	out->n = 0;
 	if (n > SIZE_MAX - 64 || wu__str_reserve(out, n + 64))
-		return WU_NOMEM;
+		return -1;
 	size_t o = 0, simd_from = 0;
 	unsigned prev_word = 0;
 	for (size_t i = 0; i < n;) {
@@ -413,7 +413,7 @@ static size_t normalize_plain(const char *text, size_t n, wu_str *out, size_t *n
 			out->n = o;
 			if (redo_chunk(s, n, i, out, n_invalid, &i) ||
 			    wu__str_reserve(out, out->n + (n - i) + 64))
-				return WU_NOMEM;
+				return -1;
 			o = out->n;
 			prev_word = after_word(out, o);
 			continue;
@@ -429,48 +429,49 @@ static size_t normalize_plain(const char *text, size_t n, wu_str *out, size_t *n
 		o--;
 	out->n = o;
 	out->s[o] = '\0';
-	return o;
+	return 0;
 }
 
 /* normalize_plain() after the markup pass (markup.c) when the text holds
  * a tag or reference, so every level reads the same decoded bytes. Out of
- * memory: WU_NOMEM, with out empty. */
-static size_t normalize_with(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
-                             int lines)
+ * memory: -1, with out empty. */
+static int normalize_with(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                          int lines)
 {
-	size_t at = wu__markup_find(text, n), r, inv = 0;
+	size_t at = wu__markup_find(text, n), inv = 0;
+	int r;
 	if (at == n) {
 		r = normalize_plain(text, n, out, &inv, isa, lines);
 	} else {
 		wu_str plain = {0};
 		r = wu__markup_decode(text, n, at, &plain, &inv)
-		    ? WU_NOMEM : normalize_plain(plain.s, plain.n, out, &inv, isa, lines);
+		    ? -1 : normalize_plain(plain.s, plain.n, out, &inv, isa, lines);
 		wu_str_free(&plain);
 	}
-	if (r == WU_NOMEM) {
+	if (r) {
 		out->n = 0;
 		if (out->s)
 			out->s[0] = '\0';
-		return WU_NOMEM;
+		return -1;
 	}
 	if (n_invalid)
 		*n_invalid += inv;
-	return r;
+	return 0;
 }
 
-size_t wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+int wu_normalize(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 {
 	return normalize_with(text, n, out, n_invalid, wu__normalize_isa_best(), 0);
 }
 
-size_t wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
-                         int lines)
+int wu__normalize_isa(const char *text, size_t n, wu_str *out, size_t *n_invalid, int isa,
+                      int lines)
 {
 	int best = wu__normalize_isa_best();
 	return normalize_with(text, n, out, n_invalid, isa < best ? isa : best, lines);
 }
 
-size_t wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_invalid)
+int wu__normalize_lines(const char *text, size_t n, wu_str *out, size_t *n_invalid)
 {
 	return normalize_with(text, n, out, n_invalid, wu__normalize_isa_best(), 1);
 }

@@ -138,7 +138,7 @@ static int line_words(stream *st, const char *line, size_t n, wu_str *tmp)
 			j++;
 		int cap = !sentence_start && is_upper_start(s + i, j - i);
 		sentence_start = 0;
-		if (wu_normalize(line + i, j - i, tmp, NULL) == WU_NOMEM)
+		if (wu_normalize(line + i, j - i, tmp, NULL))
 			return -1;
 		for (size_t a = 0, b; a < tmp->n; a = b + 1) {
 			for (b = a; b < tmp->n && tmp->s[b] != ' '; b++)
@@ -217,8 +217,9 @@ size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_b
 	for (size_t i = 0; i < n;) {
 		const char *nl = wu__find_byte(text + i, n - i, '\n');
 		size_t e = nl ? (size_t)(nl - text) : n;
-		int boiler = wu_boiler_has_line(b, text + i, e - i, source, &ws->s1);
-		if (boiler < 0 || (!boiler && raw_line_words(&st, text + i, e - i, ws)))
+		int boiler;
+		if (wu_boiler_has_line(b, text + i, e - i, source, &ws->s1, &boiler) ||
+		    (!boiler && raw_line_words(&st, text + i, e - i, ws)))
 			return WU_NOMEM;
 		i = e + 1;
 	}
