@@ -4,7 +4,10 @@
 #    (synthetic stories, and real ECB+ articles republished), clean and with
 #    2% OCR-like noise;
 #  - story clusters on ECB+ (../shared/datasets/ecbplus, gold = subtopic),
-#    as given and with a per-source boilerplate header and footer added.
+#    as given and with a per-source boilerplate header and footer added;
+#  - the crowd row: ECB+ mixed into CROWD_N (default 200000) generated articles,
+#    scored on the ECB+ articles only (scripts/eval-crowd.sh; CROWD_N=0 skips
+#    it; its corpora are cached in $CROWD_DIR, default /tmp/wiredup-crowd).
 # Usage: scripts/eval.sh [SHARED_DATASETS_DIR]   (default ../shared/datasets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,3 +79,6 @@ row "stories: ECB+ (86 events)" stories.gold subtopic story -- --stories stories
 row "stories: ECB+ + per-source boilerplate" stories.gold subtopic story -- --stories --source-field source stories-bp.jsonl
 row "stories: ECB+, single linkage (comparison)" stories.gold subtopic story -- --stories --story-linkage single stories.jsonl
 row "stories: ECB+, boilerplate removal off" stories.gold subtopic story -- --stories --source-field source --boilerplate-min-docs 0 stories-bp.jsonl
+if [ "${CROWD_N:-200000}" -gt 0 ]; then
+  "$root/scripts/eval-crowd.sh" --bin "$bin" --eval-row "${CROWD_N:-200000}" "$data"
+fi
