@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput benchmark: wiredup cluster end to end, and MinHash-LSH peers on the
 # same generated corpus.  Usage: scripts/bench.sh [--articles N] (default 200000)
+#   [--stories | --stories-only] [--stories-1m] [--corpus FILE] [--bin PATH]
 #
 #  1. installs what is missing (scripts/deps.sh, then `time`, and for the peers
 #     golang-go, golang-github-ekzhu-minhash-lsh-dev, python3-numpy,
@@ -26,7 +27,18 @@
 #     compares the same articles;
 #  5. prints the machine, the settings and a comparison table;
 #  6. measures the RMSE of the Jaccard estimate (tests/bench/rmse.c) against
-#     sqrt(J(1-J)/k).
+#     sqrt(J(1-J)/k);
+#  7. with --stories (or --stories-only: set-up, corpus and this row alone):
+#     the stories row: wiredup cluster --threads 2 on the same corpus without
+#     and with --stories (REPEAT runs each): median wall time, peak RSS, the
+#     first pass ("boilerplate" stage: boilerplate lines, with --stories also
+#     the story terms' document frequencies), the second pass ("sketch"), the
+#     story stage (wiredup's "N stories (S s)" line) and its time per article,
+#     and the with/without ratios; --stories-1m adds the same row at 1,000,000
+#     articles (its own cached corpus; slow on 2 cores) and the per-article
+#     story time ratio 1M / N.  --corpus FILE: measure the stories row on FILE
+#     (any JSONL with title/date/source fields) instead of a generated corpus.
+#  --bin PATH: measure that wiredup binary (no build); default: scripts/build.sh.
 #
 # Environment: BENCH_DIR (work dir, default /tmp/wiredup-bench), REPEAT (3),
 #   GO_ARTICLES (default min(N, 200000)), DS_ARTICLES (default min(N, 20000)),
@@ -36,20 +48,30 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 usage() {
-  sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
   echo "Environment: BENCH_DIR REPEAT GO_ARTICLES DS_ARTICLES DATASKETCH_DIR BENCH_SEED NO_INSTALL"
 }
 N=200000
+STORIES="" STORIES_ONLY="" STORIES_1M="" STORIES_CORPUS="" WIREDUP_BIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --articles) [ $# -ge 2 ] || { usage >&2; exit 2; }; N=$2; shift 2 ;;
     --articles=*) N=${1#*=}; shift ;;
+    --stories) STORIES=1; shift ;;
+    --stories-only) STORIES=1; STORIES_ONLY=1; shift ;;
+    --stories-1m) STORIES=1; STORIES_1M=1; shift ;;
+    --corpus) [ $# -ge 2 ] || { usage >&2; exit 2; }; STORIES=1; STORIES_ONLY=1; STORIES_CORPUS=$2; shift 2 ;;
+    --bin) [ $# -ge 2 ] || { usage >&2; exit 2; }; WIREDUP_BIN=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
 case "$N" in ''|*[!0-9]*) echo "bench: --articles needs a positive integer" >&2; exit 2 ;; esac
 [ "$N" -gt 0 ] || { echo "bench: --articles needs a positive integer" >&2; exit 2; }
+if [ -n "$STORIES_CORPUS" ]; then
+  [ -s "$STORIES_CORPUS" ] || { echo "bench: --corpus $STORIES_CORPUS: no such file, or empty" >&2; exit 2; }
+  STORIES_CORPUS=$(cd "$(dirname "$STORIES_CORPUS")" && pwd)/$(basename "$STORIES_CORPUS")
+fi
 
 BENCH_DIR=${BENCH_DIR:-/tmp/wiredup-bench}
 REPEAT=${REPEAT:-3}
@@ -94,28 +116,38 @@ say "set-up"
 if [ "${NO_INSTALL:-0}" != 1 ]; then scripts/deps.sh; fi
 apt_install time || true
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package 'time')" >&2; exit 1; }
-BUILD=$(scripts/build.sh release)
-WIREDUP=$ROOT/$BUILD/wiredup
+if [ -n "$WIREDUP_BIN" ]; then
+  WIREDUP=$(cd "$(dirname "$WIREDUP_BIN")" && pwd)/$(basename "$WIREDUP_BIN")
+  BUILD=$(dirname "${WIREDUP#"$ROOT"/}")
+else
+  BUILD=$(scripts/build.sh release)
+  WIREDUP=$ROOT/$BUILD/wiredup
+fi
 [ -x "$WIREDUP" ] || { echo "bench: $WIREDUP was not built" >&2; exit 1; }
 PIN=(); command -v taskset >/dev/null && PIN=(taskset -c 0)
 
 GO_OK=""; GO_WHY=""
-if apt_install golang-go golang-github-ekzhu-minhash-lsh-dev; then GO_OK=1
-else GO_WHY="Debian golang-go / golang-github-ekzhu-minhash-lsh-dev not installed"; fi
 DS_OK=""; DS_WHY=""; DS_PY=""; DS_PATH=""; DS_VERSION=""
-apt_install python3-numpy python3-scipy || DS_WHY="python3-numpy / python3-scipy not installed; "
+if [ -n "$STORIES_ONLY" ]; then :   # the stories row needs no peers
+elif apt_install golang-go golang-github-ekzhu-minhash-lsh-dev; then GO_OK=1
+else GO_WHY="Debian golang-go / golang-github-ekzhu-minhash-lsh-dev not installed"; fi
+[ -n "$STORIES_ONLY" ] ||
+  apt_install python3-numpy python3-scipy || DS_WHY="python3-numpy / python3-scipy not installed; "
+[ -n "$STORIES_ONLY" ] ||
 for d in "${DATASKETCH_DIR:-}" /work/peers/datasketch /tmp/datasketch; do
   [ -n "$d" ] || continue
   if [ -f "$d/datasketch/__init__.py" ]; then DS_PATH=$(cd "$d" && pwd); break; fi
   if [ -f "$d/__init__.py" ] && [ -f "$d/minhash.py" ]; then DS_PATH=$(cd "$d/.." && pwd); break; fi
   [ "$d" = "${DATASKETCH_DIR:-}" ] && note "DATASKETCH_DIR=$d holds no datasketch package"
 done
+[ -n "$STORIES_ONLY" ] ||
 for py in /usr/bin/python3 python3; do   # Debian's python3 first: it sees python3-numpy/scipy
   command -v "$py" >/dev/null || continue
   if (cd / && PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$DS_PATH${PYTHONPATH:+:$PYTHONPATH}" \
         "$py" -c 'import datasketch' >/dev/null 2>&1); then DS_PY=$(command -v "$py"); break; fi
 done
-if [ -n "$DS_PY" ]; then
+if [ -n "$STORIES_ONLY" ]; then :
+elif [ -n "$DS_PY" ]; then
   DS_OK=1
   [ -n "$DS_PATH" ] && [ -f "$DS_PATH/pyproject.toml" ] &&
     DS_VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$DS_PATH/pyproject.toml" | head -1)
@@ -139,31 +171,43 @@ fi
 # ---------------------------------------------------------------- 2. corpus
 GEN=scripts/gen_corpus.py
 GEN_SUM=$(sha256sum "$GEN" | cut -c1-8)
-CORPUS=$BENCH_DIR/corpus-n$N-seed$SEED-b$TARGET_BYTES-g$GEN_SUM.jsonl
-# Only the current generator's corpora of this size and seed are kept.
-for old in "$BENCH_DIR/corpus-n$N-seed$SEED-b$TARGET_BYTES-g"*.jsonl; do
-  case "$old" in "$CORPUS"|*-first*) continue ;; esac
-  if [ -e "$old" ]; then rm -f "$old" "${old%.jsonl}"-first*.jsonl; fi
-done
-if [ -s "$CORPUS" ]; then
-  say "corpus: $CORPUS (cached)"
-else
+# make_corpus K: the generated corpus of K articles (cached); sets MADE to its path.
+make_corpus() {
+  local k=$1 m got attempt t0 old
+  MADE=$BENCH_DIR/corpus-n$k-seed$SEED-b$TARGET_BYTES-g$GEN_SUM.jsonl
+  # Only the current generator's corpora of this size and seed are kept.
+  for old in "$BENCH_DIR/corpus-n$k-seed$SEED-b$TARGET_BYTES-g"*.jsonl; do
+    case "$old" in "$MADE"|*-first*) continue ;; esac
+    if [ -e "$old" ]; then rm -f "$old" "${old%.jsonl}"-first*.jsonl; fi
+  done
+  if [ -s "$MADE" ]; then
+    say "corpus: $MADE (cached)"
+    return 0
+  fi
   # gen_corpus.py writes ~2.75 articles per original (mean 1.75 copies).
-  M=$(( (N * 100 + 271) / 272 + 10 ))
-  say "corpus: generating $N articles (gen_corpus.py --synthetic $M --target-bytes $TARGET_BYTES --seed $SEED)"
+  m=$(( (k * 100 + 271) / 272 + 10 ))
+  say "corpus: generating $k articles (gen_corpus.py --synthetic $m --target-bytes $TARGET_BYTES --seed $SEED)"
   t0=$(now)
   for attempt in 1 2 3 4; do
-    python3 "$GEN" --synthetic "$M" --target-bytes "$TARGET_BYTES" --seed "$SEED" --jobs "$NCPU" -q \
+    python3 "$GEN" --synthetic "$m" --target-bytes "$TARGET_BYTES" --seed "$SEED" --jobs "$NCPU" -q \
       --out "$BENCH_DIR/gen.tmp.jsonl" --gold "$BENCH_DIR/gen.tmp.gold.jsonl"
     got=$(wc -l < "$BENCH_DIR/gen.tmp.jsonl")
-    [ "$got" -ge "$N" ] && break
-    [ "$attempt" -lt 4 ] || { echo "bench: generator gave $got < $N articles" >&2; exit 1; }
-    M=$(( M * 105 / 100 + 10 ))
+    [ "$got" -ge "$k" ] && break
+    [ "$attempt" -lt 4 ] || { echo "bench: generator gave $got < $k articles" >&2; exit 1; }
+    m=$(( m * 105 / 100 + 10 ))
   done
-  head -n "$N" "$BENCH_DIR/gen.tmp.jsonl" > "$CORPUS.tmp"
-  mv "$CORPUS.tmp" "$CORPUS"
+  head -n "$k" "$BENCH_DIR/gen.tmp.jsonl" > "$MADE.tmp"
+  mv "$MADE.tmp" "$MADE"
   rm -f "$BENCH_DIR/gen.tmp.jsonl" "$BENCH_DIR/gen.tmp.gold.jsonl"
-  echo "   generated in $(elapsed "$t0" "$(now)") s (originals: $M)"
+  echo "   generated in $(elapsed "$t0" "$(now)") s (originals: $m)"
+}
+if [ -n "$STORIES_CORPUS" ]; then
+  CORPUS=$STORIES_CORPUS
+  N=$(wc -l < "$CORPUS")
+  say "corpus: $CORPUS (given, $N articles)"
+else
+  make_corpus "$N"
+  CORPUS=$MADE
 fi
 # prefix FILE K: the first K articles of the corpus (cached).
 prefix() {
@@ -182,7 +226,8 @@ echo "   date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "   cpu:      $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), nproc $NCPU, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM"
 echo "   kernel:   $(uname -sr)"
 echo "   wiredup:  $("$WIREDUP" --version 2>&1 | head -1), $BUILD/ (Release); cluster --title-field title --date-field date --source-field source, defaults otherwise; median of $REPEAT runs"
-echo "   corpus:   $N articles, seed $SEED, --target-bytes $TARGET_BYTES, $(basename "$CORPUS")"
+if [ -n "$STORIES_CORPUS" ]; then echo "   corpus:   $N articles, $CORPUS (given)"
+else echo "   corpus:   $N articles, seed $SEED, --target-bytes $TARGET_BYTES, $(basename "$CORPUS")"; fi
 echo "   peers:    word 5-grams of lower-cased letter/digit words over title + text, 128 permutations, LSH Jaccard threshold $THRESHOLD_PEER, one core (${PIN[*]:-no taskset}), one run each"
 echo "   work dir: $BENCH_DIR"
 
@@ -193,6 +238,7 @@ run_wiredup() {
   shift 3
   [ "$threads" = 1 ] && pre=("${PIN[@]}")
   : > "$BENCH_DIR/$tag.stages"
+  : > "$BENCH_DIR/$tag.story"
   for ((i = 1; i <= REPEAT; i++)); do
     log=$BENCH_DIR/$tag.$i.log
     t0=$(now)
@@ -207,11 +253,15 @@ run_wiredup() {
     # "wiredup: seconds: boilerplate 0.054, read 0.010, ..., total 0.300 (2 threads)"
     sed -n 's/^wiredup: seconds: //p' "$log" | sed 's/ *(.*)//' | tr ',' '\n' |
       awk 'NF == 2 {print $1, $2}' >> "$BENCH_DIR/$tag.stages"
+    # "wiredup: 287 stories (0.029 s)"
+    sed -n 's/^wiredup: [0-9]* stories (\([0-9.]*\) s)$/\1/p' "$log" >> "$BENCH_DIR/$tag.story"
   done
   rm -f "$BENCH_DIR/$tag.out.jsonl"
   W_WALL=$(printf '%s' "$walls" | median)
   W_RSS=$(printf '%s' "$rsss" | median)
   W_LSH=$(sed -n 's/^wiredup: LSH //p' "$log" | head -1)
+  W_STORY=$(median < "$BENCH_DIR/$tag.story")
+  W_NSTORIES=$(sed -n 's/^wiredup: \([0-9]*\) stories (.*/\1/p' "$log" | head -1)
   W_STAGES=$(awk '!($1 in seen) {seen[$1]; order[++n] = $1} {v[$1] = v[$1] " " $2}
     END {for (i = 1; i <= n; i++) {m = split(v[order[i]], a, " ");
            for (x = 1; x <= m; x++) for (y = x + 1; y <= m; y++) if (a[y] < a[x]) {t = a[x]; a[x] = a[y]; a[y] = t}
@@ -219,6 +269,48 @@ run_wiredup() {
            printf "%s%s %.3f", (i > 1 ? ", " : ""), order[i], med}}' "$BENCH_DIR/$tag.stages")
   [ -n "$W_STAGES" ] || W_STAGES="(no 'wiredup: seconds:' line on stderr)"
 }
+
+# ---------------------------------------------------------------- 7. stories (defined here, run last)
+# stage NAME "STAGES": one stage's seconds from W_STAGES ("boilerplate 1.2, read 0.1, ...").
+stage() { printf '%s\n' "$2" | tr ',' '\n' | awk -v n="$1" '$1 == n {print $2}'; }
+STORY_ROWS=()
+# stories_row FILE K: --threads 2 without and with --stories; two rows and a ratio line.
+stories_row() {
+  local f=$1 k=$2 wall0 rss0 st0 per
+  run_wiredup "$f" 2 "stories-off-n$k"
+  wall0=$W_WALL rss0=$W_RSS st0=$W_STAGES
+  run_wiredup "$f" 2 "stories-on-n$k" --stories
+  per=$(awk -v s="$W_STORY" -v k="$k" 'BEGIN {printf "%.1f", s * 1e6 / k}')
+  eval "STORY_US_$k=$per"
+  STORY_ROWS+=("| $k | copies only | $wall0 | $rss0 | $(stage boilerplate "$st0") | $(stage sketch "$st0") | - | - | - |")
+  STORY_ROWS+=("| $k | --stories | $W_WALL | $W_RSS | $(stage boilerplate "$W_STAGES") | $(stage sketch "$W_STAGES") | $W_STORY | $per | $W_NSTORIES |")
+  STORY_ROWS+=("ratio at $k, --stories / copies only: wall $(div "$W_WALL" "$wall0" %.2f)x, peak RSS $(div "$W_RSS" "$rss0" %.2f)x")
+  echo "   $k articles: copies only $wall0 s, $rss0 MiB; --stories $W_WALL s, $W_RSS MiB, story stage $W_STORY s"
+  echo "      stages without (s): $st0"
+  echo "      stages with (s):    $W_STAGES"
+}
+stories_section() {
+  echo
+  say "stories row: --threads 2, without and with --stories (median of $REPEAT runs each)"
+  stories_row "$CORPUS" "$N"
+  if [ -n "$STORIES_1M" ] && [ "$N" -ne 1000000 ]; then
+    make_corpus 1000000
+    stories_row "$MADE" 1000000
+  fi
+  echo
+  echo "| articles | run | wall s | peak RSS MiB | first pass s | second pass s | story stage s | story us/article | stories |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${STORY_ROWS[@]}" | grep '^|'
+  printf '%s\n' "${STORY_ROWS[@]}" | grep -v '^|'
+  if [ -n "${STORY_US_1000000:-}" ] && [ "$N" -ne 1000000 ]; then
+    echo "story stage per article, 1000000 / $N: $(div "$STORY_US_1000000" "$(eval echo "\$STORY_US_$N")" %.2f)x"
+  fi
+  echo "(first pass = the \"boilerplate\" stage, second pass = \"sketch\", story stage = \"N stories (S s)\")"
+}
+if [ -n "$STORIES_ONLY" ]; then
+  stories_section
+  exit 0
+fi
 
 echo
 say "wiredup cluster, $N articles, $(div "$BYTES" 1000000 %.1f) MB"
@@ -313,3 +405,6 @@ echo "   wiredup's bands are tuned for Jaccard 0.167 (containment 0.5, length ra
 echo
 say "accuracy: RMSE of the signature's Jaccard estimate (target: within 1.10 x sqrt(J(1-J)/k))"
 "$ROOT/$BUILD/tests/wiredup-rmse" 2000 | sed 's/^/   /'
+
+# ---------------------------------------------------------------- 7. stories
+if [ -n "$STORIES" ]; then stories_section; fi
