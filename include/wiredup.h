@@ -402,11 +402,14 @@ typedef struct wu_sketched {
 WU_API wu_corpus *wu_corpus_new(const wu_opt *opt);
 WU_API void wu_corpus_free(wu_corpus *c);
 
-/* Appends one article. Returns its index, or -1 when the id is already in
- * the corpus, as a JSON value ("A" is "\u0041", the string "1" is not the
- * number 1; then *first is the index of the earlier article) or on
- * allocation failure (*first is -1). */
-WU_API int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first);
+/* Appends one article: *index gets its number (articles are numbered 0,
+ * 1, ... in the order added) and *added 1. An id already in the corpus, as
+ * a JSON value ("A" is "\u0041", the string "1" is not the number 1), is
+ * not added: *added is 0 and *index the earlier article's number. Returns
+ * 0, or -1 with the reason in err (out of memory; the corpus is full at
+ * 2^32 - 2 articles), nothing added. */
+WU_API int wu_corpus_add(wu_corpus *c, const wu_sketched *a, size_t *index, int *added,
+                         char *err, size_t errlen);
 
 WU_API size_t wu_corpus_size(const wu_corpus *c);
 WU_API const char *wu_corpus_id(const wu_corpus *c, size_t i, size_t *len);

@@ -81,15 +81,19 @@ static int cluster_all(const wu_opt *o, sketches *sk, const wu_df *df)
 	wu_clusters cl = {0};
 	uint32_t story[N];
 	size_t n_stories = 0;
-	int64_t first;
+	size_t idx;
+	int added;
+	char err[128];
 	int rc = c ? 0 : fails("out of memory");
 	for (int i = 0; !rc && i < N; i++) {
 		wu_story_profile(df, o->story_terms, &sk->terms[i]);
 		wu_sketched art = {g_ids[i], strlen(g_ids[i]), WU_NO_DATE, (uint32_t)strlen(g_texts[i]),
 		                   sk->n_shingles[i], sk->sig[i], NULL, sk->terms[i].a,
 		                   (uint32_t)sk->terms[i].n};
-		if (wu_corpus_add(c, &art, &first) != i)
-			rc = fails("cannot add an article to the corpus");
+		if (wu_corpus_add(c, &art, &idx, &added, err, sizeof err))
+			rc = fails(err);
+		else if (!added)
+			rc = fails("a repeated id");
 	}
 	if (!rc && (wu_cluster(c, o, 2, &cl) || wu_stories(c, &cl, o, 2, story, &n_stories)))
 		rc = fails("out of memory");

@@ -99,7 +99,20 @@ static void free_pipeline(void)
 	g_sk = NULL;
 }
 
-/* wu_sketch_article -> corpus_add; text_len is the raw text's length.
+/* wu_corpus_add() as one number: the new article's index, or -1 with
+ * *first the earlier article's when the id is a duplicate. */
+static int64_t corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
+{
+	size_t idx = 0;
+	int added = -1;
+	char err[64] = "";
+	assert_int_equal(wu_corpus_add(c, a, &idx, &added, err, sizeof err), 0);
+	assert_string_equal(err, "");
+	*first = added ? -1 : (int64_t)idx;
+	return added ? (int64_t)idx : -1;
+}
+
+/* wu_sketch_article -> wu_corpus_add; text_len is the raw text's length.
  * Returns the corpus index (asserting it is new). */
 static int64_t add_article(wu_corpus *c, const wu_opt *o, const char *id, const char *text,
                            int32_t date)
@@ -112,7 +125,7 @@ static int64_t add_article(wu_corpus *c, const wu_opt *o, const char *id, const 
 	assert_int_equal(wu_sketch_article(g_sk, &rec, o, NULL, 0, sig, &s, NULL, 0), 0);
 	wu_sketched a = {id, strlen(id), date, (uint32_t)strlen(text), (uint32_t)s.n_shingles, sig, s.shingles, NULL, 0};
 	int64_t first = 123;
-	int64_t i = wu_corpus_add(c, &a, &first);
+	int64_t i = corpus_add(c, &a, &first);
 	assert_true(i >= 0);
 	assert_int_equal(first, -1);
 	return i;
@@ -207,15 +220,15 @@ static void test_corpus_add_size_id(void **state)
 	const uint64_t no_shingles[1] = {0};
 	wu_sketched dup = {"\"doc-b\"", 7, 0, 3, 0, sig, no_shingles, NULL, 0};
 	int64_t first = -7;
-	assert_int_equal(wu_corpus_add(c, &dup, &first), -1);
+	assert_int_equal(corpus_add(c, &dup, &first), -1);
 	assert_int_equal(first, 1);
 	dup.id = "17", dup.id_len = 2;
-	assert_int_equal(wu_corpus_add(c, &dup, &first), -1);
+	assert_int_equal(corpus_add(c, &dup, &first), -1);
 	assert_int_equal(first, 0);
 	assert_int_equal(wu_corpus_size(c), 3);
 	/* A prefix of an existing id is a new id. */
 	dup.id = "1", dup.id_len = 1;
-	assert_int_equal(wu_corpus_add(c, &dup, &first), 3);
+	assert_int_equal(corpus_add(c, &dup, &first), 3);
 	assert_int_equal(first, -1);
 	wu_corpus_free(c);
 	wu_corpus_free(NULL);
@@ -237,28 +250,28 @@ static void test_corpus_ids_by_value(void **state)
 	int64_t first;
 	for (int i = 0; i < K; i++) {
 		wu_sketched a = {given[i], strlen(given[i]), 0, 3, 0, sig, NULL, NULL, 0};
-		assert_int_equal(wu_corpus_add(c, &a, &first), i);
+		assert_int_equal(corpus_add(c, &a, &first), i);
 	}
 	char id[32];
 	for (int i = 0; i < FILL; i++) { /* regrow and rehash */
 		int len = snprintf(id, sizeof id, "\"f\\u00%02x%d\"", 0x41 + i % 26, i);
 		wu_sketched a = {id, (size_t)len, 0, 3, 0, sig, NULL, NULL, 0};
-		assert_int_equal(wu_corpus_add(c, &a, &first), K + i);
+		assert_int_equal(corpus_add(c, &a, &first), K + i);
 	}
 	for (int i = 0; i < K; i++) {
 		wu_sketched a = {again[i], strlen(again[i]), 0, 3, 0, sig, NULL, NULL, 0};
 		first = -1;
-		assert_int_equal(wu_corpus_add(c, &a, &first), -1);
+		assert_int_equal(corpus_add(c, &a, &first), -1);
 		assert_int_equal(first, i);
 	}
 	/* The same fill ids decoded: duplicates too. */
 	int len = snprintf(id, sizeof id, "\"f%c%d\"", 0x41 + 77 % 26, 77);
 	wu_sketched d = {id, (size_t)len, 0, 3, 0, sig, NULL, NULL, 0};
-	assert_int_equal(wu_corpus_add(c, &d, &first), -1);
+	assert_int_equal(corpus_add(c, &d, &first), -1);
 	assert_int_equal(first, K + 77);
 	for (int i = 0; i < K; i++) {
 		wu_sketched a = {other[i], strlen(other[i]), 0, 3, 0, sig, NULL, NULL, 0};
-		assert_int_equal(wu_corpus_add(c, &a, &first), K + FILL + i);
+		assert_int_equal(corpus_add(c, &a, &first), K + FILL + i);
 	}
 	size_t l;
 	const char *got = wu_corpus_id(c, 0, &l);
@@ -283,7 +296,7 @@ static void test_corpus_many_ids(void **state)
 		int len = snprintf(id, sizeof id, i % 2 ? "%d" : "\"s%d\"", i);
 		wu_sketched a = {id, (size_t)len, i, 10, 1, sig, NULL, NULL, 0};
 		int64_t first;
-		assert_int_equal(wu_corpus_add(c, &a, &first), i);
+		assert_int_equal(corpus_add(c, &a, &first), i);
 	}
 	assert_int_equal(wu_corpus_size(c), N);
 	for (int i = 0; i < N; i++) {
@@ -294,7 +307,7 @@ static void test_corpus_many_ids(void **state)
 		assert_memory_equal(got, id, got_len);
 		wu_sketched a = {id, (size_t)len, 0, 10, 1, sig, NULL, NULL, 0};
 		int64_t first = -1;
-		assert_int_equal(wu_corpus_add(c, &a, &first), -1);
+		assert_int_equal(corpus_add(c, &a, &first), -1);
 		assert_int_equal(first, i);
 	}
 	assert_int_equal(wu_corpus_size(c), N);

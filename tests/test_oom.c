@@ -271,6 +271,76 @@ static int job_sketch_article(uint64_t *d)
 	return rc != 0;
 }
 
+/* wu_corpus_add: a failure says so and adds nothing, so adding the same
+ * article again (a caller that retries) leaves the corpus as if nothing
+ * had failed: ids, shingles and profiles of the later articles intact. */
+static int job_corpus_add(uint64_t *d)
+{
+	wu_opt o;
+	char err[128] = "";
+	g_paused = 1;
+	wu_opt_init(&o);
+	o.verify = WU_VERIFY_EXACT; /* the corpus keeps the shingles */
+	o.stories = 1;              /* and the profiles */
+	assert_int_equal(wu_opt_finish(&o, err, sizeof err), 0);
+	wu_corpus *c = wu_corpus_new(&o);
+	assert_non_null(c);
+	g_paused = 0;
+	static const char *const ids[] = {"\"a\"", "7", "\"\\u0062\"", "\"\\u0061\"", "\"c\""};
+	uint32_t sig[1024] = {0};
+	uint64_t sh[3] = {11, 12, 13}, h = 0xcbf29ce484222325ULL;
+	wu_term prof[2] = {{5, 0.5f}, {9, 0.25f}};
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+		wu_sketched a = {ids[i], strlen(ids[i]), 0, 10, 3, sig, sh, prof, 2};
+		size_t idx = 99;
+		int added = -1;
+		err[0] = '\0';
+		sh[0] = i, prof[0].key = 5 + i;
+		if (wu_corpus_add(c, &a, &idx, &added, err, sizeof err)) {
+			assert_string_equal(err, "out of memory");
+			assert_int_equal(added, 0);
+			g_paused = 1;
+			assert_int_equal(wu_corpus_add(c, &a, &idx, &added, err, sizeof err), 0);
+			g_paused = 0;
+		}
+		h = fnv(fnv(h, &idx, sizeof idx), &added, sizeof added);
+	}
+	g_paused = 1;
+	for (size_t i = 0, n; i < wu_corpus_size(c); i++) {
+		const char *id = wu_corpus_id(c, i, &n);
+		h = fnv(h, id, n);
+		const uint64_t *s = wu__corpus_shingles(c, i, &n);
+		h = fnv(h, s, n * sizeof *s);
+		const wu_term *t = wu__corpus_profile(c, i, &n);
+		h = terms_digest(h, t, n);
+	}
+	wu_corpus_free(c);
+	g_paused = 0;
+	*d = h;
+	return 0;
+}
+
+/* wu_boiler_size() before wu_boiler_finish() counts the distinct lines
+ * from sorted keys: with no memory to sort in, the count is still right
+ * (it has no way to say it failed). */
+static int job_boiler_size(uint64_t *d)
+{
+	g_paused = 1;
+	wu_boiler *b = wu_boiler_new();
+	assert_non_null(b);
+	uint64_t keys[60]; /* 20 distinct, unsorted, enough for the radix sort */
+	for (size_t i = 0; i < 60; i++)
+		keys[i] = (i % 20 + 1) * 0x9E3779B97F4A7C15ULL;
+	assert_int_equal(wu_boiler_count(b, keys, 60), 0);
+	g_paused = 0;
+	*d = wu_boiler_size(b);
+	assert_int_equal(*d, 20);
+	g_paused = 1;
+	wu_boiler_free(b);
+	g_paused = 0;
+	return 0;
+}
+
 static void setup_boiler(void)
 {
 	arm(-1);
@@ -296,6 +366,8 @@ static void test_library_functions(void **state)
 	sweep(job_story_terms, "wu_story_terms");
 	sweep(job_article_file, "wu_article_file");
 	sweep(job_sketch_article, "wu_sketch_article");
+	sweep(job_corpus_add, "wu_corpus_add");
+	sweep(job_boiler_size, "wu_boiler_size");
 	wu_boiler_free(g_boiler);
 }
 

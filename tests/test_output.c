@@ -33,8 +33,10 @@ static void make(fixture *x, const char *const *ids, size_t n)
 	assert_true(n <= 16);
 	for (size_t i = 0; i < n; i++) {
 		wu_sketched a = {ids[i], strlen(ids[i]), 0, 3, 1, sig, NULL, NULL, 0};
-		int64_t first;
-		assert_int_equal(wu_corpus_add(x->c, &a, &first), (int64_t)i);
+		size_t idx;
+		int added;
+		assert_int_equal(wu_corpus_add(x->c, &a, &idx, &added, NULL, 0), 0);
+		assert_true(added && idx == i);
 		x->rep[i] = (uint32_t)(i & ~(size_t)1);
 		x->sim[i] = i & 1 ? 0.5f : 1.0f;
 	}

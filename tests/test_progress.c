@@ -90,8 +90,10 @@ static wu_corpus *make_corpus(const wu_opt *o)
 		snprintf(id, sizeof id, "%zu", i);
 		wu_sketched a = {id, strlen(id), 19000 + (int32_t)(i % 5), 1000, 500, sig, NULL,
 		                 prof, N_TERMS};
-		int64_t first;
-		assert_int_equal(wu_corpus_add(c, &a, &first), (int64_t)i);
+		size_t idx;
+		int added;
+		assert_int_equal(wu_corpus_add(c, &a, &idx, &added, NULL, 0), 0);
+		assert_true(added && idx == i);
 	}
 	return c;
 }

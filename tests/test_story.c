@@ -280,8 +280,10 @@ static size_t run_stories(arts *s, wu_opt o, int n_threads, wu_clusters *cl, uin
 		assert_int_equal(wu_sketch_article(sk, &rec, &o, NULL, 0, sig, &sh, NULL, 0), 0);
 		wu_sketched k = {a->id, strlen(a->id), a->date, (uint32_t)strlen(a->text),
 		                 (uint32_t)sh.n_shingles, sig, sh.shingles, p->a, (uint32_t)p->n};
-		int64_t first;
-		assert_int_equal(wu_corpus_add(c, &k, &first), (int64_t)i);
+		size_t idx;
+		int added;
+		assert_int_equal(wu_corpus_add(c, &k, &idx, &added, NULL, 0), 0);
+		assert_true(added && idx == i);
 	}
 	wu_sketcher_free(sk);
 	wu_df_free(df);

@@ -152,15 +152,21 @@ static int commit(app_run *run, app_input *in, const app_batch *b, app_result *r
 			wu_sketched a = {x->id, x->id_len, x->date, x->text_len, x->n_shingles,
 			                 sigs + i * (size_t)k, x->shingles, x->terms,
 			                 (uint32_t)x->n_terms};
-			int64_t first, idx = wu_corpus_add(c, &a, &first);
-			if (idx < 0 && first >= 0) {
+			size_t idx;
+			int added;
+			char err[APP_REASON];
+			if (wu_corpus_add(c, &a, &idx, &added, err, sizeof err)) {
+				app_progress_clear(run);
+				fprintf(stderr, "wiredup: %s\n", err);
+				stop = -1;
+			} else if (!added) {
 				char why[APP_REASON];
-				const where *f = &(*loc)[first];
+				const where *f = &(*loc)[idx];
 				snprintf(why, sizeof why, "duplicate id %.*s (first at %s:%llu)",
 				         (int)(x->id_len > 80 ? 80 : x->id_len), x->id,
 				         app_input_file_name(in, f->file), (unsigned long long)f->line);
 				stop = reject(run, in, b, i, why);
-			} else if (idx < 0 || grow_where(loc, loc_cap, (size_t)idx + 1)) {
+			} else if (grow_where(loc, loc_cap, idx + 1)) {
 				app_progress_clear(run);
 				fprintf(stderr, "wiredup: out of memory\n");
 				stop = -1;

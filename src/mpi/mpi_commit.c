@@ -147,11 +147,17 @@ static int commit_good(committer *c, const wmpi_seg *seg, const logrec *r, uint6
 	}
 	wu_sketched a = {r->id, r->id_len, r->date, r->text_len, r->n_shingles, &no_sig, NULL,
 	                 c->terms.a, r->n_terms};
-	int64_t first, idx = wu_corpus_add(c->out->corpus, &a, &first);
+	size_t idx;
+	int added;
+	char err[REASON];
+	if (wu_corpus_add(c->out->corpus, &a, &idx, &added, err, sizeof err)) {
+		wmpi_fail(c->m, "%s", err);
+		return 1;
+	}
 	uint64_t good = s->good++;
-	if (idx < 0 && first >= 0) {
+	if (!added) {
 		char why[REASON];
-		const where *f = &c->loc[first];
+		const where *f = &c->loc[idx];
 		snprintf(why, sizeof why, "duplicate id %.*s (first at %s:%llu)",
 		         (int)(r->id_len > 80 ? 80 : r->id_len), r->id, c->p->name[f->file],
 		         (unsigned long long)f->line);
@@ -159,9 +165,9 @@ static int commit_good(committer *c, const wmpi_seg *seg, const logrec *r, uint6
 			wmpi_fail(c->m, "out of memory");
 		return reject(c, seg, r, line, why) || c->m->err[0];
 	}
-	if (idx < 0 || (size_t)idx >= c->loc_cap) {
+	if (idx >= c->loc_cap) {
 		size_t cap = c->loc_cap ? c->loc_cap * 2 : 4096;
-		where *l = idx < 0 ? NULL : realloc(c->loc, cap * sizeof *l);
+		where *l = realloc(c->loc, cap * sizeof *l);
 		if (!l) {
 			wmpi_fail(c->m, "out of memory");
 			return 1;

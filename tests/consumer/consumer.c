@@ -61,8 +61,12 @@ static int run(wu_opt *o, uint32_t (*sig)[1024], wu_str *words, wu_u64s *sh)
 		wu_sketched a = {.id = id, .id_len = strlen(id), .date = wu_parse_date("2024-05-01", 10),
 		                 .text_len = (uint32_t)strlen(texts[i]), .n_shingles = (uint32_t)sh->n,
 		                 .sig = sig[i]};
-		int64_t first;
-		if (!rc && wu_corpus_add(c, &a, &first) != i)
+		size_t idx;
+		int added;
+		char err[128];
+		if (!rc && wu_corpus_add(c, &a, &idx, &added, err, sizeof err))
+			rc = fail(err);
+		if (!rc && (!added || idx != (size_t)i))
 			rc = fail("wu_corpus_add did not give the next index");
 	}
 	double copy = wu_sig_jaccard(sig[0], sig[1], o->num_perm);

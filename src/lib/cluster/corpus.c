@@ -115,23 +115,10 @@ static size_t find_slot(wu_corpus *c, uint64_t kh, const char *key, size_t len)
 	return h;
 }
 
-int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
+/* Appends a as article c->n, its id's key hashed to kh, filed in slot.
+ * 0, or -1 out of memory. */
+static int append(wu_corpus *c, const wu_sketched *a, uint64_t kh, size_t slot)
 {
-	*first = -1;
-	if (c->n >= UINT32_MAX - 1)
-		return -1;
-	if ((c->n + 1) * 2 > c->n_slots && rehash(c))
-		return -1;
-	size_t klen;
-	const char *key = wu__id_key(a->id, a->id_len, &c->key, &klen);
-	if (!key)
-		return -1;
-	uint64_t kh = XXH3_64bits(key, klen);
-	size_t slot = find_slot(c, kh, key, klen);
-	if (c->slots[slot]) {
-		*first = c->slots[slot] - 1;
-		return -1;
-	}
 	if (c->n == c->cap && grow_arrays(c))
 		return -1;
 	size_t i = c->n;
@@ -164,7 +151,38 @@ int64_t wu_corpus_add(wu_corpus *c, const wu_sketched *a, int64_t *first)
 	memcpy(c->sig + i * (size_t)c->k, a->sig, (size_t)c->k * sizeof(uint32_t));
 	c->slots[slot] = (uint32_t)i + 1;
 	c->n++;
-	return (int64_t)i;
+	return 0;
+}
+
+int wu_corpus_add(wu_corpus *c, const wu_sketched *a, size_t *index, int *added, char *err,
+                  size_t errlen)
+{
+	*added = 0;
+	if (c->n >= UINT32_MAX - 1)
+		return wu__fail(err, errlen, "the corpus is full (%lu articles)",
+		                (unsigned long)(UINT32_MAX - 1));
+	if ((c->n + 1) * 2 > c->n_slots && rehash(c))
+		return wu__fail(err, errlen, "out of memory");
+	size_t klen;
+	const char *key = wu__id_key(a->id, a->id_len, &c->key, &klen);
+	if (!key)
+		return wu__fail(err, errlen, "out of memory");
+	uint64_t kh = XXH3_64bits(key, klen);
+	size_t slot = find_slot(c, kh, key, klen);
+	if (c->slots[slot]) {
+		*index = c->slots[slot] - 1;
+		return 0;
+	}
+	size_t n_ids = c->ids.n, n_sh = c->shingles.n, n_pr = c->profiles.n;
+	if (append(c, a, kh, slot)) {
+		/* What was appended before the failure goes: the next article's
+		 * id must not start with this one's. */
+		c->ids.n = n_ids, c->shingles.n = n_sh, c->profiles.n = n_pr;
+		return wu__fail(err, errlen, "out of memory");
+	}
+	*index = c->n - 1;
+	*added = 1;
+	return 0;
 }
 
 size_t wu_corpus_size(const wu_corpus *c)
