@@ -588,10 +588,12 @@ typedef struct wu_index_article {
 
 /* Adds an article to the current batch (a writable index starts one when
  * none is open). It is visible to this handle's queries at once, to other
- * processes after wu_index_commit(). Returns 1 when added, 0 when its id is
- * already in the index (nothing changes), or -1 with a reason in err (then
- * the whole batch is dropped, e.g. when the map size is reached). */
-WU_API int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen);
+ * processes after wu_index_commit(). *added (may be NULL) gets 1 when it
+ * was added, 0 when its id is already in the index (nothing changes).
+ * Returns 0, or -1 with a reason in err (then the whole batch is dropped,
+ * e.g. when the map size is reached). */
+WU_API int wu_index_add(wu_index *ix, const wu_index_article *a, int *added, char *err,
+                        size_t errlen);
 
 /* Articles added (or expired) since the last commit. */
 WU_API size_t wu_index_pending(const wu_index *ix);

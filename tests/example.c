@@ -122,12 +122,15 @@ static int dedup(const char *dir, const wu_opt *o, const sketches *sk)
 		art[i] = (wu_index_article){g_ids[i], strlen(g_ids[i]), WU_NO_DATE, NULL, 0,
 		                            sk->n_shingles[i], sk->sig[i]};
 	wu_index_match b = {0}, d = {0};
-	int rc = wu_index_add(ix, &art[0], err, sizeof err) != 1 ||
-	         wu_index_add(ix, &art[2], err, sizeof err) != 1 ||
+	int added_a = 0, added_c = 0;
+	int rc = wu_index_add(ix, &art[0], &added_a, err, sizeof err) ||
+	         wu_index_add(ix, &art[2], &added_c, err, sizeof err) ||
 	         wu_index_commit(ix, err, sizeof err) ||
 	         wu_index_query(ix, &art[1], &b, err, sizeof err) ||
 	         wu_index_query(ix, &art[3], &d, err, sizeof err)
 	         ? fails(err) : 0;
+	if (!rc && !(added_a && added_c))
+		rc = fails("index: a and c are new ids and should be added");
 	if (!rc && (!b.found || b.same_id || b.id.n != 3 || memcmp(b.id.s, "\"a\"", 3)))
 		rc = fails("dedup: b should be found as a copy of a");
 	if (!rc && d.found)

@@ -842,12 +842,12 @@ static int handle(feed *f, const sketched *s, const uint32_t *sig)
 		if (f->a->no_add)
 			return 0;
 	}
-	int rc = wu_index_add(f->ix, &art, err, sizeof err);
-	if (rc < 0) {
+	int added;
+	if (wu_index_add(f->ix, &art, &added, err, sizeof err)) {
 		batch_lost(f);
 		return fail(f, err);
 	}
-	if (rc)
+	if (added)
 		f->n_batch++;
 	else
 		f->n_present++;

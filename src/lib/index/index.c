@@ -603,11 +603,12 @@ static void read_end(wu_index *ix)
 		mdb_txn_reset(ix->rtxn);
 }
 
-/* The stored article with this id (equal as a JSON value): 1 (in *art), 0
- * when none, -1 on error. */
+/* The stored article with this id (equal as a JSON value): *found 1 and
+ * the article in *art, or *found 0 when none. 0, or -1 with a reason. */
 static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_t *art,
-                   char *err, size_t errlen)
+                   int *found, char *err, size_t errlen)
 {
+	*found = 0;
 	uint64_t key;
 	size_t taken = 0, qn, cn;
 	const char *q = wu__id_key(id, len, &ix->idq, &qn);
@@ -631,7 +632,8 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 		}
 		if (c && cn == qn && !memcmp(c, q, qn)) {
 			*art = ix->cand.a[i];
-			return 1;
+			*found = 1;
+			return 0;
 		}
 	}
 	return 0;
@@ -698,20 +700,27 @@ static int drop_batch(wu_index *ix, char *err, size_t errlen)
 	return -1;
 }
 
-int wu_index_add(wu_index *ix, const wu_index_article *a, char *err, size_t errlen)
+int wu_index_add(wu_index *ix, const wu_index_article *a, int *added, char *err,
+                 size_t errlen)
 {
+	int dummy;
+	added = added ? added : &dummy;
+	*added = 0;
 	if (a->id_len == 0 || a->id_len > WU__IDX_MAX_LEN)
 		return wu__fail(err, errlen, "an id of %zu bytes (1 to %d allowed)", a->id_len, WU__IDX_MAX_LEN);
 	if (begin_write(ix, err, errlen))
 		return -1;
 	uint64_t art;
-	int found = find_id(ix, ix->wtxn, a->id, a->id_len, &art, err, errlen);
+	int found;
+	if (find_id(ix, ix->wtxn, a->id, a->id_len, &art, &found, err, errlen))
+		return -1;
 	if (found)
-		return found > 0 ? 0 : -1;
+		return 0;
 	while (add_new(ix, a, err, errlen))
 		if (!ix->map_full || wu__idx_grow_map(ix, err, errlen))
 			return drop_batch(ix, err, errlen);
-	return 1;
+	*added = 1;
+	return 0;
 }
 
 
@@ -889,8 +898,8 @@ static int query_in(wu_index *ix, MDB_txn *t, const wu_index_article *a, wu_inde
 {
 	uint64_t art = 0;
 	wu__index_record r;
-	int found = find_id(ix, t, a->id, a->id_len, &art, err, errlen);
-	if (found < 0)
+	int found;
+	if (find_id(ix, t, a->id, a->id_len, &art, &found, err, errlen))
 		return -1;
 	if (found) {
 		if (wu__idx_get_record(ix, t, art, &r, err, errlen))
