@@ -653,34 +653,91 @@ static void test_damaged_header_page(void **state)
 	}
 }
 
+/* Where the first n bytes equal to needle are in file (asserted to be
+ * there, not at its start); *before gets the byte before them. */
+static off_t find_in_file(const char *file, const void *needle, size_t n, unsigned char *before)
+{
+	struct stat st;
+	assert_int_equal(stat(file, &st), 0);
+	size_t size = (size_t)st.st_size;
+	FILE *f = fopen(file, "rb");
+	assert_non_null(f);
+	char *buf = malloc(size);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, size, f), size);
+	fclose(f);
+	off_t at = -1;
+	for (size_t i = 1; at < 0 && i + n <= size; i++)
+		if (!memcmp(buf + i, needle, n))
+			at = (off_t)i;
+	assert_true(at > 0);
+	*before = (unsigned char)buf[at - 1];
+	free(buf);
+	return at;
+}
+
 /* A damaged article record fails its checksum: an error, not an answer. */
 static void test_damaged_record(void **state)
 {
 	(void)state;
 	char path[256], err[256];
 	fresh(path, sizeof path);
-	off_t size = small_index(path);
+	small_index(path);
 	/* Find the record of "ZZID7ZZ" and flip the signature byte before it. */
-	FILE *f = fopen(data_file(path), "rb");
-	assert_non_null(f);
-	char *buf = malloc((size_t)size);
-	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	const char *needle = "\"ZZID7ZZ\"";
-	char *hit = NULL;
-	for (off_t i = 0; !hit && i + 9 < size; i++)
-		if (!memcmp(buf + i, needle, 9))
-			hit = buf + i;
-	assert_non_null(hit);
-	unsigned char flipped = (unsigned char)(hit[-1] ^ 0x40);
-	write_at(data_file(path), hit - 1 - buf, &flipped, 1);
-	free(buf);
+	unsigned char before;
+	off_t at = find_in_file(data_file(path), "\"ZZID7ZZ\"", 9, &before);
+	unsigned char flipped = (unsigned char)(before ^ 0x40);
+	write_at(data_file(path), at - 1, &flipped, 1);
 	wu_index *ix = open_ix(path, 0);
 	art x;
 	wu_index_match m = {0};
 	make(&x, wu_index_params(ix), "\"ZZID7ZZ\"", 307, 80, 0);
 	assert_int_equal(wu_index_query(ix, &x.a, &m, err, sizeof err), -1);
 	assert_non_null(strstr(err, "damaged index"));
+	wu_index_close(ix);
+}
+
+/* A damaged segment (its magic number changed) fails a query, with what
+ * the query was doing and LMDB's word for damage: the index's helpers
+ * report it as a message, and the caller adds where it happened (as
+ * snprintf would, cut to the buffer). */
+static void test_damaged_segment(void **state)
+{
+	(void)state;
+	char path[256], err[256], small[12];
+	fresh(path, sizeof path);
+	small_index(path);
+	unsigned char before;
+	write_at(data_file(path), find_in_file(data_file(path), "WUSG", 4, &before), "XUSG", 4);
+	wu_index *ix = open_ix(path, 0);
+	art x;
+	wu_index_match m = {0};
+	char want[256];
+	make(&x, wu_index_params(ix), "\"ZZID7ZZ\"", 307, 80, 0);
+	assert_int_equal(wu_index_query(ix, &x.a, &m, err, sizeof err), -1);
+	snprintf(want, sizeof want, "looking up an id: %s", mdb_strerror(MDB_CORRUPTED));
+	assert_string_equal(err, want);
+	assert_int_equal(wu_index_query(ix, &x.a, &m, small, sizeof small), -1);
+	assert_string_equal(small, "looking up ");
+	wu_index_close(ix);
+	wu_str_free(&m.id);
+}
+
+/* Bad input to wu_index_add: -1 with the reason, nothing added. */
+static void test_add_bad_id(void **state)
+{
+	(void)state;
+	char path[256], err[256] = "";
+	fresh(path, sizeof path);
+	wu_index *ix = create(path, 0);
+	art x;
+	make(&x, wu_index_params(ix), "\"a\"", 1, 50, 0);
+	x.a.id_len = 0;
+	int added = -1;
+	assert_int_equal(wu_index_add(ix, &x.a, &added, err, sizeof err), -1);
+	assert_int_equal(added, 0);
+	assert_string_equal(err, "an id of 0 bytes (1 to 65535 allowed)");
+	assert_int_equal(wu_index_pending(ix), 0);
 	wu_index_close(ix);
 }
 
@@ -1006,6 +1063,8 @@ int main(void)
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_damaged_header_page),
 		cmocka_unit_test(test_damaged_record),
+		cmocka_unit_test(test_damaged_segment),
+		cmocka_unit_test(test_add_bad_id),
 		cmocka_unit_test(test_bad_params),
 		cmocka_unit_test(test_too_many_bands),
 		cmocka_unit_test(test_old_normalization),

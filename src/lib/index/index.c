@@ -61,15 +61,20 @@ static int32_t key_date(const MDB_val *k)
 
 /* ---- opening and creating ---- */
 
-static int get_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t *v);
-static int put_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t v);
+static int get_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t *v, int *found, char *err,
+                   size_t errlen);
+static int put_u64(wu_index *ix, MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t v, char *err,
+                   size_t errlen);
 
 void wu_index_opt_init(wu_index_opt *io)
 {
 	memset(io, 0, sizeof *io);
 }
 
-static int try_open_env(wu_index *ix, const char *path, unsigned flags, uint64_t map_size)
+/* Opens the environment with flags: 0, or -1 with the reason, *denied
+ * saying whether a permission was what failed. */
+static int try_open_env(wu_index *ix, const char *path, unsigned flags, uint64_t map_size,
+                        int *denied, char *err, size_t errlen)
 {
 	int rc = mdb_env_create(&ix->env);
 	if (!rc)
@@ -82,23 +87,24 @@ static int try_open_env(wu_index *ix, const char *path, unsigned flags, uint64_t
 		mdb_env_close(ix->env); /* a failed open leaves a handle only to close */
 		ix->env = NULL;
 	}
-	return rc;
+	*denied = rc == EACCES || rc == EROFS || rc == EPERM;
+	return rc ? wu__idx_open_failed(path, ix->writable, rc, err, errlen) : 0;
 }
 
 static int open_env(wu_index *ix, const char *path, const wu_index_opt *io, uint64_t map_size,
                     char *err, size_t errlen)
 {
 	unsigned flags = MDB_NOTLS | (ix->writable ? 0 : MDB_RDONLY) | (io->no_sync ? MDB_NOSYNC : 0);
-	int rc = try_open_env(ix, path, flags, map_size);
-	if (rc && !ix->writable && (rc == EACCES || rc == EROFS || rc == EPERM)) {
+	int denied, rc = try_open_env(ix, path, flags, map_size, &denied, err, errlen);
+	if (rc && !ix->writable && denied) {
 		/* lock.mdb cannot be opened or made (a read-only directory or
 		 * volume): read without LMDB's reader table. Nothing then stops a
 		 * writer elsewhere from reusing the pages read (see the README). */
 		ix->nolock = 1;
-		rc = try_open_env(ix, path, flags | MDB_NOLOCK, map_size);
+		rc = try_open_env(ix, path, flags | MDB_NOLOCK, map_size, &denied, err, errlen);
 	}
 	if (rc)
-		return wu__idx_open_failed(path, ix->writable, rc, err, errlen);
+		return -1;
 	int dead;
 	mdb_reader_check(ix->env, &dead); /* slots of killed readers */
 	return 0;
@@ -139,11 +145,9 @@ static int load(wu_index *ix, char *err, size_t errlen)
 		                        : idx_lmdb_fail(err, errlen, "damaged index", rc);
 	if (!rc && (wu__idx_parse_params(ix, &v, err, errlen) || open_dbis(ix, t, 0, err, errlen)))
 		rc = -1;
-	if (!rc) { /* absent: the default */
-		int r = get_u64(t, ix->meta, "map_limit", &ix->limit_kept);
-		if (r && r != MDB_NOTFOUND)
-			rc = idx_lmdb_fail(err, errlen, "damaged index", r);
-	}
+	int found; /* absent: the default */
+	if (!rc && get_u64(t, ix->meta, "map_limit", &ix->limit_kept, &found, err, errlen))
+		rc = idx_context(err, errlen, "damaged index");
 	if (rc) {
 		mdb_txn_abort(t);
 		return -1;
@@ -174,8 +178,8 @@ wu_index *wu_index_open(const char *path, const wu_index_opt *io, char *err, siz
 	int rc = wu__idx_check_files(path, err, errlen) ||
 	         (ix->writable && wu__idx_take_lock(ix, io->wait, err, errlen)) ||
 	         open_env(ix, path, io, 0, err, errlen);
-	if (!rc && ix->writable && (rc = wu__idx_cover_last_page(ix)))
-		wu__fail(err, errlen, "cannot extend data.mdb: %s", strerror(rc));
+	if (!rc && ix->writable && wu__idx_cover_last_page(ix, err, errlen))
+		rc = idx_context(err, errlen, "cannot extend data.mdb");
 	if (rc || wu__idx_check_size(ix, err, errlen) || load(ix, err, errlen)) {
 		wu_index_close(ix);
 		return NULL;
@@ -207,22 +211,30 @@ void wu_index_close(wu_index *ix)
 	free(ix);
 }
 
-static int get_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t *v)
+/* The number under key in *v. Absent: with found, *found 0 (and *v 0),
+ * else a failure. 0, or -1 with the reason. */
+static int get_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t *v, int *found, char *err,
+                   size_t errlen)
 {
 	MDB_val k = {strlen(key), (void *)key}, d;
 	int rc = mdb_get(t, dbi, &k, &d);
 	if (rc == 0 && d.mv_size != 8)
 		rc = MDB_CORRUPTED;
 	*v = rc ? 0 : get_le(d.mv_data, 8);
-	return rc;
+	if (found)
+		*found = rc == 0;
+	return rc && !(found && rc == MDB_NOTFOUND) ? idx_mdb(err, errlen, rc) : 0;
 }
 
-static int put_u64(MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t v)
+/* Writes v under key in ix's transaction t. 0, or -1 with the reason. */
+static int put_u64(wu_index *ix, MDB_txn *t, MDB_dbi dbi, const char *key, uint64_t v, char *err,
+                   size_t errlen)
 {
 	unsigned char b[8];
 	put_le(b, v, 8);
 	MDB_val k = {strlen(key), (void *)key}, d = {8, b};
-	return mdb_put(t, dbi, &k, &d, 0);
+	int rc = mdb_put(t, dbi, &k, &d, 0);
+	return rc ? idx_write(ix, err, errlen, rc) : 0;
 }
 
 /* Writes a new environment's databases and parameters in one commit. */
@@ -245,18 +257,18 @@ static int init_env(const char *dir, const wu_opt *o, const wu_index_opt *io, ch
 	if (!rc) {
 		MDB_val k = {6, "params"}, v = {text.n, text.s};
 		int r = mdb_put(t, tmp.meta, &k, &v, 0);
-		if (!r)
-			r = put_u64(t, tmp.meta, "next", 1);
-		if (!r)
-			r = put_u64(t, tmp.meta, "sealed", 1);
-		if (!r)
-			r = put_u64(t, tmp.meta, "map_limit", limit);
-		if (!r)
-			r = mdb_txn_commit(t);
-		else
+		rc = r ? idx_mdb(err, errlen, r)
+		   : put_u64(&tmp, t, tmp.meta, "next", 1, err, errlen) ||
+		             put_u64(&tmp, t, tmp.meta, "sealed", 1, err, errlen) ||
+		             put_u64(&tmp, t, tmp.meta, "map_limit", limit, err, errlen)
+		       ? -1 : 0;
+		if (rc)
 			mdb_txn_abort(t);
+		else if ((r = mdb_txn_commit(t)))
+			rc = idx_mdb(err, errlen, r);
 		t = NULL;
-		rc = r ? idx_lmdb_fail(err, errlen, "creating the index", r) : 0;
+		if (rc)
+			idx_context(err, errlen, "creating the index");
 	}
 	if (t)
 		mdb_txn_abort(t);
@@ -310,32 +322,35 @@ static void sync_parent(const char *path)
 	free(dir);
 }
 
-/* 1 if dir holds nothing, 0 if it holds something, -1 (errno) when it
- * cannot be read. At a volume's root (top), an empty lost+found, as a new
- * file system has, does not count. */
-static int dir_is_empty(const char *dir, int top)
+/* Does dir hold nothing? In *empty. At a volume's root (top), an empty
+ * lost+found, as a new file system has, does not count (one that cannot
+ * be read does). 0, or -1 with the reason. */
+static int dir_is_empty(const char *dir, int top, int *empty, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	int empty = 1;
+	*empty = 1;
 	if (!d)
-		return -1;
-	while (empty == 1 && (e = readdir(d))) {
+		return wu__fail(err, errlen, "cannot read the directory: %s", strerror(errno));
+	while (*empty && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char *sub = top && !strcmp(e->d_name, "lost+found") ? wu__idx_join(dir, e->d_name) : NULL;
-		empty = sub ? dir_is_empty(sub, 0) == 1 : 0;
+		if (!sub || dir_is_empty(sub, 0, empty, NULL, 0))
+			*empty = 0;
 		free(sub);
 	}
 	closedir(d);
-	return empty;
+	return 0;
 }
 
-/* What is at the path to create: 0 nothing, 1 an empty directory (a
- * mounted volume, say), or -1 with the reason it is refused. */
-static int create_target(const char *path, char *err, size_t errlen)
+/* What is at the path to create: nothing, or (*empty_dir 1) an empty
+ * directory (a mounted volume, say). 0, or -1 with the reason it is
+ * refused. */
+static int create_target(const char *path, int *empty_dir, char *err, size_t errlen)
 {
 	struct stat st;
+	*empty_dir = 0;
 	if (stat(path, &st))
 		return errno == ENOENT ? 0 : wu__fail(err, errlen, "%s", strerror(errno));
 	char *data = wu__idx_join(path, "data.mdb");
@@ -345,18 +360,19 @@ static int create_target(const char *path, char *err, size_t errlen)
 		return wu__fail(err, errlen, "already exists");
 	if (!S_ISDIR(st.st_mode))
 		return wu__fail(err, errlen, "already exists and is not a directory");
-	int empty = dir_is_empty(path, 1);
-	if (empty < 0)
-		return wu__fail(err, errlen, "cannot read the directory: %s", strerror(errno));
-	return empty ? 1 : wu__fail(err, errlen, "already exists, is not empty and is not an index "
-	                           "(an index is made in a new or an empty directory)");
+	if (dir_is_empty(path, 1, empty_dir, err, errlen))
+		return -1;
+	return *empty_dir ? 0 : wu__fail(err, errlen, "already exists, is not empty and is not an "
+	                                "index (an index is made in a new or an empty directory)");
 }
 
-/* Moves name from folder from to folder to. */
-static int move_in(const char *from, const char *to, const char *name)
+/* Moves name from folder from to folder to. 0, or -1 with the reason. */
+static int move_in(const char *from, const char *to, const char *name, char *err, size_t errlen)
 {
 	char *a = wu__idx_join(from, name), *b = wu__idx_join(to, name);
 	int rc = a && b ? rename(a, b) : (errno = ENOMEM, -1);
+	if (rc)
+		wu__fail(err, errlen, "cannot create: %s", strerror(errno));
 	free(a), free(b);
 	return rc;
 }
@@ -374,8 +390,9 @@ static int create_in(const char *path, const wu_opt *o, const wu_index_opt *io, 
 		return wu__fail(err, errlen, "out of memory");
 	int rc = mkdir(tmp, 0755) ? wu__fail(err, errlen, "cannot create %s: %s", tmp, strerror(errno))
 	                          : init_env(tmp, o, io, err, errlen);
-	if (!rc && (move_in(tmp, path, "writer.lock") || move_in(tmp, path, "data.mdb")))
-		rc = wu__fail(err, errlen, "cannot create: %s", strerror(errno));
+	if (!rc && (move_in(tmp, path, "writer.lock", err, errlen) ||
+	            move_in(tmp, path, "data.mdb", err, errlen)))
+		rc = -1;
 	remove_dir(tmp); /* lock.mdb is made again on open */
 	free(tmp);
 	if (!rc)
@@ -427,8 +444,9 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 		wu__fail(err, errlen, "gen_bits must be 6..16, not %d", io->gen_bits);
 		return NULL;
 	}
-	int at = create_target(path, err, errlen);
-	if (at < 0 || (at ? create_in(path, &o, io, err, errlen) : create_new(path, &o, io, err, errlen)))
+	int in_dir;
+	if (create_target(path, &in_dir, err, errlen) ||
+	    (in_dir ? create_in(path, &o, io, err, errlen) : create_new(path, &o, io, err, errlen)))
 		return NULL;
 	reopen = *io;
 	reopen.map_size = 0;
@@ -437,22 +455,23 @@ wu_index *wu_index_create(const char *path, const wu_opt *opt, const wu_index_op
 
 /* ---- transactions ---- */
 
-/* The newest date in the index, WU_NO_DATE when nothing is dated. */
-static int newest_date(const wu_index *ix, MDB_txn *t, int32_t *newest)
+/* The newest date in the index, WU_NO_DATE when nothing is dated. 0, or
+ * -1 with the reason. */
+static int newest_date(const wu_index *ix, MDB_txn *t, int32_t *newest, char *err, size_t errlen)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
 	*newest = WU_NO_DATE;
 	int rc = mdb_cursor_open(t, ix->dates, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
 	if (rc == 0 && key_date(&k) == WU_NO_DATE)
 		rc = mdb_cursor_get(c, &k, &v, MDB_PREV_NODUP);
 	if (rc == 0)
 		*newest = key_date(&k);
 	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	return rc && rc != MDB_NOTFOUND ? idx_mdb(err, errlen, rc) : 0;
 }
 
 static int usable(const wu_index *ix, char *err, size_t errlen)
@@ -474,15 +493,12 @@ int wu__idx_begin(wu_index *ix, char *err, size_t errlen)
 		ix->wtxn = NULL;
 		return idx_lmdb_fail(err, errlen, "starting a batch", rc);
 	}
-	rc = get_u64(ix->wtxn, ix->meta, "next", &ix->next);
-	if (!rc)
-		rc = get_u64(ix->wtxn, ix->meta, "sealed", &ix->sealed);
-	if (!rc)
-		rc = newest_date(ix, ix->wtxn, &ix->newest);
 	ix->pending = 0;
-	if (rc) {
+	if (get_u64(ix->wtxn, ix->meta, "next", &ix->next, NULL, err, errlen) ||
+	    get_u64(ix->wtxn, ix->meta, "sealed", &ix->sealed, NULL, err, errlen) ||
+	    newest_date(ix, ix->wtxn, &ix->newest, err, errlen)) {
 		wu_index_abort(ix);
-		return idx_lmdb_fail(err, errlen, "starting a batch", rc);
+		return idx_context(err, errlen, "starting a batch");
 	}
 	return 0;
 }
@@ -538,14 +554,12 @@ static int commit_once(wu_index *ix, char *err, size_t errlen)
 	     expire_in(ix, end - ix->window, 0, NULL, err, errlen)) ||
 	    wu__idx_seal_complete(ix, err, errlen))
 		return -1;
-	int rc = put_u64(ix->wtxn, ix->meta, "next", ix->next);
-	if (!rc)
-		rc = put_u64(ix->wtxn, ix->meta, "sealed", ix->sealed);
-	if (!rc && ix->map_limit != ix->limit_kept) /* a limit raised (or lowered) on open */
-		rc = put_u64(ix->wtxn, ix->meta, "map_limit", ix->map_limit);
-	if (rc)
-		return write_fail(ix, err, errlen, "committing", rc);
-	rc = mdb_txn_commit(ix->wtxn); /* frees the transaction, even on failure */
+	if (put_u64(ix, ix->wtxn, ix->meta, "next", ix->next, err, errlen) ||
+	    put_u64(ix, ix->wtxn, ix->meta, "sealed", ix->sealed, err, errlen) ||
+	    (ix->map_limit != ix->limit_kept && /* a limit raised (or lowered) on open */
+	     put_u64(ix, ix->wtxn, ix->meta, "map_limit", ix->map_limit, err, errlen)))
+		return idx_context(err, errlen, "committing");
+	int rc = mdb_txn_commit(ix->wtxn); /* frees the transaction, even on failure */
 	ix->wtxn = NULL;
 	if (rc)
 		return write_fail(ix, err, errlen, "committing", rc);
@@ -564,8 +578,7 @@ int wu_index_commit(wu_index *ix, char *err, size_t errlen)
 	if (rc)
 		return drop_batch(ix, err, errlen);
 	wu_index_abort(ix); /* done with: the table, the log */
-	rc = wu__idx_cover_last_page(ix);
-	return rc ? idx_lmdb_fail(err, errlen, "committing", rc) : 0;
+	return wu__idx_cover_last_page(ix, err, errlen) ? idx_context(err, errlen, "committing") : 0;
 }
 
 /* A transaction to read in: the batch when one is open (it sees its own
@@ -613,17 +626,16 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 	size_t taken = 0, qn, cn;
 	const char *q = wu__id_key(id, len, &ix->idq, &qn);
 	ix->cand.n = 0;
-	int rc = q ? id_key(ix, id, len, &ix->idq, &key) : ENOMEM;
-	if (!rc)
-		rc = wu__idx_segment_lookup(ix, t, key);
-	if (!rc && t == ix->wtxn)
-		rc = wu__idx_pend_scan(ix, key, SIZE_MAX, &taken);
+	int rc = !q || id_key(ix, id, len, &ix->idq, &key) ? wu__fail(err, errlen, "out of memory")
+	                                                   : wu__idx_segment_lookup(ix, t, key, err, errlen);
+	if (!rc && t == ix->wtxn && wu__idx_pend_scan(ix, key, SIZE_MAX, &taken))
+		rc = wu__fail(err, errlen, "out of memory");
 	if (rc)
-		return idx_lmdb_fail(err, errlen, "looking up an id", rc);
+		return idx_context(err, errlen, "looking up an id");
 	for (size_t i = 0; i < ix->cand.n; i++) {
 		wu__index_record r;
-		int gone = wu__idx_fetch(ix, t, ix->cand.a[i], &r, 1, err, errlen);
-		if (gone < 0)
+		int gone;
+		if (wu__idx_fetch(ix, t, ix->cand.a[i], &r, &gone, err, errlen))
 			return -1;
 		const char *c = gone ? NULL : wu__id_key(r.id, r.id_len, &ix->idc, &cn);
 		if (!gone && !c) {
@@ -641,26 +653,31 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
 
 /* ---- adding ---- */
 
-static int put_article(wu_index *ix, const wu_index_article *a, uint64_t art)
+/* Writes article art: its record, band and id entries, date entry and
+ * log entry. 0, or -1 with the reason. */
+static int put_article(wu_index *ix, const wu_index_article *a, uint64_t art, char *err,
+                       size_t errlen)
 {
 	unsigned char kb[8], dk[4];
 	uint64_t key;
 	put_be64(kb, art);
 	if (wu__idx_encode(ix, a) || id_key(ix, a->id, a->id_len, &ix->idc, &key))
-		return ENOMEM;
+		return wu__fail(err, errlen, "out of memory");
 	MDB_val k = {8, kb}, v = {ix->rec.n, ix->rec.s};
 	int rc = mdb_put(ix->wtxn, ix->articles, &k, &v, MDB_APPEND);
-	if (!rc)
-		rc = wu__idx_pend_add(&ix->pend, key, art - ix->sealed);
-	for (int b = 0; !rc && b < ix->opt.bands; b++)
-		rc = wu__idx_pend_add(&ix->pend, seg_key(b, wu_band_key(a->sig, b, &ix->opt)), art - ix->sealed);
+	if (rc)
+		return idx_write(ix, err, errlen, rc);
+	int no_mem = wu__idx_pend_add(&ix->pend, key, art - ix->sealed);
+	for (int b = 0; !no_mem && b < ix->opt.bands; b++)
+		no_mem = wu__idx_pend_add(&ix->pend, seg_key(b, wu_band_key(a->sig, b, &ix->opt)),
+		                          art - ix->sealed);
+	if (no_mem)
+		return wu__fail(err, errlen, "out of memory");
 	date_key(a->date, dk);
 	MDB_val dkey = {4, dk}, dval = {8, kb};
-	if (!rc)
-		rc = mdb_put(ix->wtxn, ix->dates, &dkey, &dval, MDB_APPENDDUP);
-	if (!rc)
-		rc = wu__idx_log_add(ix);
-	return rc;
+	if ((rc = mdb_put(ix->wtxn, ix->dates, &dkey, &dval, MDB_APPENDDUP)))
+		return idx_write(ix, err, errlen, rc);
+	return wu__idx_log_add(ix) ? wu__fail(err, errlen, "out of memory") : 0;
 }
 
 /* Adds an article known to be new as the next article; -1 with a reason
@@ -670,9 +687,8 @@ static int add_new(wu_index *ix, const wu_index_article *a, char *err, size_t er
 	if (ix->next == 0 || ix->next > ART_MAX)
 		return wu__fail(err, errlen, "damaged index: next article number %llu",
 		               (unsigned long long)ix->next);
-	int rc = put_article(ix, a, ix->next);
-	if (rc)
-		return write_fail(ix, err, errlen, "adding an article", rc);
+	if (put_article(ix, a, ix->next, err, errlen))
+		return idx_context(err, errlen, "adding an article");
 	ix->next++;
 	ix->pending++;
 	if (a->date != WU_NO_DATE && (ix->newest == WU_NO_DATE || a->date > ix->newest))
@@ -778,9 +794,11 @@ static int expire_in(wu_index *ix, int32_t before, size_t max, size_t *n_removed
 		*n_removed = n;
 	if (failed)
 		return -1;
-	if (rc == 0 || rc == MDB_NOTFOUND)
-		rc = n ? wu__idx_drop_empty_segments(ix) : 0;
-	return rc ? write_fail(ix, err, errlen, "expiring", rc) : 0;
+	if (rc && rc != MDB_NOTFOUND)
+		return write_fail(ix, err, errlen, "expiring", rc);
+	if (n && wu__idx_drop_empty_segments(ix, err, errlen))
+		return idx_context(err, errlen, "expiring");
+	return 0;
 }
 
 int wu__idx_expire_logged(wu_index *ix, int32_t before, size_t max, char *err, size_t errlen)
@@ -821,7 +839,7 @@ void wu_index_set_today(wu_index *ix, int32_t today)
  * segments, oldest first, then from the open batch; at most opt->max_bucket
  * a band, the oldest (as wu_cluster() links a big bucket's members to its
  * first members only). */
-static int candidates(wu_index *ix, MDB_txn *t, const uint32_t *sig)
+static int candidates(wu_index *ix, MDB_txn *t, const uint32_t *sig, char *err, size_t errlen)
 {
 	size_t max = (size_t)ix->opt.max_bucket;
 	ix->cand.n = 0;
@@ -829,12 +847,13 @@ static int candidates(wu_index *ix, MDB_txn *t, const uint32_t *sig)
 		ix->skey[b] = seg_key(b, wu_band_key(sig, b, &ix->opt));
 		ix->taken[b] = 0;
 	}
-	int rc = wu__idx_segment_candidates(ix, t);
-	for (int b = 0; !rc && t == ix->wtxn && b < ix->opt.bands; b++)
-		rc = wu__idx_pend_scan(ix, ix->skey[b], max, &ix->taken[b]);
-	if (!rc && wu__sort_unique_u64(ix->cand.a, &ix->cand.n))
-		rc = ENOMEM;
-	return rc;
+	if (wu__idx_segment_candidates(ix, t, err, errlen))
+		return -1;
+	for (int b = 0; t == ix->wtxn && b < ix->opt.bands; b++)
+		if (wu__idx_pend_scan(ix, ix->skey[b], max, &ix->taken[b]))
+			return wu__fail(err, errlen, "out of memory");
+	return wu__sort_unique_u64(ix->cand.a, &ix->cand.n) ? wu__fail(err, errlen, "out of memory")
+	                                                     : 0;
 }
 
 static void set_match(wu_index_match *m, uint64_t art, const wu__index_record *r, double sim)
@@ -852,35 +871,36 @@ static double record_similarity(wu_index *ix, const wu_index_article *a, const w
 	return wu_pair_similarity(j, a->n_shingles, r->n_shingles, &ix->opt);
 }
 
-/* The oldest date a window lets a query match (INT32_MIN: no limit). */
-static int window_start(wu_index *ix, MDB_txn *t, int32_t date, int32_t *start)
+/* The oldest date a window lets a query match (INT32_MIN: no limit). 0,
+ * or -1 with the reason. */
+static int window_start(wu_index *ix, MDB_txn *t, int32_t date, int32_t *start, char *err,
+                        size_t errlen)
 {
 	int32_t newest = WU_NO_DATE;
 	*start = INT32_MIN;
 	if (ix->window <= 0)
 		return 0;
-	int rc = newest_date(ix, t, &newest);
+	if (newest_date(ix, t, &newest, err, errlen))
+		return -1;
 	if (date != WU_NO_DATE && (newest == WU_NO_DATE || date > newest))
 		newest = date;
 	newest = window_end(ix, newest);
 	if (newest != WU_NO_DATE)
 		*start = newest - ix->window;
-	return rc;
+	return 0;
 }
 
 static int best_candidate(wu_index *ix, MDB_txn *t, const wu_index_article *a,
                           wu_index_match *m, char *err, size_t errlen)
 {
 	int32_t start;
-	int rc = candidates(ix, t, a->sig);
-	if (!rc)
-		rc = window_start(ix, t, a->date, &start);
-	if (rc)
-		return idx_lmdb_fail(err, errlen, "querying", rc);
+	if (candidates(ix, t, a->sig, err, errlen) ||
+	    window_start(ix, t, a->date, &start, err, errlen))
+		return idx_context(err, errlen, "querying");
 	for (size_t i = 0; i < ix->cand.n; i++) {
 		wu__index_record r;
-		int gone = wu__idx_fetch(ix, t, ix->cand.a[i], &r, 1, err, errlen);
-		if (gone < 0)
+		int gone;
+		if (wu__idx_fetch(ix, t, ix->cand.a[i], &r, &gone, err, errlen))
 			return -1;
 		if (gone || (r.date != WU_NO_DATE && r.date < start))
 			continue;
@@ -937,7 +957,7 @@ int wu_index_query(wu_index *ix, const wu_index_article *a, wu_index_match *m, c
 
 /* ---- statistics ---- */
 
-static int count_dates(wu_index *ix, MDB_txn *t, wu_index_stats *st)
+static int count_dates(wu_index *ix, MDB_txn *t, wu_index_stats *st, char *err, size_t errlen)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -945,7 +965,7 @@ static int count_dates(wu_index *ix, MDB_txn *t, wu_index_stats *st)
 	size_t undated = 0;
 	int rc = mdb_cursor_open(t, ix->dates, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
 	st->first_date = rc == 0 ? key_date(&k) : WU_NO_DATE;
 	date_key(WU_NO_DATE, nk);
@@ -956,19 +976,20 @@ static int count_dates(wu_index *ix, MDB_txn *t, wu_index_stats *st)
 	st->n_undated = undated;
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND)
-		return rc;
-	return newest_date(ix, t, &st->last_date);
+		return idx_mdb(err, errlen, rc);
+	return newest_date(ix, t, &st->last_date, err, errlen);
 }
 
-/* Pages on LMDB's free list: the file's slack, reused by later commits. */
-static int free_pages(MDB_txn *t, size_t *n)
+/* Pages on LMDB's free list: the file's slack, reused by later commits.
+ * 0, or -1 with the reason. */
+static int free_pages(MDB_txn *t, size_t *n, char *err, size_t errlen)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
 	*n = 0;
 	int rc = mdb_cursor_open(t, 0, &c); /* database 0 is LMDB's free list */
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
 		if (v.mv_size >= sizeof(size_t)) {
@@ -977,7 +998,7 @@ static int free_pages(MDB_txn *t, size_t *n)
 			*n += count;
 		}
 	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	return rc && rc != MDB_NOTFOUND ? idx_mdb(err, errlen, rc) : 0;
 }
 
 int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen)
@@ -998,13 +1019,11 @@ int wu_index_stat(wu_index *ix, wu_index_stats *st, char *err, size_t errlen)
 	if (!rc)
 		rc = mdb_stat(t, ix->segments, &ms);
 	st->n_segments = rc ? 0 : ms.ms_entries;
-	if (!rc)
-		rc = count_dates(ix, t, st);
-	if (!rc)
-		rc = free_pages(t, &n_free);
+	int failed = rc ? idx_mdb(err, errlen, rc)
+	                : count_dates(ix, t, st, err, errlen) || free_pages(t, &n_free, err, errlen);
 	read_end(ix);
-	if (rc)
-		return idx_lmdb_fail(err, errlen, "reading the index", rc);
+	if (failed)
+		return idx_context(err, errlen, "reading the index");
 	char *data = wu__idx_join(ix->path, "data.mdb");
 	if (data && stat(data, &fs) == 0)
 		st->file_bytes = (uint64_t)fs.st_size;

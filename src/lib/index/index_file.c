@@ -159,19 +159,19 @@ int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen)
  * so a commit can leave the file short of its last page (the missing pages
  * are free). A writer extends the file over them (a hole), after every
  * commit and when it opens the index, so that a short file means a
- * truncated one (see wu__idx_check_size). 0 or an errno. */
-int wu__idx_cover_last_page(wu_index *ix)
+ * truncated one (see wu__idx_check_size). 0, or -1 with the reason. */
+int wu__idx_cover_last_page(wu_index *ix, char *err, size_t errlen)
 {
 	MDB_envinfo info;
 	MDB_stat ms;
 	struct stat st;
 	int fd;
 	if (mdb_env_info(ix->env, &info) || mdb_env_stat(ix->env, &ms) || mdb_env_get_fd(ix->env, &fd))
-		return EINVAL;
+		return wu__fail(err, errlen, "%s", strerror(EINVAL));
 	off_t need = ((off_t)info.me_last_pgno + 1) * (off_t)ms.ms_psize;
-	if (fstat(fd, &st))
-		return errno;
-	return st.st_size < need && ftruncate(fd, need) ? errno : 0;
+	if (fstat(fd, &st) || (st.st_size < need && ftruncate(fd, need)))
+		return wu__fail(err, errlen, "%s", strerror(errno));
+	return 0;
 }
 
 /* The data file must hold every page the last commit uses; reading past

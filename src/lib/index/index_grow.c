@@ -17,7 +17,7 @@
 enum { LOG_ADD = 'A', LOG_EXPIRE = 'E' };
 #define GROW_ROUND (UINT64_C(1) << 20) /* map sizes in whole MiB */
 
-/* Logs the record just added (in ix->rec). 0 or ENOMEM. */
+/* Logs the record just added (in ix->rec). 0, or -1 out of memory. */
 int wu__idx_log_add(wu_index *ix)
 {
 	unsigned char h[5];
@@ -27,11 +27,12 @@ int wu__idx_log_add(wu_index *ix)
 	put_le(h + 1, ix->rec.n, 4);
 	if (wu__str_append(&ix->log, (const char *)h, sizeof h) ||
 	    wu__str_append(&ix->log, ix->rec.s, ix->rec.n))
-		return ENOMEM;
+		return -1;
 	return 0;
 }
 
-/* Logs an expiry of the batch (wu_index_expire's arguments). 0 or ENOMEM. */
+/* Logs an expiry of the batch (wu_index_expire's arguments). 0, or -1 out
+ * of memory. */
 int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max)
 {
 	unsigned char e[13];
@@ -40,7 +41,7 @@ int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max)
 	e[0] = LOG_EXPIRE;
 	put_le(e + 1, (uint32_t)before, 4);
 	put_le(e + 5, (uint64_t)max, 8);
-	return wu__str_append(&ix->log, (const char *)e, sizeof e) ? ENOMEM : 0;
+	return wu__str_append(&ix->log, (const char *)e, sizeof e);
 }
 
 /* The log entry at *pos, and *pos moved past it: 1, or 0 at the log's end. */

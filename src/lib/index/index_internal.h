@@ -13,8 +13,8 @@
 
 #include "internal.h"
 
-#include <errno.h>
 #include <lmdb.h>
+#include <string.h>
 #include <xxhash.h>
 
 #define WU__IDX_MAX_LEN 65535
@@ -103,6 +103,34 @@ static inline uint64_t get_le(const unsigned char *p, int n)
 
 /* ---- errors ---- */
 
+/* The index's helpers return 0, or -1 with the reason in err: never an
+ * LMDB or errno code for their caller to decode. The function that calls
+ * LMDB puts its code into words (idx_mdb: damage found by a check is said
+ * as LMDB says MDB_CORRUPTED), and the step that knows what it was doing
+ * puts that in front (idx_context): "querying: MDB_CORRUPTED: ...". */
+static inline int idx_mdb(char *err, size_t errlen, int rc)
+{
+	wu__fail(err, errlen, "%s", mdb_strerror(rc));
+	return -1;
+}
+
+/* Puts what the failing step was doing before the reason in err: "reason"
+ * becomes "what: reason" (as snprintf would cut it). -1. */
+static inline int idx_context(char *err, size_t errlen, const char *what)
+{
+	if (!err || !errlen)
+		return -1;
+	size_t w = strlen(what) + 2, r = strlen(err);
+	if (w >= errlen)
+		return wu__fail(err, errlen, "%s", what);
+	if (r > errlen - 1 - w)
+		r = errlen - 1 - w;
+	memmove(err + w, err, r);
+	memcpy(err, what, w - 2);
+	err[w - 2] = ':', err[w - 1] = ' ', err[w + r] = '\0';
+	return -1;
+}
+
 /* Returns -1 here, where the analyzer can see it. */
 static inline int idx_lmdb_fail(char *err, size_t errlen, const char *what, int rc)
 {
@@ -119,6 +147,14 @@ static inline int write_fail(wu_index *ix, char *err, size_t errlen, const char 
 	return idx_lmdb_fail(err, errlen, what, rc);
 }
 
+/* idx_mdb() for a write in the open batch, noting a full map likewise. */
+static inline int idx_write(wu_index *ix, char *err, size_t errlen, int rc)
+{
+	if (rc == MDB_MAP_FULL)
+		ix->map_full = 1;
+	return idx_mdb(err, errlen, rc);
+}
+
 /* ---- sort keys (see index_segment.c) ---- */
 
 static inline uint64_t seg_key(int band, uint64_t h)
@@ -128,14 +164,15 @@ static inline uint64_t seg_key(int band, uint64_t h)
 
 /* An id's sort key: ids are kept as one more band (see index_segment.c),
  * hashed by their canonical key (wu__id_key), so that ids equal as JSON
- * values ("A" and "\u0041") are one id. buf is scratch. 0 or ENOMEM. */
+ * values ("A" and "\u0041") are one id. buf is scratch. 0, or -1 out of
+ * memory. */
 static inline int id_key(const wu_index *ix, const char *id, size_t len, wu_str *buf,
                          uint64_t *key)
 {
 	size_t n;
 	const char *k = wu__id_key(id, len, buf, &n);
 	if (!k)
-		return ENOMEM;
+		return -1;
 	*key = seg_key(ix->opt.bands, XXH3_64bits(k, n));
 	return 0;
 }
@@ -147,7 +184,7 @@ char *wu__idx_join(const char *dir, const char *name);
 int wu__idx_check_files(const char *path, char *err, size_t errlen);
 int wu__idx_take_lock(wu_index *ix, int wait, char *err, size_t errlen);
 int wu__idx_open_failed(const char *path, int writable, int rc, char *err, size_t errlen);
-int wu__idx_cover_last_page(wu_index *ix);
+int wu__idx_cover_last_page(wu_index *ix, char *err, size_t errlen);
 int wu__idx_check_size(wu_index *ix, char *err, size_t errlen);
 
 /* index_params.c */
@@ -157,20 +194,20 @@ int wu__idx_parse_params(wu_index *ix, const MDB_val *v, char *err, size_t errle
 int wu__idx_encode(wu_index *ix, const wu_index_article *a);
 int wu__idx_decode(const wu_index *ix, const MDB_val *v, wu__index_record *r);
 const uint32_t *wu__idx_record_sig(wu_index *ix, const wu__index_record *r);
-int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, int missing_ok, char *err,
-                  size_t errlen);
+int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, int *gone,
+                  char *err, size_t errlen);
 int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, char *err,
                        size_t errlen);
 
-/* index_pending.c */
+/* index_pending.c (pend_add and pend_scan: 0, or -1 out of memory) */
 int wu__idx_pend_add(wu__idx_pending *p, uint64_t key, uint64_t off);
 void wu__idx_pend_drop(wu__idx_pending *p, uint64_t key, uint64_t off);
 void wu__idx_pend_clear(wu__idx_pending *p);
 int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken);
 
 /* index_grow.c */
-int wu__idx_log_add(wu_index *ix);
-int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max);
+int wu__idx_log_add(wu_index *ix);                               /* 0, or -1 out of memory */
+int wu__idx_log_expire(wu_index *ix, int32_t before, size_t max); /* the same */
 /* One entry of the batch log: an added record, or an expiry's arguments. */
 typedef struct {
 	int add;
@@ -189,9 +226,9 @@ int wu__idx_put_logged(wu_index *ix, const MDB_val *rec, char *err, size_t errle
 int wu__idx_expire_logged(wu_index *ix, int32_t before, size_t max, char *err, size_t errlen);
 
 /* index_segment.c */
-int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t);
-int wu__idx_segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key);
+int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t, char *err, size_t errlen);
+int wu__idx_segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key, char *err, size_t errlen);
 int wu__idx_seal_complete(wu_index *ix, char *err, size_t errlen);
-int wu__idx_drop_empty_segments(wu_index *ix);
+int wu__idx_drop_empty_segments(wu_index *ix, char *err, size_t errlen);
 
 #endif

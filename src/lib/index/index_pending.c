@@ -9,7 +9,6 @@
  * batch just clears it. */
 #include "index_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,12 +35,12 @@ static void pend_link(wu__idx_pending *p, size_t i)
 static int pend_room(wu__idx_pending *p)
 {
 	if (p->n + 1 >= UINT32_MAX)
-		return ENOMEM; /* a batch of 100 million articles */
+		return -1; /* a batch of 100 million articles */
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : (size_t)1 << PEND_MIN_BITS;
 		pend_entry *e = realloc(p->e, cap * sizeof *e);
 		if (!e)
-			return ENOMEM;
+			return -1;
 		p->e = e, p->cap = cap;
 	}
 	if (p->bits && p->n < ((size_t)1 << p->bits) / 2)
@@ -50,7 +49,7 @@ static int pend_room(wu__idx_pending *p)
 	uint32_t *h = calloc((size_t)1 << bits, sizeof *h), *t = calloc((size_t)1 << bits, sizeof *t);
 	if (!h || !t) {
 		free(h), free(t);
-		return ENOMEM;
+		return -1;
 	}
 	free(p->head), free(p->tail);
 	p->head = h, p->tail = t, p->bits = bits;
@@ -62,7 +61,7 @@ static int pend_room(wu__idx_pending *p)
 int wu__idx_pend_add(wu__idx_pending *p, uint64_t key, uint64_t off)
 {
 	if (off >= PEND_GONE || pend_room(p))
-		return ENOMEM;
+		return -1;
 	p->e[p->n] = (pend_entry){key, (uint32_t)off, 0};
 	pend_link(p, p->n++);
 	return 0;
@@ -86,7 +85,7 @@ void wu__idx_pend_clear(wu__idx_pending *p)
 }
 
 /* Appends the batch's articles with sort key key, oldest first, while
- * *taken < max. 0 or ENOMEM. */
+ * *taken < max. 0, or -1 out of memory. */
 int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken)
 {
 	const wu__idx_pending *p = &ix->pend;
@@ -96,7 +95,7 @@ int wu__idx_pend_scan(wu_index *ix, uint64_t key, size_t max, size_t *taken)
 		if (e->key != key || e->off == PEND_GONE)
 			continue;
 		if (wu__u64s_reserve(&ix->cand, ix->cand.n + 1))
-			return ENOMEM;
+			return -1;
 		ix->cand.a[ix->cand.n++] = ix->sealed + e->off;
 		++*taken;
 	}

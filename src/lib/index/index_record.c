@@ -70,18 +70,23 @@ const uint32_t *wu__idx_record_sig(wu_index *ix, const wu__index_record *r)
 	return ix->sig.a;
 }
 
-/* Reads article art; 0, 1 when it is gone and missing_ok (a
- * segment's entries outlive its expired articles), or -1. */
-int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, int missing_ok, char *err,
-                  size_t errlen)
+/* Reads article art. With gone, an article that is not there is no
+ * damage (a segment's entries outlive its expired articles): *gone is 1
+ * then, else 0. 0, or -1 with the reason. */
+int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, int *gone,
+                  char *err, size_t errlen)
 {
 	unsigned char kb[8];
 	put_be64(kb, art);
 	MDB_val k = {8, kb}, v;
 	memset(r, 0, sizeof *r);
+	if (gone)
+		*gone = 0;
 	int rc = mdb_get(t, ix->articles, &k, &v);
-	if (rc == MDB_NOTFOUND && missing_ok)
-		return 1;
+	if (rc == MDB_NOTFOUND && gone) {
+		*gone = 1;
+		return 0;
+	}
 	if (rc == MDB_NOTFOUND)
 		return damaged(err, errlen, art, "is missing");
 	if (rc)
@@ -94,7 +99,7 @@ int wu__idx_fetch(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, i
 int wu__idx_get_record(wu_index *ix, MDB_txn *t, uint64_t art, wu__index_record *r, char *err,
                        size_t errlen)
 {
-	return wu__idx_fetch(ix, t, art, r, 0, err, errlen);
+	return wu__idx_fetch(ix, t, art, r, NULL, err, errlen);
 }
 
 /* ---- the decoder on its own, for the fuzz harness (internal.h) ---- */

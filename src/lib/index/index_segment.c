@@ -30,7 +30,6 @@
 #define _DEFAULT_SOURCE /* le32toh() */
 #include "index_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,7 +160,7 @@ static int seg_scan(wu_index *ix, const segment *s, const uint32_t *span)
 	return 0;
 }
 
-/* Room for n segments in the query's scratch; 0 or ENOMEM. */
+/* Room for n segments in the query's scratch; 0, or -1 out of memory. */
 static int seg_room(wu_index *ix, size_t n)
 {
 	if (n <= ix->seg_cap)
@@ -172,7 +171,7 @@ static int seg_room(wu_index *ix, size_t n)
 		ix->segs = s;
 	uint32_t *span = s ? realloc(ix->span, SPAN * nb * cap * sizeof *span) : NULL;
 	if (!span)
-		return ENOMEM;
+		return -1;
 	ix->span = span;
 	ix->seg_cap = cap;
 	return 0;
@@ -184,17 +183,17 @@ static int seg_room(wu_index *ix, size_t n)
  * before the next step, which keeps many reads in flight (every
  * directory slot is asked for, then every first entry, then the entries
  * are read). */
-int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t)
+int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t, char *err, size_t errlen)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
 	size_t n = 0, nb = (size_t)ix->opt.bands;
-	int rc = mdb_cursor_open(t, ix->segments, &c);
+	int no_room = 0, rc = mdb_cursor_open(t, ix->segments, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT), n++) {
-		if ((rc = seg_room(ix, n + 1)))
+		if ((no_room = seg_room(ix, n + 1)))
 			break;
 		if (seg_parse(ix, &v, &ix->segs[n])) {
 			rc = MDB_CORRUPTED;
@@ -203,32 +202,35 @@ int wu__idx_segment_candidates(wu_index *ix, MDB_txn *t)
 		seg_prefetch(ix, &ix->segs[n]);
 	}
 	mdb_cursor_close(c);
+	if (no_room)
+		return wu__fail(err, errlen, "out of memory");
 	if (rc != MDB_NOTFOUND)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	for (size_t i = 0; i < n; i++)
 		if (seg_spans(ix, &ix->segs[i], ix->span + SPAN * nb * i))
-			return MDB_CORRUPTED;
+			return idx_mdb(err, errlen, MDB_CORRUPTED);
 	for (size_t i = 0; i < n; i++)
 		if (seg_scan(ix, &ix->segs[i], ix->span + SPAN * nb * i))
-			return ENOMEM;
+			return wu__fail(err, errlen, "out of memory");
 	return 0;
 }
 
-/* Appends every article of segment s with sort key key. */
-static int seg_find(wu_index *ix, const segment *s, uint64_t key)
+/* Appends every article of segment s with sort key key. 0, or -1 with the
+ * reason. */
+static int seg_find(wu_index *ix, const segment *s, uint64_t key, char *err, size_t errlen)
 {
 	int shift = 54 - (int)s->dir_bits, up = KEY_SHIFT + (int)s->dir_bits;
 	uint64_t want = key << up >> up, low = (UINT64_C(1) << up) - 1;
 	const unsigned char *d = s->dir + 4 * (key >> shift);
 	uint32_t lo = load32(d), hi = load32(d + 4);
 	if (lo > hi || hi > s->count)
-		return MDB_CORRUPTED;
+		return idx_mdb(err, errlen, MDB_CORRUPTED);
 	for (uint32_t i = seg_first(s, lo, hi, seg_guess(lo, hi, key << up), want); i < hi; i++) {
 		uint64_t e = load64(s->ent + 8 * (size_t)i);
 		if (e >> up != want)
 			break;
 		if (wu__u64s_reserve(&ix->cand, ix->cand.n + 1))
-			return ENOMEM;
+			return wu__fail(err, errlen, "out of memory");
 		ix->cand.a[ix->cand.n++] = s->base + (e & low);
 	}
 	return 0;
@@ -236,26 +238,34 @@ static int seg_find(wu_index *ix, const segment *s, uint64_t key)
 
 /* Appends every article with sort key key of every segment, oldest
  * first. */
-int wu__idx_segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key)
+int wu__idx_segment_lookup(wu_index *ix, MDB_txn *t, uint64_t key, char *err, size_t errlen)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
 	segment s;
-	int rc = mdb_cursor_open(t, ix->segments, &c);
+	int failed = 0, rc = mdb_cursor_open(t, ix->segments, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
-		if ((rc = seg_parse(ix, &v, &s) ? MDB_CORRUPTED : seg_find(ix, &s, key)))
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (seg_parse(ix, &v, &s)) {
+			rc = MDB_CORRUPTED;
 			break;
+		}
+		if ((failed = seg_find(ix, &s, key, err, errlen)))
+			break;
+	}
 	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	if (failed)
+		return -1;
+	return rc == MDB_NOTFOUND ? 0 : idx_mdb(err, errlen, rc);
 }
 
 /* Appends to ki the sort keys of the band and id entries of articles
  * from .. to - 1, in article order; idx is the article's offset from
- * from. */
-static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu__keyidx *ki, size_t *n)
+ * from. 0, or -1 with the reason. */
+static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu__keyidx *ki, size_t *n,
+                      char *err, size_t errlen)
 {
 	size_t nb = (size_t)ix->opt.bands;
 	unsigned char kb[8];
@@ -263,29 +273,31 @@ static int batch_keys(wu_index *ix, uint64_t from, uint64_t to, wu__keyidx *ki, 
 	MDB_val k = {8, kb}, v;
 	wu__index_record r;
 	put_be64(kb, from);
-	int rc = mdb_cursor_open(ix->wtxn, ix->articles, &c);
+	int no_mem = 0, rc = mdb_cursor_open(ix->wtxn, ix->articles, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		uint64_t art = k.mv_size == 8 ? get_be(k.mv_data, 8) : 0;
 		if (art >= to)
 			break;
-		const uint32_t *sig = wu__idx_decode(ix, &v, &r) ? NULL : wu__idx_record_sig(ix, &r);
-		if (!sig || art < from) {
+		if (wu__idx_decode(ix, &v, &r) || art < from) {
 			rc = MDB_CORRUPTED;
 			break;
 		}
+		const uint32_t *sig = wu__idx_record_sig(ix, &r);
+		uint64_t key;
+		if ((no_mem = !sig || id_key(ix, r.id, r.id_len, &ix->idc, &key)))
+			break;
 		for (size_t b = 0; b < nb; b++)
 			ki[(*n)++] = (wu__keyidx){seg_key((int)b, wu_band_key(sig, (int)b, &ix->opt)),
 			                         (uint32_t)(art - from)};
-		uint64_t key;
-		if ((rc = id_key(ix, r.id, r.id_len, &ix->idc, &key)))
-			break;
 		ki[(*n)++] = (wu__keyidx){key, (uint32_t)(art - from)};
 	}
 	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	if (no_mem)
+		return wu__fail(err, errlen, "out of memory");
+	return rc == MDB_NOTFOUND ? 0 : idx_mdb(err, errlen, rc);
 }
 
 /* Appends to ki segment s's entries as (sort key, offset from article
@@ -307,24 +319,29 @@ static void seg_decode(const wu_index *ix, const segment *s, uint64_t base, wu__
 	}
 }
 
-/* The segment ending right before article number art: 0 with it in *s;
- * MDB_NOTFOUND when none ends there; or an LMDB error. */
-static int seg_before(wu_index *ix, uint64_t art, segment *s)
+/* The segment ending right before article number art: *found 1 with it
+ * in *s, or *found 0 when none ends there. 0, or -1 with the reason. */
+static int seg_before(wu_index *ix, uint64_t art, segment *s, int *found, char *err,
+                      size_t errlen)
 {
 	unsigned char kb[8];
 	MDB_cursor *c;
 	MDB_val k = {8, kb}, v;
 	put_be64(kb, art);
+	*found = 0;
 	int rc = mdb_cursor_open(ix->wtxn, ix->segments, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
 	rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV)
 	             : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST) : rc;
 	if (!rc && (k.mv_size != 8 || seg_parse(ix, &v, s) || s->base != get_be(k.mv_data, 8)))
 		rc = MDB_CORRUPTED;
 	mdb_cursor_close(c);
-	return rc ? rc : s->base + s->span == art ? 0 : MDB_NOTFOUND;
+	if (rc && rc != MDB_NOTFOUND)
+		return idx_mdb(err, errlen, rc);
+	*found = !rc && s->base + s->span == art;
+	return 0;
 }
 
 /* Directory bits for a span of articles: 2^(SLOT_BITS - 1) to 2^SLOT_BITS
@@ -339,8 +356,9 @@ static unsigned span_dir_bits(uint64_t span)
 }
 
 /* Writes the segment of articles base .. base + span - 1 from its sorted
- * keys. */
-static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu__keyidx *ki, size_t n)
+ * keys. 0, or -1 with the reason. */
+static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu__keyidx *ki, size_t n,
+                       char *err, size_t errlen)
 {
 	unsigned d = span_dir_bits(span), shift = 54 - d;
 	size_t slots = seg_slots(ix, d);
@@ -349,7 +367,7 @@ static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu__key
 	MDB_val k = {8, kb}, v = {SEG_HEAD + 4 * (slots + 1) + 8 * n, NULL};
 	int rc = mdb_put(ix->wtxn, ix->segments, &k, &v, MDB_RESERVE);
 	if (rc)
-		return rc;
+		return idx_write(ix, err, errlen, rc);
 	unsigned char *p = v.mv_data, *dir = p + SEG_HEAD, *ent = dir + 4 * (slots + 1);
 	put_le(p, SEG_MAGIC, 4);
 	put_le(p + 4, (uint64_t)ix->opt.bands, 4);
@@ -368,54 +386,59 @@ static int put_segment(wu_index *ix, uint64_t base, uint64_t span, const wu__key
 	return 0;
 }
 
-static int del_segment(wu_index *ix, uint64_t base)
+static int del_segment(wu_index *ix, uint64_t base, char *err, size_t errlen)
 {
 	unsigned char kb[8];
 	put_be64(kb, base);
 	MDB_val k = {8, kb};
-	return mdb_del(ix->wtxn, ix->segments, &k, NULL);
+	int rc = mdb_del(ix->wtxn, ix->segments, &k, NULL);
+	return rc ? idx_write(ix, err, errlen, rc) : 0;
 }
 
 /* The segments the batch from article number from takes in (see above):
  * the first article number of the merged segment in *first and the count
- * of segments in *n_old. */
-static int merge_set(wu_index *ix, uint64_t from, uint64_t *first, size_t *n_old, size_t *n_ent)
+ * of segments in *n_old. 0, or -1 with the reason. */
+static int merge_set(wu_index *ix, uint64_t from, uint64_t *first, size_t *n_old, size_t *n_ent,
+                     char *err, size_t errlen)
 {
 	uint64_t cap = UINT64_C(1) << (ix->gen_bits + MERGE_BITS), span = ix->next - from;
 	segment s;
-	int rc;
+	int found;
 	*first = from, *n_old = 0, *n_ent = (size_t)span * ((size_t)ix->opt.bands + 1);
-	while (!(rc = seg_before(ix, *first, &s)) && s.span <= span && s.span + span <= cap) {
+	for (;;) {
+		if (seg_before(ix, *first, &s, &found, err, errlen))
+			return -1;
+		if (!found || s.span > span || s.span + span > cap)
+			return 0;
 		*first = s.base, span += s.span, *n_ent += s.count;
 		++*n_old;
 	}
-	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 /* Decodes the n_old segments from article number first to from into ki
  * (room for cap), oldest first, each a sorted run starting at bound[i],
- * and deletes them; bound[n_old] is the end. */
+ * and deletes them; bound[n_old] is the end. 0, or -1 with the reason. */
 static int take_segments(wu_index *ix, uint64_t first, uint64_t from, size_t n_old, size_t cap,
-                         wu__keyidx *ki, size_t *bound)
+                         wu__keyidx *ki, size_t *bound, char *err, size_t errlen)
 {
 	size_t n = 0, i = 0;
-	segment s = {0}; /* read by the increment even after a failed get */
-	int rc = 0;
-	for (uint64_t at = first; !rc && at < from; at = s.base + s.span, i++) {
+	segment s = {0};
+	for (uint64_t at = first; at < from; at = s.base + s.span, i++) {
 		unsigned char kb[8];
 		put_be64(kb, at);
 		MDB_val k = {8, kb}, v;
-		rc = mdb_get(ix->wtxn, ix->segments, &k, &v);
-		if (!rc && (seg_parse(ix, &v, &s) || n + s.count > cap || i >= n_old))
-			rc = MDB_CORRUPTED;
+		int rc = mdb_get(ix->wtxn, ix->segments, &k, &v);
+		if (rc)
+			return idx_mdb(err, errlen, rc);
+		if (seg_parse(ix, &v, &s) || n + s.count > cap || i >= n_old)
+			return idx_mdb(err, errlen, MDB_CORRUPTED);
 		bound[i] = n;
-		if (!rc)
-			seg_decode(ix, &s, first, ki, &n);
-		if (!rc)
-			rc = del_segment(ix, at);
+		seg_decode(ix, &s, first, ki, &n);
+		if (del_segment(ix, at, err, errlen))
+			return -1;
 	}
 	bound[n_old] = n;
-	return rc ? rc : i == n_old ? 0 : MDB_CORRUPTED;
+	return i == n_old ? 0 : idx_mdb(err, errlen, MDB_CORRUPTED);
 }
 
 /* Merges the sorted runs ki[bound[i] .. bound[i + 1]), i < runs, into one;
@@ -438,31 +461,31 @@ static void merge_runs(wu__keyidx *ki, wu__keyidx *tmp, const size_t *bound, siz
 }
 
 /* Seals the batch: the entries of articles from ix->sealed on, and of the
- * segments they take in, become one segment. */
-static int seal_batch(wu_index *ix)
+ * segments they take in, become one segment. 0, or -1 with the reason. */
+static int seal_batch(wu_index *ix, char *err, size_t errlen)
 {
 	uint64_t first, from = ix->sealed;
 	size_t n_old, cap, n = 0;
-	int rc = merge_set(ix, from, &first, &n_old, &cap);
-	if (rc)
-		return rc;
+	if (merge_set(ix, from, &first, &n_old, &cap, err, errlen))
+		return -1;
 	wu__keyidx *ki = malloc((cap ? cap : 1) * sizeof *ki), *tmp = malloc((cap ? cap : 1) * sizeof *tmp);
 	size_t *bound = malloc((n_old + 2) * sizeof *bound);
-	rc = ki && tmp && bound ? take_segments(ix, first, from, n_old, cap, ki, bound) : ENOMEM;
+	int rc = ki && tmp && bound ? take_segments(ix, first, from, n_old, cap, ki, bound, err, errlen)
+	                            : wu__fail(err, errlen, "out of memory");
 	if (!rc) {
 		n = bound[n_old];
-		rc = batch_keys(ix, from, ix->next, ki, &n);
+		rc = batch_keys(ix, from, ix->next, ki, &n, err, errlen);
 	}
 	for (size_t i = rc ? n : bound[n_old]; i < n; i++)
 		ki[i].idx += (uint32_t)(from - first);
 	if (!rc && wu__sort_keyidx(ki + bound[n_old], n - bound[n_old]))
-		rc = ENOMEM;
+		rc = wu__fail(err, errlen, "out of memory");
 	if (!rc) {
 		bound[n_old + 1] = n;
 		merge_runs(ki, tmp, bound, n_old + 1);
 	}
 	if (!rc && n)
-		rc = put_segment(ix, first, ix->next - first, ki, n);
+		rc = put_segment(ix, first, ix->next - first, ki, n, err, errlen);
 	free(ki), free(tmp), free(bound);
 	return rc;
 }
@@ -470,17 +493,16 @@ static int seal_batch(wu_index *ix)
 /* Seals the batch and empties the in-memory table of it. */
 int wu__idx_seal_complete(wu_index *ix, char *err, size_t errlen)
 {
-	int rc = 0;
 	if (ix->sealed >= ix->next)
 		return 0;
-	rc = seal_batch(ix);
+	int rc = seal_batch(ix, err, errlen);
 	wu__idx_pend_clear(&ix->pend);
 	ix->sealed = ix->next;
-	return rc ? write_fail(ix, err, errlen, "sealing a batch", rc) : 0;
+	return rc ? idx_context(err, errlen, "sealing a batch") : 0;
 }
 
-/* Is an article of segment s left? In *alive; 0 or an LMDB error. */
-static int seg_alive(wu_index *ix, const segment *s, int *alive)
+/* Is an article of segment s left? In *alive; 0, or -1 with the reason. */
+static int seg_alive(wu_index *ix, const segment *s, int *alive, char *err, size_t errlen)
 {
 	unsigned char kb[8];
 	MDB_cursor *a;
@@ -489,23 +511,24 @@ static int seg_alive(wu_index *ix, const segment *s, int *alive)
 	*alive = 1;
 	int rc = mdb_cursor_open(ix->wtxn, ix->articles, &a);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	rc = mdb_cursor_get(a, &k, &v, MDB_SET_RANGE);
 	*alive = rc == 0 && k.mv_size == 8 && get_be(k.mv_data, 8) - s->base < s->span;
 	mdb_cursor_close(a);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	return rc && rc != MDB_NOTFOUND ? idx_mdb(err, errlen, rc) : 0;
 }
 
-/* Deletes the segments whose articles have all expired. */
-int wu__idx_drop_empty_segments(wu_index *ix)
+/* Deletes the segments whose articles have all expired. 0, or -1 with the
+ * reason. */
+int wu__idx_drop_empty_segments(wu_index *ix, char *err, size_t errlen)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
-	int alive;
+	int alive, failed = 0;
 	ix->cand.n = 0;
 	int rc = mdb_cursor_open(ix->wtxn, ix->segments, &c);
 	if (rc)
-		return rc;
+		return idx_mdb(err, errlen, rc);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		uint64_t g = k.mv_size == 8 ? get_be(k.mv_data, 8) : 0;
@@ -514,22 +537,26 @@ int wu__idx_drop_empty_segments(wu_index *ix)
 			rc = MDB_CORRUPTED;
 			break;
 		}
-		if ((rc = seg_alive(ix, &s, &alive)))
+		if ((failed = seg_alive(ix, &s, &alive, err, errlen)))
 			break;
 		if (!alive && wu__u64s_reserve(&ix->cand, ix->cand.n + 1)) {
-			rc = ENOMEM;
+			failed = wu__fail(err, errlen, "out of memory");
 			break;
 		}
 		if (!alive)
 			ix->cand.a[ix->cand.n++] = g;
 	}
 	mdb_cursor_close(c);
-	for (size_t i = 0; rc == MDB_NOTFOUND && i < ix->cand.n; i++) {
+	if (failed)
+		return -1;
+	if (rc != MDB_NOTFOUND)
+		return idx_mdb(err, errlen, rc);
+	for (size_t i = 0; i < ix->cand.n; i++) {
 		unsigned char kb[8];
 		put_be64(kb, ix->cand.a[i]);
 		MDB_val dk = {8, kb};
-		rc = mdb_del(ix->wtxn, ix->segments, &dk, NULL);
-		rc = rc ? rc : MDB_NOTFOUND;
+		if ((rc = mdb_del(ix->wtxn, ix->segments, &dk, NULL)))
+			return idx_write(ix, err, errlen, rc);
 	}
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	return 0;
 }
