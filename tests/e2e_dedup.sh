@@ -163,13 +163,13 @@ check "... one article" test "$(count idx-i)" -eq 1
 
 # ---- options ----
 expect_rc 2 "a bad --batch names the option and its range" "$BIN" index add idx-i --batch 0 b.jsonl
-check "... so" has err.txt "index add: --batch: bad value '0' (1..10000000)"
+check "... so" has err.txt "^wiredup: --batch: bad value '0' (1..10000000)"
 expect_rc 2 "a bad --map-size" "$BIN" index create idx-x --map-size 12Q
 check "... so" has err.txt "map-size: bad value '12Q' (bytes, or a number with a K, M, G or T suffix; at least 1M)"
 expect_rc 2 "a bad --threshold" "$BIN" index create idx-x --threshold 7
-check "... so" has err.txt "index create: --threshold: bad value '7' (a number in (0, 1])"
+check "... so" has err.txt "^wiredup: --threshold: bad value '7' (a number in (0, 1])"
 expect_rc 2 "-t too" "$BIN" dedup --index idx-i -t 5000 b.jsonl
-check "... so" has err.txt "dedup: -t: bad value '5000' (1..1024)"
+check "... so, naming -t as --threads (as cluster does)" has err.txt "^wiredup: --threads: bad value '5000' (1..1024)"
 expect_rc 0 "OMP_NUM_THREADS=100000 is capped like --threads" env OMP_NUM_THREADS=100000 "$BIN" dedup --index idx-i --no-add ids.jsonl
 check "... and said" has err.txt "using 1024"
 check "... the answers are out" test "$(wc -l <out.txt)" -eq 2

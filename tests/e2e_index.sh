@@ -38,7 +38,7 @@ expect_rc 2 "dedup without --index" "$BIN" dedup x.jsonl
 expect_rc 2 "add without a file" "$BIN" index add idx
 expect_rc 2 "expire without --older-than" "$BIN" index expire idx
 expect_rc 2 "an option the command does not take" "$BIN" index info idx --batch 5
-check "... is named" has err.txt "does not take --batch"
+check "... is named" has err.txt "^wiredup: --batch is not an option of index info"
 expect_rc 2 "bad value" "$BIN" index create idx --num-perm 12
 expect_rc 2 "--rejects needs skip" "$BIN" index add idx --rejects r.jsonl x.jsonl
 

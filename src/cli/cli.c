@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <getopt.h>
 #include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,7 +50,7 @@ static const char usage_main[] =
 "\n"
 "Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
 
-static void summary(const cluster_args *a, const wu_clusters *cl, size_t n_stories,
+static void summary(const app_args *a, const wu_clusters *cl, size_t n_stories,
                     double t_stories, double t_write, double t_all)
 {
 	const app_run *r = &a->run;
@@ -254,7 +253,7 @@ static int spool_inputs(char **files, char **paths, int n, spools *sp)
 }
 
 /* The boilerplate pass, when asked for: 0 or 1 (error, message printed). */
-static int stats_pass(cluster_args *a, char **paths, char **names, int n)
+static int stats_pass(app_args *a, char **paths, char **names, int n)
 {
 	if (a->run.opt.stories && !(a->run.df = wu_df_new()))
 		return 1;
@@ -290,7 +289,7 @@ static int stats_pass(cluster_args *a, char **paths, char **names, int n)
 
 /* Clusters the corpus (and its stories) and writes the output; an exit
  * status. */
-static int cluster_corpus(cluster_args *a, outputs *out, const wu_corpus *c, double t0)
+static int cluster_corpus(app_args *a, outputs *out, const wu_corpus *c, double t0)
 {
 	wu_clusters cl = {0};
 	uint32_t *story_rep = NULL;
@@ -333,7 +332,7 @@ static int stopped_reading(size_t n_read)
 	              : stopped("before the second pass read any article");
 }
 
-static int cluster_files(cluster_args *a, outputs *out, char **paths, char **names, int n)
+static int cluster_files(app_args *a, outputs *out, char **paths, char **names, int n)
 {
 	double t0 = omp_get_wtime();
 	int rc = stats_pass(a, paths, names, n);
@@ -358,7 +357,7 @@ static int cluster_files(cluster_args *a, outputs *out, char **paths, char **nam
 
 /* Runs the passes; a failed or stopped run leaves the names of -o and
  * --rejects as they were (temporary files removed). */
-static int run_cluster(cluster_args *a, char **files, int n_files)
+static int run_cluster(app_args *a, char **files, int n_files)
 {
 	int two_pass = a->boiler_min_docs > 0 || a->run.opt.stories, rc = 1;
 	spools sp = {0};
@@ -392,12 +391,12 @@ done:
 
 static int cmd_cluster(int argc, char **argv)
 {
-	cluster_args a;
-	int rc = app_parse_cluster(argc, argv, &a, "wiredup", 0, 1);
+	app_args a;
+	int rc = app_parse_cluster(argc, argv, &a, 0, 1);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	a.run.stop = app_stop_flag();
-	return run_cluster(&a, argv + optind, argc - optind);
+	return run_cluster(&a, a.files, a.n_files);
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,6 @@
 #include <utf8proc.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <omp.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,278 +26,127 @@ int cli_dedup(int argc, char **argv);
 #define REASON 256
 #define CHUNK_RECORDS 1024
 #define CHUNK_BYTES (16u << 20)
-#define FUTURE_DAYS 2 /* --max-future-days: time zones, and a clock a day off */
 
-static const char usage_index[] =
-"Usage: wiredup index COMMAND IDX [OPTIONS] [FILE...]\n"
-"A persistent index of article signatures (a directory, LMDB) for\n"
-"deduplicating a feed as it arrives; see 'wiredup dedup --help'.\n"
+#define INDEX_ABOUT \
+"A persistent index of article signatures (a directory, LMDB) for\n" \
+"deduplicating a feed as it arrives; see 'wiredup dedup --help'.\n" \
+"\n" \
+"Commands:\n" \
+"  create IDX [OPTIONS]         make a new, empty index with these parameters\n" \
+"                               (IDX: a new name, or an empty directory)\n" \
+"  add IDX [OPTIONS] FILE...    add articles ('-' = stdin, line by line); ids\n" \
+"                               already in the index are skipped and counted\n" \
+"  info IDX [--json]            parameters, article count, date range, size\n" \
+"                               (reads only: works on a read-only directory)\n" \
+"  expire IDX --older-than D    remove articles dated more than D days before\n" \
+"                               the newest article or today, whichever is\n" \
+"                               earlier (undated ones stay)\n" \
 "\n"
-"Commands:\n"
-"  create IDX [OPTIONS]         make a new, empty index with these parameters\n"
-"                               (IDX: a new name, or an empty directory)\n"
-"  add IDX [OPTIONS] FILE...    add articles ('-' = stdin, line by line); ids\n"
-"                               already in the index are skipped and counted\n"
-"  info IDX [--json]            parameters, article count, date range, size\n"
-"                               (reads only: works on a read-only directory)\n"
-"  expire IDX --older-than D    remove articles dated more than D days before\n"
-"                               the newest article or today, whichever is\n"
-"                               earlier (undated ones stay)\n"
-"\n"
-"Parameters (create; fixed for the index's life; given to add or dedup they\n"
-"are checked, and one that conflicts with the index is refused):\n"
-"      --shingle word|char    shingle words or characters [word]\n"
-"      --ngram N              shingle size, 1..64 [5 words, 12 characters]\n"
-"      --noisy                character 12-grams, for OCR'd or noisy text\n"
-"      --num-perm K           MinHash signature length, 8..1024, a multiple of 8\n"
-"                             [128]\n"
-"      --seed S               hash seed, 0..2^62 [1]\n"
-"      --measure containment|jaccard [containment]\n"
-"      --threshold T          copies have similarity >= T, in (0, 1] [0.5]\n"
-"      --min-length-ratio R   containment: smaller/larger shingle count >= R, in\n"
-"                             (0, 1] [0.4]\n"
-"      --bands B, --rows R    LSH banding, 1..1024 each [chosen from the threshold]\n"
-"      --map-size SIZE        the most the index may grow to, at least 1M (K, M,\n"
-"                             G, T suffixes) [64G]; the map starts small and\n"
-"                             grows as needed; given to add, dedup or expire it\n"
-"                             replaces the limit the index keeps\n"
-"Input (add, dedup; as 'wiredup cluster'):\n"
-"      --id-field NAME, --text-field NAME, --title-field NAME,\n"
-"      --date-field NAME, --source-field NAME, --max-article-bytes N,\n"
-"      --on-error fail|skip, --rejects FILE\n"
-"      --max-future-days N    reject an article dated more than N days after\n"
-"                             today, 0..36500 [2]\n"
-"      --now DATE             add, dedup, expire: today is DATE (YYYY-MM-DD),\n"
-"                             not the clock's date (UTC): for tests and replays\n"
-"Writing (add, dedup, expire):\n"
-"      --batch N              commit every N articles, 1..10000000 [1000]; a\n"
-"                             killed process leaves the index as of its last\n"
-"                             commit\n"
-"      --window-days N        add, dedup: keep N days (0..2^30) before the newest\n"
-"                             article or today, whichever is earlier: older\n"
-"                             articles are not matched and are expired at every\n"
-"                             commit [0: off]\n"
-"      --wait                 wait for another writer instead of failing\n"
-"      --no-sync              do not flush commits to disk: faster, and still\n"
-"                             safe when the process dies, not the machine\n"
-"  -t, --threads N            threads sketching file input, 1..1024\n"
-"                             [OMP_NUM_THREADS, or all cores; at most 1024]\n"
-"  -q, --quiet                no summary on stderr\n"
-"      --json                 info: one JSON object\n"
-"  -h, --help                 show this help\n"
-"\n"
-"Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
 
-static const char usage_dedup[] =
-"Usage: wiredup dedup --index IDX [OPTIONS] [FILE...|-]\n"
-"For each input record, in order, one JSON line on stdout (blank lines are\n"
-"not records):\n"
-"  {\"id\":ID,\"status\":\"new\",\"of\":null,\"similarity\":0}\n"
-"  {\"id\":ID,\"status\":\"duplicate\",\"of\":ID,\"similarity\":S}\n"
-"  {\"id\":ID,\"status\":\"rejected\",\"error\":REASON}\n"
-"  {\"id\":null,\"file\":FILE,\"line\":N,\"status\":\"rejected\",\"error\":REASON}\n"
-"'of' is the most similar stored article that passes the index's measure and\n"
-"threshold (the earliest added on a tie; an article whose id is already\n"
-"stored is a duplicate of that one), S the similarity to it (0 when new).\n"
-"Then the article is added, so later copies in the same input are caught too.\n"
-"A bad record is answered \"rejected\" with the reason (and, where no id can\n"
-"be read from it, its file and line); --on-error fail stops after it.\n"
-"No FILE or '-': stdin, read and answered a line at a time (each answer is\n"
-"flushed), so it can sit at the end of a 'tail -f' pipeline.\n"
+#define DEDUP_ABOUT \
+"For each input record, in order, one JSON line on stdout (blank lines are\n" \
+"not records):\n" \
+"  {\"id\":ID,\"status\":\"new\",\"of\":null,\"similarity\":0}\n" \
+"  {\"id\":ID,\"status\":\"duplicate\",\"of\":ID,\"similarity\":S}\n" \
+"  {\"id\":ID,\"status\":\"rejected\",\"error\":REASON}\n" \
+"  {\"id\":null,\"file\":FILE,\"line\":N,\"status\":\"rejected\",\"error\":REASON}\n" \
+"'of' is the most similar stored article that passes the index's measure and\n" \
+"threshold (the earliest added on a tie; an article whose id is already\n" \
+"stored is a duplicate of that one), S the similarity to it (0 when new).\n" \
+"Then the article is added, so later copies in the same input are caught too.\n" \
+"A bad record is answered \"rejected\" with the reason (and, where no id can\n" \
+"be read from it, its file and line); --on-error fail stops after it.\n" \
+"No FILE or '-': stdin, read and answered a line at a time (each answer is\n" \
+"flushed), so it can sit at the end of a 'tail -f' pipeline.\n" \
 "\n"
-"      --index IDX            the index (made with 'wiredup index create')\n"
-"      --no-add               answer only; leave the index as it is (then input\n"
-"                             articles are not compared with one another); it\n"
-"                             reads only: works on a read-only directory\n"
-"  Input, --max-future-days, --now, --batch, --window-days, --map-size, --wait,\n"
-"  --no-sync, -t, -q and the parameter checks as for 'wiredup index add' (see\n"
-"  'wiredup index --help').\n"
-"  -h, --help                 show this help\n"
-"\n"
-"The answers of a batch are written out before it is committed. A killed\n"
-"process may have answered articles the index does not hold (feed them again\n"
-"and they are answered again); a failed write of the answers (a full disk)\n"
-"is exit 1, and the batch not yet committed is dropped, so the index holds\n"
+
+#define DEDUP_FOOT \
+"\n" \
+"The answers of a batch are written out before it is committed. A killed\n" \
+"process may have answered articles the index does not hold (feed them again\n" \
+"and they are answered again); a failed write of the answers (a full disk)\n" \
+"is exit 1, and the batch not yet committed is dropped, so the index holds\n" \
 "only articles whose answers were written.\n"
-"Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n";
+
+#define EXIT_STATUS "Exit status: 0 ok, 1 input or runtime error, 2 usage error.\n"
 
 enum cmd { C_CREATE, C_ADD, C_INFO, C_EXPIRE, C_DEDUP, C_N };
 static const char *const cmd_names[C_N] = {"create", "add", "info", "expire", "dedup"};
 
-enum {
-	O_ID, O_TEXT, O_TITLE, O_DATE, O_SOURCE, O_MAXB, O_ONERR, O_REJ,              /* input */
-	O_SHINGLE, O_NGRAM, O_NOISY, O_PERM, O_SEED, O_MEASURE, O_THR, O_RATIO, O_BANDS,
-	O_ROWS,                                                                        /* params */
-	O_MAPSIZE, O_BATCH, O_WINDOW, O_WAIT, O_NOSYNC, O_THREADS, O_QUIET, O_JSON, O_OLDER,
-	O_INDEX, O_NOADD, O_NOW, O_FUTURE, O_HELP, O_N
+#define INPUT_OPTS \
+	(APP_OPT(APP_O_ID_FIELD) | APP_OPT(APP_O_TEXT_FIELD) | APP_OPT(APP_O_TITLE_FIELD) | \
+	 APP_OPT(APP_O_DATE_FIELD) | APP_OPT(APP_O_SOURCE_FIELD) | APP_OPT(APP_O_MAX_BYTES) | \
+	 APP_OPT(APP_O_ON_ERROR) | APP_OPT(APP_O_REJECTS) | APP_OPT(APP_O_FUTURE))
+#define PARAM_OPTS \
+	(APP_OPT(APP_O_SHINGLE) | APP_OPT(APP_O_NGRAM) | APP_OPT(APP_O_NOISY) | \
+	 APP_OPT(APP_O_NUM_PERM) | APP_OPT(APP_O_SEED) | APP_OPT(APP_O_MEASURE) | \
+	 APP_OPT(APP_O_THRESHOLD) | APP_OPT(APP_O_RATIO) | APP_OPT(APP_O_BANDS) | \
+	 APP_OPT(APP_O_ROWS))
+#define WRITE_OPTS \
+	(APP_OPT(APP_O_BATCH) | APP_OPT(APP_O_WAIT) | APP_OPT(APP_O_NO_SYNC) | \
+	 APP_OPT(APP_O_QUIET) | APP_OPT(APP_O_MAP_SIZE) | APP_OPT(APP_O_NOW))
+#define FEED_OPTS \
+	(INPUT_OPTS | PARAM_OPTS | WRITE_OPTS | APP_OPT(APP_O_KEEP_WINDOW) | APP_OPT(APP_O_THREADS))
+#define CREATE_OPTS (PARAM_OPTS | APP_OPT(APP_O_MAP_SIZE) | APP_OPT(APP_O_QUIET))
+#define EXPIRE_OPTS (WRITE_OPTS | APP_OPT(APP_O_OLDER_THAN))
+#define INDEX_OPTS (FEED_OPTS | EXPIRE_OPTS | APP_OPT(APP_O_JSON)) /* all four, for the help */
+
+/* The help's lines: one help for the index commands, one for dedup. */
+#define INPUT_LINES \
+	APP_LINE(APP_O_ID_FIELD), APP_LINE(APP_O_TEXT_FIELD), APP_LINE(APP_O_TITLE_FIELD), \
+	APP_LINE(APP_O_DATE_FIELD), APP_LINE(APP_O_SOURCE_FIELD), APP_LINE(APP_O_MAX_BYTES), \
+	APP_LINE(APP_O_ON_ERROR), APP_LINE(APP_O_REJECTS), APP_LINE(APP_O_FUTURE)
+#define PARAM_LINES \
+	APP_LINE(APP_O_SHINGLE), APP_LINE(APP_O_NGRAM), APP_LINE(APP_O_NOISY), \
+	APP_LINE(APP_O_NUM_PERM), APP_LINE(APP_O_SEED), APP_LINE(APP_O_MEASURE), \
+	APP_LINE(APP_O_THRESHOLD), APP_LINE(APP_O_RATIO), APP_LINE(APP_O_BANDS), \
+	APP_LINE(APP_O_ROWS)
+#define WRITE_LINES \
+	APP_LINE(APP_O_NOW), APP_LINE(APP_O_BATCH), APP_LINE(APP_O_KEEP_WINDOW), \
+	APP_LINE(APP_O_WAIT), APP_LINE(APP_O_NO_SYNC)
+#define RUN_LINES APP_LINE(APP_O_THREADS), APP_LINE(APP_O_QUIET)
+
+static const app_help_line index_help[] = {
+	APP_HEADING("Parameters (create; fixed for the index's life; given to add or dedup they"),
+	APP_HEADING("are checked, and one that conflicts with the index is refused):"),
+	PARAM_LINES, APP_LINE(APP_O_MAP_SIZE),
+	APP_HEADING("Input (add, dedup):"),
+	INPUT_LINES,
+	APP_HEADING("Writing (add, dedup, expire):"),
+	WRITE_LINES, APP_LINE(APP_O_OLDER_THAN),
+	APP_HEADING("Output:"),
+	RUN_LINES, APP_LINE(APP_O_JSON), APP_LINE(APP_O_HELP),
+	{-1, NULL}};
+
+static const app_help_line dedup_help[] = {
+	APP_LINE(APP_O_INDEX), APP_LINE(APP_O_NO_ADD),
+	APP_HEADING("Parameters (checked: one that conflicts with the index is refused):"),
+	PARAM_LINES,
+	APP_HEADING("Input:"),
+	INPUT_LINES,
+	APP_HEADING("Writing:"),
+	WRITE_LINES, APP_LINE(APP_O_MAP_SIZE),
+	APP_HEADING("Output:"),
+	RUN_LINES, APP_LINE(APP_O_HELP),
+	{-1, NULL}};
+
+#define INDEX_CMD(name, opts) \
+	{"index " name, "wiredup index", opts, INDEX_OPTS, \
+	 "Usage: wiredup index COMMAND IDX [OPTIONS] [FILE...]\n" INDEX_ABOUT, "\n" EXIT_STATUS, \
+	 index_help}
+
+static const app_command commands[C_N] = {
+	[C_CREATE] = INDEX_CMD("create", CREATE_OPTS),
+	[C_ADD] = INDEX_CMD("add", FEED_OPTS),
+	[C_INFO] = INDEX_CMD("info", APP_OPT(APP_O_JSON)),
+	[C_EXPIRE] = INDEX_CMD("expire", EXPIRE_OPTS),
+	[C_DEDUP] = {"dedup", "wiredup dedup",
+	             FEED_OPTS | APP_OPT(APP_O_INDEX) | APP_OPT(APP_O_NO_ADD), 0,
+	             "Usage: wiredup dedup --index IDX [OPTIONS] [FILE...|-]\n" DEDUP_ABOUT,
+	             DEDUP_FOOT EXIT_STATUS, dedup_help},
 };
-
-#define BIT(o) (1ull << (o))
-#define INPUT_OPTS (BIT(O_ID) | BIT(O_TEXT) | BIT(O_TITLE) | BIT(O_DATE) | BIT(O_SOURCE) | \
-                    BIT(O_MAXB) | BIT(O_ONERR) | BIT(O_REJ) | BIT(O_FUTURE))
-#define PARAM_OPTS (BIT(O_SHINGLE) | BIT(O_NGRAM) | BIT(O_NOISY) | BIT(O_PERM) | BIT(O_SEED) | \
-                    BIT(O_MEASURE) | BIT(O_THR) | BIT(O_RATIO) | BIT(O_BANDS) | BIT(O_ROWS))
-#define WRITE_OPTS (BIT(O_BATCH) | BIT(O_WAIT) | BIT(O_NOSYNC) | BIT(O_QUIET) | BIT(O_MAPSIZE) | \
-                    BIT(O_NOW))
-#define FEED_OPTS (INPUT_OPTS | PARAM_OPTS | WRITE_OPTS | BIT(O_WINDOW) | BIT(O_THREADS))
-
-/* The options each command takes (--help always). */
-static const unsigned long long allowed[C_N] = {
-	[C_CREATE] = PARAM_OPTS | BIT(O_MAPSIZE) | BIT(O_QUIET),
-	[C_ADD] = FEED_OPTS,
-	[C_INFO] = BIT(O_JSON),
-	[C_EXPIRE] = WRITE_OPTS | BIT(O_OLDER),
-	[C_DEDUP] = FEED_OPTS | BIT(O_INDEX) | BIT(O_NOADD),
-};
-
-static const struct option long_opts[] = {
-	{"id-field", 1, 0, O_ID}, {"text-field", 1, 0, O_TEXT}, {"title-field", 1, 0, O_TITLE},
-	{"date-field", 1, 0, O_DATE}, {"source-field", 1, 0, O_SOURCE},
-	{"max-article-bytes", 1, 0, O_MAXB}, {"on-error", 1, 0, O_ONERR}, {"rejects", 1, 0, O_REJ},
-	{"shingle", 1, 0, O_SHINGLE}, {"ngram", 1, 0, O_NGRAM}, {"noisy", 0, 0, O_NOISY},
-	{"num-perm", 1, 0, O_PERM}, {"seed", 1, 0, O_SEED}, {"measure", 1, 0, O_MEASURE},
-	{"threshold", 1, 0, O_THR}, {"min-length-ratio", 1, 0, O_RATIO}, {"bands", 1, 0, O_BANDS},
-	{"rows", 1, 0, O_ROWS}, {"map-size", 1, 0, O_MAPSIZE}, {"batch", 1, 0, O_BATCH},
-	{"window-days", 1, 0, O_WINDOW}, {"wait", 0, 0, O_WAIT}, {"no-sync", 0, 0, O_NOSYNC},
-	{"threads", 1, 0, O_THREADS}, {"quiet", 0, 0, O_QUIET}, {"json", 0, 0, O_JSON},
-	{"older-than", 1, 0, O_OLDER}, {"index", 1, 0, O_INDEX}, {"no-add", 0, 0, O_NOADD},
-	{"now", 1, 0, O_NOW}, {"max-future-days", 1, 0, O_FUTURE},
-	{"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
-
-/* What each option with a value takes, for the message on a bad value. */
-static const char *const takes[O_N] = {
-	[O_MAXB] = "1..2^40 bytes", [O_ONERR] = "fail or skip", [O_SHINGLE] = "word or char",
-	[O_NGRAM] = "1..64", [O_PERM] = "8..1024, a multiple of 8", [O_SEED] = "0..2^62",
-	[O_MEASURE] = "containment or jaccard", [O_THR] = "a number in (0, 1]",
-	[O_RATIO] = "a number in (0, 1]",
-	[O_BANDS] = "1..1024", [O_ROWS] = "1..1024",
-	[O_MAPSIZE] = "bytes, or a number with a K, M, G or T suffix; at least 1M",
-	[O_BATCH] = "1..10000000", [O_WINDOW] = "0..2^30 days", [O_THREADS] = "1..1024",
-	[O_OLDER] = "0..2^30 days", [O_NOW] = "a date YYYY-MM-DD", [O_FUTURE] = "0..36500 days"};
-
-typedef struct {
-	int cmd;
-	const char *idx, *rejects_path;
-	wu_opt opt;        /* parameters as given */
-	unsigned params;   /* WU_PARAM_* bits of the parameters given */
-	wu_fields fields;
-	size_t max_bytes;
-	uint64_t map_size;
-	long batch, older_than, max_future;
-	int32_t today;     /* --now, or the clock's date */
-	int window, skip_errors, quiet, json, no_add, wait, no_sync, n_threads;
-	char **files;
-	int n_files;
-} args;
 
 /* ---- option parsing ---- */
-
-/* "64G", "512M", "1048576": bytes. */
-static int parse_size(const char *s, uint64_t *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	int shift = !*end ? 0 : !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20
-	          : !strcmp(end, "G") ? 30 : !strcmp(end, "T") ? 40 : -1;
-	if (errno || end == s || *s == '-' || shift < 0 || n == 0 || n > (UINT64_MAX >> shift))
-		return -1;
-	*v = (uint64_t)n << shift;
-	return *v >= (1u << 20) ? 0 : -1;
-}
-
-/* "YYYY-MM-DD", and nothing after it. */
-static int parse_day(const char *s, int32_t *day)
-{
-	*day = strlen(s) == 10 ? wu_parse_date(s, 10) : WU_NO_DATE;
-	return *day == WU_NO_DATE ? -1 : 0;
-}
-
-static int choice(const char *s, const char *a, const char *b, int *out)
-{
-	*out = !strcmp(s, a) ? 0 : !strcmp(s, b) ? 1 : -1;
-	return *out < 0 ? -1 : 0;
-}
-
-/* The similarity parameters; 0 or -1 (bad value). */
-static int set_param(args *a, int c, const char *arg)
-{
-	wu_opt *o = &a->opt;
-	long v;
-	static const unsigned bit[] = {
-		[O_SHINGLE] = WU_PARAM_SHINGLE, [O_NGRAM] = WU_PARAM_NGRAM, [O_NOISY] = WU_PARAM_SHINGLE,
-		[O_PERM] = WU_PARAM_NUM_PERM, [O_SEED] = WU_PARAM_SEED, [O_MEASURE] = WU_PARAM_MEASURE,
-		[O_THR] = WU_PARAM_THRESHOLD, [O_RATIO] = WU_PARAM_RATIO, [O_BANDS] = WU_PARAM_BANDS,
-		[O_ROWS] = WU_PARAM_ROWS};
-	a->params |= bit[c];
-	switch (c) {
-	case O_SHINGLE: return choice(arg, "word", "char", &o->shingle_kind);
-	case O_MEASURE: return choice(arg, "containment", "jaccard", &o->measure);
-	case O_NOISY: o->shingle_kind = WU_SHINGLE_CHAR; return 0;
-	case O_THR: return app_parse_fraction(arg, &o->threshold);
-	case O_RATIO: return app_parse_fraction(arg, &o->min_length_ratio);
-	case O_SEED: if (app_parse_long(arg, 0, 1L << 62, &v)) return -1; o->seed = (uint64_t)v; return 0;
-	}
-	if (app_parse_long(arg, c == O_PERM ? 8 : 1, c == O_NGRAM ? 64 : 1024, &v) ||
-	    (c == O_PERM && v % 8))
-		return -1;
-	switch (c) {
-	case O_NGRAM: o->ngram = (int)v; break;
-	case O_PERM: o->num_perm = (int)v; break;
-	case O_BANDS: o->bands = (int)v; break;
-	default: o->rows = (int)v; break;
-	}
-	return 0;
-}
-
-static int set_option(args *a, int c, const char *arg)
-{
-	long v;
-	if (BIT(c) & PARAM_OPTS)
-		return set_param(a, c, arg);
-	switch (c) {
-	case O_ID: a->fields.id = arg; return 0;
-	case O_TEXT: a->fields.text = arg; return 0;
-	case O_TITLE: a->fields.title = arg; return 0;
-	case O_DATE: a->fields.date = arg; return 0;
-	case O_SOURCE: a->fields.source = arg; return 0;
-	case O_REJ: a->rejects_path = arg; return 0;
-	case O_INDEX: a->idx = arg; return 0;
-	case O_ONERR: return choice(arg, "fail", "skip", &a->skip_errors);
-	case O_MAPSIZE: return parse_size(arg, &a->map_size);
-	case O_NOW: return parse_day(arg, &a->today);
-	case O_WAIT: a->wait = 1; return 0;
-	case O_NOSYNC: a->no_sync = 1; return 0;
-	case O_QUIET: a->quiet = 1; return 0;
-	case O_JSON: a->json = 1; return 0;
-	case O_NOADD: a->no_add = 1; return 0;
-	case O_BATCH: return app_parse_long(arg, 1, 10000000, &a->batch);
-	case O_OLDER: return app_parse_long(arg, 0, 1L << 30, &a->older_than);
-	case O_FUTURE: return app_parse_long(arg, 0, 36500, &a->max_future);
-	case O_MAXB: if (app_parse_long(arg, 1, 1L << 40, &v)) return -1; a->max_bytes = (size_t)v; return 0;
-	case O_WINDOW: if (app_parse_long(arg, 0, 1L << 30, &v)) return -1; a->window = (int)v; return 0;
-	case O_THREADS: if (app_parse_long(arg, 1, APP_MAX_THREADS, &v)) return -1; a->n_threads = (int)v; return 0;
-	}
-	return -1;
-}
-
-static int usage_error(const args *a, const char *what, const char *arg)
-{
-	const char *cmd = a->cmd == C_DEDUP ? "dedup" : "index";
-	fprintf(stderr, "wiredup: %s%s%s: %s%s%s\nTry 'wiredup %s --help'.\n", cmd,
-	        a->cmd == C_DEDUP ? "" : " ", a->cmd == C_DEDUP ? "" : cmd_names[a->cmd], what,
-	        arg ? " " : "", arg ? arg : "", cmd);
-	return 2;
-}
-
-/* A bad option value, named with what the option takes:
- * "--batch: bad value '0' (1..10000000)". */
-static int bad_value(const args *a, const char *name, int c, const char *arg)
-{
-	char what[320];
-	snprintf(what, sizeof what, "%s: bad value '%s' (%s)", name, arg, takes[c] ? takes[c] : "?");
-	return usage_error(a, what, NULL);
-}
 
 /* Today's date by the clock, UTC (days since 1970-01-01). */
 static int32_t clock_today(void)
@@ -307,77 +155,43 @@ static int32_t clock_today(void)
 	return (int32_t)((t < 0 ? t - 86399 : t) / 86400);
 }
 
-static void defaults(args *a, int cmd)
-{
-	memset(a, 0, sizeof *a);
-	a->cmd = cmd;
-	wu_opt_init(&a->opt);
-	a->fields.id = "id";
-	a->fields.text = "text";
-	a->max_bytes = 16u << 20;
-	a->batch = 1000;
-	a->older_than = -1;
-	a->max_future = FUTURE_DAYS;
-	a->today = WU_NO_DATE;
-}
-
 /* Checks what the options add up to; 0 or an exit status. */
-static int check_args(args *a)
+static int check_args(const app_command *c, app_args *a)
 {
-	char why[256];
 	if (!a->idx)
-		return usage_error(a, a->cmd == C_DEDUP ? "no --index IDX" : "no index directory IDX",
-		                   NULL);
+		return app_usage_error(c, 1, "%s",
+		                       a->cmd == C_DEDUP ? "no --index IDX" : "no index directory IDX");
 	if (a->cmd == C_ADD && a->n_files == 0)
-		return usage_error(a, "no input FILE (use '-' for stdin)", NULL);
+		return app_usage_error(c, 1, "no input FILE (use '-' for stdin)");
 	if (a->cmd != C_ADD && a->cmd != C_DEDUP && a->n_files > 0)
-		return usage_error(a, "unexpected argument", a->files[0]);
+		return app_usage_error(c, 1, "unexpected argument %s", a->files[0]);
 	if (a->cmd == C_EXPIRE && a->older_than < 0)
-		return usage_error(a, "expire needs --older-than DAYS", NULL);
-	if (a->rejects_path && !a->skip_errors)
-		return usage_error(a, "--rejects needs --on-error skip", NULL);
+		return app_usage_error(c, 1, "expire needs --older-than DAYS");
 	if (a->no_add && a->window)
-		return usage_error(a, "--window-days expires articles: not with --no-add", NULL);
-	if (wu_opt_finish(&a->opt, why, sizeof why))
-		return usage_error(a, why, NULL);
+		return app_usage_error(c, 1, "--window-days expires articles: not with --no-add");
+	int rc = app_check_args(c, a, 1);
+	if (rc)
+		return rc;
 	if (a->today == WU_NO_DATE)
 		a->today = clock_today();
-	if (!a->n_threads)
-		a->n_threads = app_threads(!a->quiet);
+	if (!a->run.n_threads)
+		a->run.n_threads = app_threads(!a->quiet);
 	return 0;
 }
 
 /* Parses argv (argv[0] is the command's name, IDX first for index
  * commands); 0, -1 after --help, or an exit status. */
-static int parse_args(int argc, char **argv, int cmd, args *a)
+static int parse_args(int argc, char **argv, int cmd, app_args *a)
 {
-	int c, li = -1;
-	char name[64];
-	defaults(a, cmd);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:qh", long_opts, &li)) != -1) {
-		if (li >= 0)
-			snprintf(name, sizeof name, "--%s", long_opts[li].name);
-		else
-			snprintf(name, sizeof name, "-%c", c);
-		li = -1;
-		c = c == 't' ? O_THREADS : c == 'q' ? O_QUIET : c == 'h' ? O_HELP : c;
-		if (c == O_HELP) {
-			fputs(cmd == C_DEDUP ? usage_dedup : usage_index, stdout);
-			return -1;
-		}
-		if (c == '?' || c < 0 || c >= O_N)
-			return usage_error(a, "invalid command line", NULL);
-		if (!(allowed[cmd] & BIT(c)))
-			return usage_error(a, "this command does not take", name);
-		if (set_option(a, c, optarg))
-			return bad_value(a, name, c, optarg);
+	int rc = app_parse(argc, argv, &commands[cmd], a, 1);
+	if (rc)
+		return rc == APP_HELP ? -1 : rc;
+	a->cmd = cmd;
+	if (cmd != C_DEDUP && a->n_files > 0) {
+		a->idx = a->files[0];
+		a->files++, a->n_files--;
 	}
-	if (cmd != C_DEDUP && optind < argc)
-		a->idx = argv[optind++];
-	a->files = argv + optind;
-	a->n_files = argc - optind;
-	return check_args(a);
+	return check_args(&commands[cmd], a);
 }
 
 /* ---- opening ---- */
@@ -392,7 +206,7 @@ static void index_error(const char *idx, const char *err)
 /* Opens the index; NULL with *status set (1, or 2 for a parameter that
  * conflicts with it). Parameters given are checked on a read-only handle
  * first, so a conflict is refused at once, even while another writes. */
-static wu_index *open_index(const args *a, int writable, int *status)
+static wu_index *open_index(const app_args *a, int writable, int *status)
 {
 	char err[256];
 	wu_index_opt io;
@@ -403,7 +217,7 @@ static wu_index *open_index(const args *a, int writable, int *status)
 	io.writable = writable && !a->params;
 	wu_index *ix = wu_index_open(a->idx, &io, err, sizeof err);
 	*status = 1;
-	if (ix && a->params && wu_index_check(ix, &a->opt, a->params, err, sizeof err)) {
+	if (ix && a->params && wu_index_check(ix, &a->run.opt, a->params, err, sizeof err)) {
 		fprintf(stderr, "wiredup: %s: --%s\n", a->idx, err);
 		wu_index_close(ix);
 		*status = 2;
@@ -423,13 +237,13 @@ static wu_index *open_index(const args *a, int writable, int *status)
 
 /* ---- create, info, expire ---- */
 
-static int cmd_create(const args *a)
+static int cmd_create(const app_args *a)
 {
 	char err[256];
 	wu_index_opt io;
 	wu_index_opt_init(&io);
 	io.map_size = a->map_size;
-	wu_index *ix = wu_index_create(a->idx, &a->opt, &io, err, sizeof err);
+	wu_index *ix = wu_index_create(a->idx, &a->run.opt, &io, err, sizeof err);
 	if (!ix) {
 		index_error(a->idx, err);
 		return 1;
@@ -505,7 +319,7 @@ static void print_info_text(const char *idx, const wu_index_stats *s, const char
 	printf("\nlsh         %d bands x %d rows\n", o->bands, o->rows);
 }
 
-static int cmd_info(const args *a)
+static int cmd_info(const app_args *a)
 {
 	char err[256], first[32] = "", last[32] = "";
 	wu_index_stats s;
@@ -532,7 +346,7 @@ static int cmd_info(const args *a)
 
 /* Expires in batches, each its own commit, so a big expiry neither holds
  * every page it frees in one transaction nor loses all its work if killed. */
-static int expire_all(const args *a, wu_index *ix, int32_t before, size_t *total)
+static int expire_all(const app_args *a, wu_index *ix, int32_t before, size_t *total)
 {
 	char err[256];
 	size_t n;
@@ -548,7 +362,7 @@ static int expire_all(const args *a, wu_index *ix, int32_t before, size_t *total
 	return 0;
 }
 
-static int cmd_expire(const args *a)
+static int cmd_expire(const app_args *a)
 {
 	char err[256], date[32];
 	wu_index_stats s;
@@ -595,7 +409,7 @@ typedef struct {
 } sketched;
 
 typedef struct {
-	const args *a;
+	const app_args *a;
 	wu_index *ix;
 	const wu_opt *opt; /* the index's parameters */
 	app_outfile rejects;
@@ -611,12 +425,12 @@ typedef struct {
 /* A date after this one is refused: the clock's date (or --now) plus
  * --max-future-days (see the README: one article dated years ahead would
  * otherwise end the window there). */
-static int32_t latest_date(const args *a)
+static int32_t latest_date(const app_args *a)
 {
 	return a->today + (int32_t)a->max_future;
 }
 
-static void sketch_record(const args *a, const wu_opt *o, const wu_record *rec, workspace *w,
+static void sketch_record(const app_args *a, const wu_opt *o, const wu_record *rec, workspace *w,
                           sketched *s, uint32_t *sig)
 {
 	char day[32], now[32];
@@ -667,11 +481,11 @@ static void sketch_raw(const feed *f, const app_batch *b, size_t i, workspace *w
 	}
 	if (r->oversize) {
 		wu__fail(s->reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
-		        f->a->max_bytes);
+		        f->a->run.max_bytes);
 		return;
 	}
 	int rc = r->is_file ? wu_article_file(data, r->len, &w->buf, &rec, s->reason, REASON)
-	                    : wu_json_record(data, r->len, &f->a->fields, &w->buf, &rec, s->reason,
+	                    : wu_json_record(data, r->len, &f->a->run.fields, &w->buf, &rec, s->reason,
 	                                     REASON);
 	if (rc)
 		return;
@@ -713,7 +527,7 @@ static void put_json_text(const char *s)
  * can be read: a string or a number in a valid JSON object; else NULL. */
 static const char *rejected_id(feed *f, const char *line, size_t len, size_t *n)
 {
-	const char *names[1] = {f->a->fields.id}, *val = NULL;
+	const char *names[1] = {f->a->run.fields.id}, *val = NULL;
 	char why[REASON];
 	if (wu_json_get(line, len, names, 1, &f->tmp, &val, n, why, sizeof why) || !val || !*n ||
 	    *n > 65535)
@@ -754,7 +568,7 @@ static int reject(feed *f, const char *name, uint64_t line, const char *raw, siz
 		const char *rid = id ? id : oversize ? NULL : rejected_id(f, raw, len, &n);
 		answer_rejected(rid, n, name, line, reason);
 	}
-	if (!f->a->skip_errors) {
+	if (!f->a->run.skip_errors) {
 		f->failed = 1;
 		return -1;
 	}
@@ -893,9 +707,9 @@ static void handle_chunk(feed *f, app_input *in, const app_batch *b, sketched *r
  * chunks, sketched in parallel, handled in order. */
 static void feed_file(feed *f, char *path)
 {
-	int nt = f->a->n_threads;
+	int nt = f->a->run.n_threads;
 	size_t k = (size_t)f->opt->num_perm;
-	app_input *in = app_input_new(&path, NULL, 1, f->a->max_bytes);
+	app_input *in = app_input_new(&path, NULL, 1, f->a->run.max_bytes);
 	app_batch b = {0};
 	sketched *res = calloc(CHUNK_RECORDS, sizeof *res);
 	uint32_t *sigs = malloc(CHUNK_RECORDS * k * sizeof *sigs);
@@ -934,10 +748,10 @@ static void feed_line(feed *f, const char *line, size_t len, uint64_t lineno, wo
 	wu_record rec = {0};
 	memset(&s, 0, sizeof s);
 	f->n_read++;
-	if (len > f->a->max_bytes)
+	if (len > f->a->run.max_bytes)
 		wu__fail(s.reason, REASON, "record larger than --max-article-bytes (%zu bytes)",
-		        f->a->max_bytes);
-	else if (wu_json_record(line, len, &f->a->fields, &w->buf, &rec, s.reason, REASON) == 0)
+		        f->a->run.max_bytes);
+	else if (wu_json_record(line, len, &f->a->run.fields, &w->buf, &rec, s.reason, REASON) == 0)
 		sketch_record(f->a, f->opt, &rec, w, &s, sig);
 	if (s.reason[0])
 		reject(f, "-", lineno, line, len, NULL, 0, NULL, 0, s.reason);
@@ -1006,10 +820,10 @@ static void summary(const feed *f)
 static int open_rejects(feed *f)
 {
 	char err[512], *std_in = "-";
-	const args *a = f->a;
-	if (!a->rejects_path)
+	const app_args *a = f->a;
+	if (!a->rejects)
 		return 0;
-	if (app_outfile_open(&f->rejects, a->rejects_path, a->n_files ? a->files : &std_in,
+	if (app_outfile_open(&f->rejects, a->rejects, a->n_files ? a->files : &std_in,
 	                    a->n_files ? a->n_files : 1, err, sizeof err) == 0)
 		return 0;
 	fprintf(stderr, "wiredup: %s\n", err);
@@ -1024,7 +838,7 @@ static int open_rejects(feed *f)
 static int run_feed(feed *f)
 {
 	char err[512];
-	const args *a = f->a;
+	const app_args *a = f->a;
 	int status = open_rejects(f);
 	if (status)
 		return status;
@@ -1053,7 +867,7 @@ static int run_feed(feed *f)
 	return app_stop_signal() ? 128 + (int)app_stop_signal() : f->failed ? 1 : 0;
 }
 
-static int cmd_feed(const args *a)
+static int cmd_feed(const app_args *a)
 {
 	int status;
 	feed f;
@@ -1074,7 +888,7 @@ static int cmd_feed(const args *a)
 
 /* ---- entry points ---- */
 
-static int run(const args *a)
+static int run(const app_args *a)
 {
 	switch (a->cmd) {
 	case C_CREATE: return cmd_create(a);
@@ -1086,27 +900,24 @@ static int run(const args *a)
 
 int cli_index(int argc, char **argv)
 {
-	args a;
+	app_args a;
 	int cmd = -1;
 	for (int i = 0; argc > 1 && i < C_DEDUP; i++)
 		if (!strcmp(argv[1], cmd_names[i]))
 			cmd = i;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_index, argc < 2 ? stderr : stdout);
+		app_print_help(&commands[C_CREATE], argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	if (cmd < 0) {
-		fprintf(stderr, "wiredup: index: unknown command '%s'\nTry 'wiredup index --help'.\n",
-		        argv[1]);
-		return 2;
-	}
+	if (cmd < 0)
+		return app_usage_error(&commands[C_CREATE], 1, "index: unknown command '%s'", argv[1]);
 	int rc = parse_args(argc - 1, argv + 1, cmd, &a);
 	return rc < 0 ? 0 : rc ? rc : run(&a);
 }
 
 int cli_dedup(int argc, char **argv)
 {
-	args a;
+	app_args a;
 	int rc = parse_args(argc, argv, C_DEDUP, &a);
 	return rc < 0 ? 0 : rc ? rc : run(&a);
 }

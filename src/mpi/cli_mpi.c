@@ -11,7 +11,6 @@
 #include "outfile.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +23,7 @@
 enum { T_PLAN, T_STATS, T_SKETCH, T_COMMIT, T_CLUSTER, T_STORIES, T_WRITE, T_N };
 
 typedef struct {
-	cluster_args *a;
+	app_args *a;
 	wmpi *m;
 	wmpi_plan plan;
 	wmpi_sigs sigs;
@@ -40,7 +39,7 @@ typedef struct {
 
 static void summary(const job *j, double total)
 {
-	const cluster_args *a = j->a;
+	const app_args *a = j->a;
 	const wu_clusters *cl = &j->cl;
 	const double *t = j->t;
 	fprintf(stderr,
@@ -163,7 +162,7 @@ static void mpi_stats(const job *j)
 static int run_phases(job *j, char **files, int n_files)
 {
 	wmpi *m = j->m;
-	cluster_args *a = j->a;
+	app_args *a = j->a;
 	wmpi_pass_args pa = {&a->run, NULL, a->boiler_min_docs, a->boiler_file};
 	int two_pass = a->boiler_min_docs > 0 || a->run.opt.stories;
 	double t = MPI_Wtime(), t0 = t;
@@ -238,20 +237,20 @@ static int open_outputs(job *j, char **files, int n_files)
 
 static int cmd_cluster(wmpi *m, int argc, char **argv)
 {
-	cluster_args a;
-	int rc = m->rank == 0 ? app_parse_cluster(argc, argv, &a, "wiredup-mpi", 1, 1) : 0;
+	app_args a;
+	int rc = m->rank == 0 ? app_parse_cluster(argc, argv, &a, 1, 1) : 0;
 	MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (m->rank != 0) /* succeeds: rank 0's did */
-		app_parse_cluster(argc, argv, &a, "wiredup-mpi", 1, 0);
+		app_parse_cluster(argc, argv, &a, 1, 0);
 	a.run.progress = 0; /* ranks report by phase, not by batch */
 	job j;
 	memset(&j, 0, sizeof j);
 	j.a = &a, j.m = m;
-	rc = open_outputs(&j, argv + optind, argc - optind);
+	rc = open_outputs(&j, a.files, a.n_files);
 	if (rc == 0)
-		rc = run_phases(&j, argv + optind, argc - optind);
+		rc = run_phases(&j, a.files, a.n_files);
 	guard_temp(NULL);
 	app_outfile_abort(&j.rej);
 	app_outfile_abort(&j.out);
