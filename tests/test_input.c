@@ -85,7 +85,7 @@ static char *read_all(const char *path, size_t *n_hidden, size_t *n_repeat)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	size_t n;
-	while ((n = app_input_next(in, &b, 3, 1 << 20)) > 0)
+	while (app_input_next(in, &b, 3, 1 << 20, &n) == 0 && n > 0)
 		for (size_t i = 0; i < n; i++) {
 			const app_raw *r = &b.rec[i];
 			if (r->is_file)

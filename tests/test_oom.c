@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -479,6 +480,73 @@ static int job_work_sketch(uint64_t *d)
 	return oom;
 }
 
+/* The program's reader: out of memory is -1, the run's failure, never a
+ * batch missing a record, a line cut short or a file left out (it was a
+ * crash, or a short line read as the record). */
+static char g_in_dir[64], g_in_jsonl[80];
+
+static int job_input(uint64_t *d)
+{
+	char *paths[2] = {g_in_jsonl, g_in_dir};
+	app_input *in = app_input_new(paths, NULL, 2, 1 << 16);
+	if (!in)
+		return 1;
+	app_batch b = {0};
+	size_t n;
+	int rc;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	while (!(rc = app_input_next(in, &b, 3, 1 << 20, &n)) && n)
+		for (size_t i = 0; i < n; i++) {
+			const app_raw *r = &b.rec[i];
+			h = fnv(fnv(fnv(h, b.arena.s + r->off, r->len), b.arena.s + r->id_off, r->id_len),
+			        &r->line, sizeof r->line);
+			if (r->error)
+				h = fnv(h, r->error, strlen(r->error));
+		}
+	if (rc)
+		assert_int_equal(n, 0);
+	app_batch_free(&b);
+	app_input_free(in);
+	*d = h;
+	return rc != 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_input(void **state)
+{
+	(void)state;
+	char p[128];
+	snprintf(g_in_dir, sizeof g_in_dir, "/tmp/wiredup-oom-%ld", (long)getpid());
+	assert_int_equal(mkdir(g_in_dir, 0755), 0);
+	snprintf(g_in_jsonl, sizeof g_in_jsonl, "%s.jsonl", g_in_dir);
+	write_file(g_in_jsonl, "{\"id\":1,\"text\":\"a line long enough to make the arena grow more "
+	                       "than once: words words words words words words words\"}\n\n"
+	                       "{\"id\":2,\"text\":\"short\"}\n{\"id\":3,\"text\":\"three\"}\n"
+	                       "{\"id\":4,\"text\":\"four\"}\n");
+	snprintf(p, sizeof p, "%s/sec", g_in_dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/sec/a \"q\".txt", g_in_dir);
+	write_file(p, "date 2021-03-20 USA\nThe first article.\n");
+	snprintf(p, sizeof p, "%s/sec/b.txt", g_in_dir);
+	write_file(p, "The second article.\n");
+	sweep(job_input, "app_input_next");
+	snprintf(p, sizeof p, "%s/sec/a \"q\".txt", g_in_dir);
+	remove(p);
+	snprintf(p, sizeof p, "%s/sec/b.txt", g_in_dir);
+	remove(p);
+	snprintf(p, sizeof p, "%s/sec", g_in_dir);
+	rmdir(p);
+	rmdir(g_in_dir);
+	remove(g_in_jsonl);
+}
+
 /* --boilerplate-file: running out of memory is said as such, not as a
  * file that cannot be read. */
 static char g_known[64];
@@ -529,7 +597,7 @@ static void test_record_work(void **state)
 	for (g_rec = 0; g_rec < g_batch.n; g_rec++)
 		sweep(job_work_sketch, g_rec ? "second pass, article file" : "second pass, JSONL");
 	wu_df_free(g_df);
-	free(g_batch.rec), wu_str_free(&g_batch.arena); /* app_batch_free is input.c's */
+	app_batch_free(&g_batch);
 	wu_boiler_free(g_boiler);
 }
 
@@ -538,6 +606,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_library_functions),
 		cmocka_unit_test(test_record_work),
+		cmocka_unit_test(test_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -428,6 +428,7 @@ struct app_input {
 	size_t pos, len;
 	int eof;       /* 1 at end of file, -1 after a read error */
 	int pending_drain;
+	int nomem;     /* an allocation failed: app_input_next fails from now on */
 };
 
 /* Adds an input file; walked ones have an id (their relative path). */
@@ -437,8 +438,10 @@ static void add_entry(app_input *in, const char *path, const char *name, const c
 	if (in->n_files == in->cap_files) {
 		size_t cap = in->cap_files ? in->cap_files * 2 : 16;
 		entry *e = realloc(in->files, cap * sizeof *e);
-		if (!e)
+		if (!e) {
+			in->nomem = 1; /* not a file quietly left out */
 			return;
+		}
 		in->files = e, in->cap_files = cap;
 	}
 	entry *e = &in->files[in->n_files++];
@@ -448,8 +451,10 @@ static void add_entry(app_input *in, const char *path, const char *name, const c
 	e->error = error ? strdup(error) : NULL;
 	e->is_file = is_file;
 	e->walked = id != NULL;
-	if (!e->path || !e->name || (id && !e->id))
+	if (!e->path || !e->name || (id && !e->id) || (error && !e->error)) {
 		free(e->path), free(e->name), free(e->id), free(e->error), in->n_files--;
+		in->nomem = 1;
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -533,18 +538,24 @@ typedef struct {
 	size_t n, cap;
 } link_list;
 
-static void defer_link(link_list *l, const char *p, const char *r)
+/* 0, or -1 out of memory. */
+static int defer_link(link_list *l, const char *p, const char *r)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		void *a = realloc(l->a, cap * sizeof *l->a);
 		if (!a)
-			return;
+			return -1;
 		l->a = a, l->cap = cap;
 	}
 	l->a[l->n].path = strdup(p);
 	l->a[l->n].rel = strdup(r);
+	if (!l->a[l->n].path || !l->a[l->n].rel) {
+		free(l->a[l->n].path), free(l->a[l->n].rel);
+		return -1;
+	}
 	l->n++;
+	return 0;
 }
 
 typedef struct {
@@ -577,9 +588,10 @@ static void walk_entry(walker *w, const char *p, const char *r)
 	if (!S_ISLNK(lst.st_mode))
 		st = lst;
 	if (S_ISDIR(st.st_mode)) {
-		if (S_ISLNK(lst.st_mode))
-			defer_link(&w->links, p, r);
-		else if (dir_seen(&w->seen, &st) == 0)
+		int seen = S_ISLNK(lst.st_mode) ? defer_link(&w->links, p, r) : dir_seen(&w->seen, &st);
+		if (seen < 0)
+			in->nomem = 1; /* not a folder quietly left out */
+		else if (!seen && !S_ISLNK(lst.st_mode))
 			walk_dir(w, p, r);
 		return;
 	}
@@ -614,11 +626,17 @@ static void walk_dir(walker *w, const char *dir, const char *rel)
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			char **nn = realloc(names, cap * sizeof *nn);
-			if (!nn)
+			if (!nn) {
+				in->nomem = 1;
 				break;
+			}
 			names = nn;
 		}
-		names[n++] = strdup(de->d_name);
+		if (!(names[n] = strdup(de->d_name))) {
+			in->nomem = 1;
+			break;
+		}
+		n++;
 	}
 	closedir(d);
 	if (n > 1)
@@ -630,6 +648,8 @@ static void walk_dir(walker *w, const char *dir, const char *rel)
 			snprintf(p, lp, "%s/%s", dir, names[i]);
 			snprintf(r, lr, "%s%s%s", rel, *rel ? "/" : "", names[i]);
 			walk_entry(w, p, r);
+		} else {
+			in->nomem = 1;
 		}
 		free(p), free(r), free(names[i]);
 	}
@@ -645,8 +665,8 @@ static void walk(app_input *in, const char *dir)
 	walker w = {in, {0}, {0}};
 	size_t first = in->n_files;
 	struct stat st;
-	if (stat(dir, &st) == 0)
-		dir_seen(&w.seen, &st);
+	if (stat(dir, &st) == 0 && dir_seen(&w.seen, &st) < 0)
+		in->nomem = 1;
 	walk_dir(&w, dir, "");
 	for (size_t i = 0; i < w.links.n; i++) { /* the list grows as links lead to links */
 		char *p = w.links.a[i].path, *r = w.links.a[i].rel;
@@ -655,6 +675,7 @@ static void walk(app_input *in, const char *dir)
 			if (seen == 0)
 				walk_dir(&w, p, r);
 			in->n_repeat += seen == 1;
+			in->nomem |= seen < 0;
 		}
 		free(p), free(r);
 	}
@@ -684,6 +705,8 @@ app_input *app_input_new(char **paths, char **names, int n_paths, size_t max_byt
 				dir[--l] = '\0';
 			if (dir)
 				walk(in, dir);
+			else
+				in->nomem = 1;
 			free(dir);
 		} else {
 			add_entry(in, paths[i], names ? names[i] : paths[i], NULL, 0, NULL);
@@ -741,24 +764,25 @@ app_raw *app_batch_add(app_batch *b, uint32_t file)
 	return r;
 }
 
-/* Appends s as a JSON string (quotes, escapes) to a. */
-static void put_json_string(wu_str *a, const char *s)
+/* Appends s as a JSON string (quotes, escapes) to a. 0, or -1 out of
+ * memory. */
+static int put_json_string(wu_str *a, const char *s)
 {
-	wu__str_putc(a, '"');
-	for (; *s; s++) {
+	int rc = wu__str_putc(a, '"');
+	for (; *s && !rc; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
 			char e[2] = {'\\', (char)c};
-			wu__str_append(a, e, 2);
+			rc = wu__str_append(a, e, 2);
 		} else if (c < 0x20) {
 			char e[8];
 			snprintf(e, sizeof e, "\\u%04x", c);
-			wu__str_append(a, e, 6);
+			rc = wu__str_append(a, e, 6);
 		} else {
-			wu__str_putc(a, (char)c);
+			rc = wu__str_putc(a, (char)c);
 		}
 	}
-	wu__str_putc(a, '"');
+	return rc ? rc : wu__str_putc(a, '"');
 }
 
 static int fill(app_input *in)
@@ -777,7 +801,7 @@ static int fill(app_input *in)
 	return 1;
 }
 
-enum { LINE_EOF = 0, LINE_OK = 1, LINE_OVERSIZE = -1 };
+enum { LINE_EOF = 0, LINE_OK = 1, LINE_OVERSIZE = -1, LINE_NOMEM = -2 };
 
 /* Appends the next line (without its newline) to a. An oversize line
  * keeps its first max_bytes bytes in a and the rest in the input. A line
@@ -800,12 +824,14 @@ static int read_line(app_input *in, wu_str *a, size_t *len)
 		size_t have = a->n - start;
 		if (have + take > in->max_bytes) {
 			take = in->max_bytes - have;
-			wu__str_append(a, p, take);
+			if (wu__str_append(a, p, take))
+				return LINE_NOMEM;
 			in->pos += take;
 			*len = a->n - start;
 			return LINE_OVERSIZE;
 		}
-		wu__str_append(a, p, take);
+		if (wu__str_append(a, p, take))
+			return LINE_NOMEM;
 		in->pos += take + (nl ? 1 : 0);
 		if (nl) {
 			in->done++;
@@ -836,12 +862,13 @@ int app_input_drain(app_input *in, FILE *out)
 
 /* The error's text goes in the batch's arena, after the record's bytes:
  * r->error points at it once the batch is complete (the arena may still
- * move), so the pipeline can hold one batch while the next is read. */
-static void set_error(app_batch *b, app_raw *r, const char *what)
+ * move), so the pipeline can hold one batch while the next is read. Out
+ * of memory is the run's failure, not the record's (in->nomem). */
+static void set_error(app_input *in, app_batch *b, app_raw *r, const char *what)
 {
 	r->err_off = b->arena.n + 1;
 	if (wu__str_append(&b->arena, what, strlen(what) + 1))
-		r->err_off = 0, r->error = "out of memory";
+		r->err_off = 0, r->error = "out of memory", in->nomem = 1;
 }
 
 static void point_errors(app_batch *b)
@@ -856,30 +883,39 @@ static void read_article(app_input *in, app_batch *b)
 {
 	entry *e = &in->files[in->cur];
 	app_raw *r = app_batch_add(b, (uint32_t)in->cur);
+	if (!r) {
+		in->nomem = 1;
+		return;
+	}
 	r->is_file = 1;
 	r->id_off = b->arena.n;
-	put_json_string(&b->arena, e->id);
-	r->id_len = b->arena.n - r->id_off;
 	const char *slash = strrchr(e->id, '/');
+	if (put_json_string(&b->arena, e->id))
+		in->nomem = 1;
+	r->id_len = b->arena.n - r->id_off;
 	r->dir_off = b->arena.n;
 	r->dir_len = slash ? (size_t)(slash - e->id) : 0;
-	wu__str_append(&b->arena, e->id, r->dir_len);
-	wu__str_putc(&b->arena, '\0');
+	if (wu__str_append(&b->arena, e->id, r->dir_len) || wu__str_putc(&b->arena, '\0'))
+		in->nomem = 1;
 	r->off = b->arena.n;
 	stream s;
+	if (in->nomem)
+		return;
 	if (e->error || stream_open(&s, e->path, e->name, 1, in->raw)) {
-		set_error(b, r, e->error ? e->error : s.err);
+		set_error(in, b, r, e->error ? e->error : s.err);
 		if (!e->error)
 			stream_close(&s);
 		return;
 	}
 	for (;;) {
-		if (wu__str_reserve(&b->arena, b->arena.n + CHUNK + 1))
+		if (wu__str_reserve(&b->arena, b->arena.n + CHUNK + 1)) {
+			in->nomem = 1; /* not a cut article */
 			break;
+		}
 		long n = stream_read(&s, b->arena.s + b->arena.n, CHUNK, e->name);
 		if (n < 0) {
 			b->arena.n = r->off; /* the whole article is lost: the error stands for it */
-			set_error(b, r, s.err);
+			set_error(in, b, r, s.err);
 			stream_close(&s);
 			return;
 		}
@@ -909,7 +945,10 @@ static int open_jsonl(app_input *in, app_batch *b)
 	}
 	stream_close(&in->st);
 	app_raw *r = app_batch_add(b, (uint32_t)in->cur);
-	set_error(b, r, in->st.err);
+	if (r)
+		set_error(in, b, r, in->st.err);
+	else
+		in->nomem = 1;
 	return -1;
 }
 
@@ -927,8 +966,10 @@ static int blank_line(const char *s, size_t n)
 static void cut_record(app_input *in, app_batch *b, size_t off, size_t len)
 {
 	app_raw *r = app_batch_add(b, (uint32_t)in->cur);
-	if (!r)
+	if (!r) {
+		in->nomem = 1;
 		return;
+	}
 	r->off = off, r->len = len;
 	char msg[ERR_LEN + 48];
 	if (in->done)
@@ -936,7 +977,7 @@ static void cut_record(app_input *in, app_batch *b, size_t off, size_t len)
 		         (unsigned long long)in->done);
 	else
 		snprintf(msg, sizeof msg, "%s", in->st.err);
-	set_error(b, r, msg);
+	set_error(in, b, r, msg);
 }
 
 /* Reads JSONL lines of the current file into b; 1 when the batch must end. */
@@ -945,6 +986,10 @@ static int read_jsonl(app_input *in, app_batch *b, size_t max_records, size_t ma
 	while (b->n < max_records && b->arena.n < max_bytes) {
 		size_t off = b->arena.n, len;
 		int rc = read_line(in, &b->arena, &len);
+		if (rc == LINE_NOMEM) {
+			in->nomem = 1;
+			return 1;
+		}
 		if (rc == LINE_EOF) {
 			if (in->eof < 0)
 				cut_record(in, b, off, len);
@@ -961,6 +1006,10 @@ static int read_jsonl(app_input *in, app_batch *b, size_t max_records, size_t ma
 			continue;
 		}
 		app_raw *r = app_batch_add(b, (uint32_t)in->cur);
+		if (!r) {
+			in->nomem = 1;
+			return 1;
+		}
 		r->line = in->line;
 		r->off = off;
 		r->len = len;
@@ -973,17 +1022,20 @@ static int read_jsonl(app_input *in, app_batch *b, size_t max_records, size_t ma
 	return 1;
 }
 
-size_t app_input_next(app_input *in, app_batch *b, size_t max_records, size_t max_bytes)
+int app_input_next(app_input *in, app_batch *b, size_t max_records, size_t max_bytes, size_t *n)
 {
 	if (in->pending_drain)
 		app_input_drain(in, NULL);
 	b->n = 0;
 	b->arena.n = 0;
-	while (in->cur < in->n_files && b->n < max_records && b->arena.n < max_bytes) {
+	while (!in->nomem && in->cur < in->n_files && b->n < max_records &&
+	       b->arena.n < max_bytes) {
 		entry *e = &in->files[in->cur];
 		if (e->is_file) {
 			read_article(in, b);
 			in->cur++;
+			if (in->nomem)
+				break;
 			if (b->rec[b->n - 1].err_off || b->rec[b->n - 1].error)
 				break; /* an error ends a batch, as in a JSONL file */
 			continue;
@@ -995,6 +1047,11 @@ size_t app_input_next(app_input *in, app_batch *b, size_t max_records, size_t ma
 		if (read_jsonl(in, b, max_records, max_bytes))
 			break;
 	}
+	if (in->nomem) { /* no batch that may be missing a record */
+		b->n = *n = 0;
+		return -1;
+	}
 	point_errors(b);
-	return b->n;
+	*n = b->n;
+	return 0;
 }

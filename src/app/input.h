@@ -58,9 +58,10 @@ app_input_kind app_input_detect(const unsigned char *p, size_t n);
 const char *app_input_refusal(app_input_kind k, const char *name, char *buf, size_t len);
 
 /* Fills b with the next records (at most max_records or about max_bytes
- * of text). An oversize record is always the last of its batch. Returns the
- * number of records, 0 at the end. */
-size_t app_input_next(app_input *in, app_batch *b, size_t max_records, size_t max_bytes);
+ * of text), *n of them, 0 at the end. An oversize record is always the
+ * last of its batch. Returns 0, or -1 out of memory (*n 0: no batch with a
+ * record or a file left out; the run fails). */
+int app_input_next(app_input *in, app_batch *b, size_t max_records, size_t max_bytes, size_t *n);
 
 /* After an oversize JSONL record: copies the rest of its line to out (or
  * discards it when out is NULL). */

@@ -200,12 +200,18 @@ typedef struct pass {
 	size_t n_done;     /* records through the pass so far */
 } pass;
 
-static size_t read_batch(app_run *run, app_input *in, app_batch *b)
+/* The next batch, *n records (0 at the end). 0, or -1 out of memory
+ * (said). */
+static int read_batch(app_run *run, app_input *in, app_batch *b, size_t *n)
 {
 	double t0 = omp_get_wtime();
-	size_t n = app_input_next(in, b, BATCH_RECORDS, BATCH_BYTES);
+	int rc = app_input_next(in, b, BATCH_RECORDS, BATCH_BYTES, n);
 	run->t_read += omp_get_wtime() - t0;
-	return n;
+	if (rc) {
+		app_progress_clear(run);
+		fprintf(stderr, "wiredup: out of memory\n");
+	}
+	return rc;
 }
 
 /* A batch's results, kept until it is committed. */
@@ -242,7 +248,9 @@ static int each_batch(app_run *run, app_input *in, pass *p, int k)
 	}
 	app_workspace *ws = calloc((size_t)nt, sizeof *ws);
 	int ok = r[0].res && r[0].sigs && r[1].res && r[1].sigs && ws;
-	size_t n = ok ? read_batch(run, in, &bat[cur]) : (rc = -1, 0);
+	size_t n = 0;
+	if (!ok || read_batch(run, in, &bat[cur], &n))
+		rc = -1;
 	size_t n_prev = 0; /* records of bat[!cur], done and not committed yet */
 	while (rc == 0 && n > 0) {
 		app_batch *b = &bat[cur], *other = &bat[!cur];
@@ -258,7 +266,7 @@ static int each_batch(app_run *run, app_input *in, pass *p, int k)
 				if (n_prev)
 					rc_prev = finish_batch(run, in, p, other, n_prev, prev);
 				if (ahead && rc_prev == 0)
-					n_next = read_batch(run, in, other);
+					rc_prev = read_batch(run, in, other, &n_next);
 			}
 #pragma omp for schedule(dynamic, 8)
 			for (long long i = 0; i < nn; i++)
@@ -271,7 +279,8 @@ static int each_batch(app_run *run, app_input *in, pass *p, int k)
 		rc = rc_prev ? rc_prev : stopping(run) ? APP_STOPPED : 0;
 		if (rc == 0 && !ahead) {
 			rc = finish_batch(run, in, p, b, n, mine);
-			n_next = rc == 0 ? read_batch(run, in, other) : 0;
+			if (rc == 0)
+				rc = read_batch(run, in, other, &n_next);
 		} else if (rc == 0) {
 			n_prev = n;
 		} else {

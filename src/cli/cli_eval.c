@@ -245,8 +245,13 @@ static int read_labels(eval_data *d, side *s)
 		return fail_at(s->path, 0, "out of memory");
 	app_batch b = {0};
 	int rc = 0;
-	while (!rc && app_input_next(in, &b, EVAL_BATCH_RECORDS, EVAL_BATCH_BYTES))
-		rc = take_batch(d, s, in, &b);
+	size_t n = 1;
+	while (!rc && n) {
+		if (app_input_next(in, &b, EVAL_BATCH_RECORDS, EVAL_BATCH_BYTES, &n))
+			rc = fail_at(s->path, 0, "out of memory");
+		else if (n)
+			rc = take_batch(d, s, in, &b);
+	}
 	app_batch_free(&b);
 	app_input_free(in);
 	if (!rc && s->n_records == 0)

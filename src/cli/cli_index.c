@@ -670,6 +670,15 @@ static int handle(feed *f, const sketched *s, const uint32_t *sig)
 	return 0;
 }
 
+/* The next chunk of input in b: 1 with its n records, 0 at the end or
+ * out of memory (f then failed). */
+static int next_chunk(feed *f, app_input *in, app_batch *b, size_t *n)
+{
+	if (app_input_next(in, b, CHUNK_RECORDS, CHUNK_BYTES, n))
+		return fail(f, "out of memory"), 0;
+	return *n > 0;
+}
+
 static workspace *workspaces(int n)
 {
 	return calloc((size_t)n, sizeof(workspace));
@@ -717,7 +726,7 @@ static void feed_file(feed *f, char *path)
 	if (!in || !res || !sigs || !ws)
 		fail(f, "out of memory");
 	size_t n;
-	while (!f->failed && !app_stop_signal() && (n = app_input_next(in, &b, CHUNK_RECORDS, CHUNK_BYTES))) {
+	while (!f->failed && !app_stop_signal() && next_chunk(f, in, &b, &n)) {
 		long long nn = (long long)n;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
 		for (long long i = 0; i < nn; i++)

@@ -251,7 +251,7 @@ static int deal_stream(wmpi *m, wmpi_plan *p, char *path, char *name, size_t max
 	for (;;) {
 		uint64_t round = *dealt / (uint64_t)m->size;
 		size_t want = (size_t)DEAL_FIRST << (round < DEAL_ROUNDS ? round : DEAL_ROUNDS);
-		if (rc || (n = app_input_next(in, &b, want, BATCH_BYTES)) == 0)
+		if (rc || (rc = app_input_next(in, &b, want, BATCH_BYTES, &n)) || n == 0)
 			break;
 		int owner = (int)(*dealt % (uint64_t)m->size);
 		wmpi_seg s = {.owner = owner, .plain = 0, .n_rec = n};

@@ -364,7 +364,7 @@ static void read_jsonl(const content *c, const char *path, const char *name, int
 	app_batch b = {0};
 	size_t n, rounds = 0;
 	int loose = lenient(c), saw_error = 0;
-	while ((n = app_input_next(in, &b, max_records, batch_bytes)) > 0) {
+	while (app_input_next(in, &b, max_records, batch_bytes, &n) == 0 && n > 0) {
 		CHECK(++rounds < 1000000);
 		CHECK(n == b.n && n <= max_records);
 		for (size_t i = 0; i < n; i++, k++) {
@@ -406,7 +406,7 @@ static void read_jsonl(const content *c, const char *path, const char *name, int
 		}
 	}
 	CHECK(loose ? saw_error : k == n_want);
-	CHECK(app_input_next(in, &b, max_records, batch_bytes) == 0); /* stays at the end */
+	CHECK(app_input_next(in, &b, max_records, batch_bytes, &n) == 0 && n == 0); /* stays at the end */
 	free(w);
 	app_batch_free(&b);
 	app_input_free(in);
@@ -423,7 +423,7 @@ static void read_dir(const content *c, const char *path)
 	/* an article is read up to max_bytes: damage past them is not met */
 	int oversize = c->end != END_REFUSED && c->n > MAX_BYTES;
 	int error = !oversize && c->end != END_OK;
-	while ((n = app_input_next(in, &b, 8, 1 << 20)) > 0) {
+	while (app_input_next(in, &b, 8, 1 << 20, &n) == 0 && n > 0) {
 		for (size_t i = 0; i < n; i++) {
 			app_raw *r = &b.rec[i];
 			total++;
