@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The crowd row: ECB+ stories scored while mixed into N generated articles.
 # Usage: scripts/eval-crowd.sh [--bin PATH] [--originals M] [--seed S] [--all]
-#                              [--eval-row] N [SHARED_DATASETS_DIR]
+#                              [--eval-row] [--generator-rev REV] N [DATASETS_DIR]
 #
 # The 982 ECB+ articles, fed as scripts/eval.sh feeds its story rows (id and
 # text only: undated, no title, no source), are appended to the first N
@@ -19,6 +19,8 @@
 # N and the generator's checksum, so a rerun only clusters and scores.
 # --bin PATH: the wiredup binary to measure (default: scripts/build.sh release).
 # --eval-row: print one row in scripts/eval.sh's table columns, nothing else.
+# --generator-rev REV: generate with scripts/gen_corpus.py as of git revision
+#   REV (e.g. 36a9990, the generator issue 15 measured), for comparisons.
 # Environment: CROWD_DIR, THREADS (2), EXTRA (more cluster options, split on
 #   spaces, e.g. EXTRA="--story-threshold 0.2").
 set -euo pipefail
@@ -28,7 +30,7 @@ root=$PWD
 # abs PATH: PATH as given on the command line, relative to the caller's folder.
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$orig/$1" ;; esac; }
 usage() { sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'; }
-bin="" M=75000 S=5 all=0 evalrow=0 N="" data=""
+bin="" M=75000 S=5 all=0 evalrow=0 genrev="" N="" data=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) [ $# -ge 2 ] || { usage >&2; exit 2; }; bin=$2; shift 2 ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --seed) [ $# -ge 2 ] || { usage >&2; exit 2; }; S=$2; shift 2 ;;
     --all) all=1; shift ;;
     --eval-row) evalrow=1; shift ;;
+    --generator-rev) [ $# -ge 2 ] || { usage >&2; exit 2; }; genrev=$2; shift 2 ;;
     -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "eval-crowd: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     *) if [ -z "$N" ]; then N=$1; elif [ -z "$data" ]; then data=$1
@@ -59,11 +62,18 @@ dir=$(cd "$dir" && pwd)
 threads=${THREADS:-2}
 read -r -a extra <<< "${EXTRA:-}"
 
-sum=$(sha256sum scripts/gen_corpus.py | cut -c1-8)
+gen=scripts/gen_corpus.py
+if [ -n "$genrev" ]; then
+  gen=$dir/gen_corpus-$genrev.py
+  git show "$genrev:scripts/gen_corpus.py" > "$gen.tmp" ||
+    { echo "eval-crowd: no scripts/gen_corpus.py at revision $genrev" >&2; exit 2; }
+  mv "$gen.tmp" "$gen"
+fi
+sum=$(sha256sum "$gen" | cut -c1-8)
 syn=$dir/syn-m$M-s$S-g$sum
 if [ "$N" -gt 0 ] && [ ! -s "$syn.jsonl" ]; then
-  echo "eval-crowd: generating $syn.jsonl (gen_corpus.py --synthetic $M --seed $S)" >&2
-  python3 scripts/gen_corpus.py -q --synthetic "$M" --seed "$S" --jobs "$(nproc)" \
+  echo "eval-crowd: generating $syn.jsonl ($gen --synthetic $M --seed $S)" >&2
+  python3 "$gen" -q --synthetic "$M" --seed "$S" --jobs "$(nproc)" \
     --out "$syn.jsonl.tmp" --gold "$syn.gold.tmp"
   mv "$syn.gold.tmp" "$syn.gold"
   mv "$syn.jsonl.tmp" "$syn.jsonl"
@@ -124,7 +134,7 @@ P
     python3 -c 'import json,sys; d=json.load(sys.stdin); print('"$fmt"')' "$3"
 }
 what="ECB+ alone"
-[ "$N" -eq 0 ] || what="ECB+ in $N generated (--synthetic $M --seed $S)"
+[ "$N" -eq 0 ] || what="ECB+ in $N generated (--synthetic $M --seed $S${genrev:+, generator of $genrev})"
 if [ "$evalrow" = 1 ]; then
   score "$mix.ecbgold" subtopic "stories: $what, scored on ECB+"
   exit 0

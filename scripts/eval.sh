@@ -9,6 +9,8 @@
 #    scored on the ECB+ articles only (scripts/eval-crowd.sh; CROWD_N=0 skips
 #    it; its corpora are cached in $CROWD_DIR, default /tmp/wiredup-crowd).
 # Usage: scripts/eval.sh [SHARED_DATASETS_DIR]   (default ../shared/datasets)
+# Environment: WIREDUP_BIN (the binary to measure; default: scripts/build.sh
+#   release), CROWD_N, CROWD_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,8 +21,13 @@ if [ ! -f "$ecb" ]; then
   echo "eval.sh: (it lives outside the repo, in ../shared/datasets; pass its folder as an argument)" >&2
   exit 0
 fi
-scripts/deps.sh
-bin=$root/$(scripts/build.sh release)/wiredup
+# WIREDUP_BIN=PATH measures that binary (no deps, no build).
+if [ -n "${WIREDUP_BIN:-}" ]; then
+  bin=$(cd "$(dirname "$WIREDUP_BIN")" && pwd)/$(basename "$WIREDUP_BIN")
+else
+  scripts/deps.sh
+  bin=$root/$(scripts/build.sh release)/wiredup
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
