@@ -622,7 +622,7 @@ static int find_id(wu_index *ix, MDB_txn *t, const char *id, size_t len, uint64_
                    int *found, char *err, size_t errlen)
 {
 	*found = 0;
-	uint64_t key;
+	uint64_t key = 0; /* set by id_key; gcc -O2 cannot tell */
 	size_t taken = 0, qn, cn;
 	const char *q = wu__id_key(id, len, &ix->idq, &qn);
 	ix->cand.n = 0;
