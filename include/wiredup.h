@@ -36,8 +36,6 @@
  *   - No errno or LMDB code comes out of the library: the index says what
  *     failed in err.
  *   - A failure is never silent: the library checks every call it makes.
- * Until the story terms are reworked, wu_shingle() and wu_story_terms()
- * still return their size, WU_NOMEM when memory runs out.
  */
 #ifndef WIREDUP_H
 #define WIREDUP_H
@@ -72,13 +70,6 @@ extern "C" {
  * signatures made with different versions are not comparable.
  * 3: HTML tags and character references are decoded before normalizing. */
 #define WU_NORMALIZE_VERSION 3
-
-/* What wu_shingle and wu_story_terms, the two text functions that still
- * return a size, return when memory runs out, their output then empty: a
- * failure of the run, not a property of the text (an empty result is 0).
- * They are to follow the contract above (0 / -1, the size in out->n) in
- * the next release; nothing else returns it. */
-#define WU_NOMEM ((size_t)-1)
 
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
@@ -163,8 +154,9 @@ typedef struct { wu_term *a; size_t n, cap; } wu_terms;
 WU_API int wu_terms_reserve(wu_terms *t, size_t need);
 WU_API void wu_terms_free(wu_terms *t);
 
-/* Scratch space for functions that need several buffers. */
-typedef struct { wu_str s1, s2; wu_u64s u1; } wu_scratch;
+/* Scratch space for functions that need several buffers (wu_story_terms:
+ * one a thread, kept from article to article; zero it before first use). */
+typedef struct { wu_str s1, s2; wu_u64s u1, u2, u3, u4, stop; } wu_scratch;
 WU_API void wu_scratch_free(wu_scratch *s);
 
 WU_API void wu_str_free(wu_str *b);
@@ -246,8 +238,9 @@ WU_API int wu_boiler_has_line(const wu_boiler *b, const char *line, size_t n, co
  * texts stay distinct. The hashes are unique, so out->n is the exact
  * shingle-set size, and sorted in increasing order when opt->verify is
  * WU_VERIFY_EXACT (set operations need it; sketching does not). An empty
- * text yields no shingle. Returns out->n, or WU_NOMEM. */
-WU_API size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
+ * text yields no shingle (out->n 0). Returns 0, or -1 (out of memory; out
+ * is then empty). */
+WU_API int wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out);
 
 /* ------------------------------------------------------------------ */
 /* Sketch                                                              */
@@ -349,12 +342,22 @@ WU_API int wu_article_file(const char *data, size_t len, wu_str *buf, wu_record 
 /* The buffers one thread needs to sketch articles, reused from call to
  * call (as minimap2's mm_tbuf_t): make one a thread, never share one. */
 typedef struct wu_sketcher wu_sketcher;
+/* Document frequencies of story terms over a corpus (see Stories below). */
+typedef struct wu_df wu_df;
 
 WU_API wu_sketcher *wu_sketcher_new(void); /* NULL when out of memory */
 WU_API void wu_sketcher_free(wu_sketcher *s);
 
 /* What wu_sketch_article() asks for beyond the signature. */
 #define WU_SKETCH_TERMS 1u /* the story terms (wu_story_terms) too */
+#define WU_SKETCH_PROFILE 2u /* the story profile: those terms through
+                              * wu_story_profile() with the sketcher's df
+                              * (wu_sketcher_set_df) and opt->story_terms */
+
+/* The document frequencies WU_SKETCH_PROFILE weighs terms by (a first
+ * pass's, see wu_scan_article); read only, so one df serves every thread's
+ * sketcher. NULL: none. */
+WU_API void wu_sketcher_set_df(wu_sketcher *s, const wu_df *df);
 
 /* What wu_sketch_article() found. The arrays live in the sketcher and
  * hold until its next call. */
@@ -363,8 +366,9 @@ typedef struct wu_article_sketch {
 	size_t n_shingles;        /* 0: the text has no letters or digits */
 	wu_terms *terms;          /* with WU_SKETCH_TERMS: the article's story
 	                           * terms (the sketcher's, free to reweigh in
-	                           * place with wu_story_profile), the input of
-	                           * wu_df_add; else NULL */
+	                           * place with wu_story_profile); with
+	                           * WU_SKETCH_PROFILE: its story profile, for
+	                           * wu_sketched.profile; else NULL */
 	size_t n_invalid; /* invalid UTF-8 bytes in the text */
 } wu_article_sketch;
 
@@ -379,6 +383,26 @@ typedef struct wu_article_sketch {
 WU_API int wu_sketch_article(wu_sketcher *s, const wu_record *rec, const wu_opt *opt,
                              const wu_boiler *b, unsigned flags, uint32_t *sig,
                              wu_article_sketch *out, char *err, size_t errlen);
+
+/* What wu_scan_article() is asked for: the first pass over a corpus. */
+#define WU_SCAN_LINES 1u /* boilerplate line keys (wu_line_keys), for wu_boiler_count */
+#define WU_SCAN_TERMS 2u /* story terms, for wu_df_add */
+
+/* What wu_scan_article() found; the arrays live in the sketcher and hold
+ * until its next call. */
+typedef struct wu_article_scan {
+	const uint64_t *line_keys; /* WU_SCAN_LINES: the line keys, else NULL */
+	size_t n_line_keys;
+	const wu_terms *terms;     /* WU_SCAN_TERMS: the story terms of the whole
+	                            * text (boilerplate is not known yet), as
+	                            * wu_story_terms(b = NULL) gives them; else NULL */
+} wu_article_scan;
+
+/* The first pass's work on one article, from one normalization of
+ * rec->text: its boilerplate line keys and its story terms, as flags ask.
+ * Returns 0, or -1 with the reason in err when memory runs out. */
+WU_API int wu_scan_article(wu_sketcher *s, const wu_record *rec, unsigned flags,
+                           wu_article_scan *out, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* Corpus: sketched articles in flat arrays, in input order            */
@@ -446,26 +470,27 @@ WU_API int wu_id_cmp(const char *a, size_t na, const char *b, size_t nb);
 /* ------------------------------------------------------------------ */
 
 
-/* The distinct story terms of text, boilerplate lines (per b, may be NULL)
- * left out: words of 2+ characters that are not stop words, and pairs of
- * adjacent such words, weighted 1 + ln(tf), x1.5 for a name (capitalised
- * mid-sentence in most occurrences), x2 for a number (not a year).
- * Markup is decoded as wu_normalize() decodes it. Thread-safe with one ws
- * per thread. Returns out->n, or WU_NOMEM. */
-WU_API size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
-                      wu_scratch *ws, wu_terms *out);
+/* The distinct story terms of text into out (sorted by key, out->n of
+ * them), boilerplate lines (per b, may be NULL) left out: the words of
+ * wu_normalize_filtered() (the words the shingles are made of) of 2+
+ * characters that are not stop words, and pairs of adjacent such words,
+ * weighted 1 + ln(tf), x1.5 for a name (capitalised mid-sentence in the
+ * raw text in most occurrences; a pair: both words names), x2 for a number
+ * (not a year). Thread-safe with one ws per thread. Returns 0, or -1 (out
+ * of memory; out is then empty). */
+WU_API int wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
+                          wu_scratch *ws, wu_terms *out);
 
 /* Document frequencies of story terms over a corpus (a first pass). */
-typedef struct wu_df wu_df;
 WU_API wu_df *wu_df_new(void);
 WU_API void wu_df_free(wu_df *d);
 WU_API int wu_df_add(wu_df *d, const wu_terms *t); /* one article's terms; -1 on OOM */
 
-/* Turns terms into a profile in place: weights times ln(N/df), terms in
- * fewer than 2 articles (or, from 20 articles on, in more than half) left
- * out, the m heaviest kept, L2-normalised, sorted by key. Read-only on d,
- * so thread-safe. Returns t->n. */
-WU_API size_t wu_story_profile(const wu_df *d, int m, wu_terms *t);
+/* Turns terms into a profile in place (t->n of them left): weights times
+ * ln(N/df), terms in fewer than 2 articles (or, from 20 articles on, in
+ * more than half) left out, the m heaviest kept, L2-normalised, sorted by
+ * key. Read-only on d, so thread-safe; it cannot fail. */
+WU_API void wu_story_profile(const wu_df *d, int m, wu_terms *t);
 
 /* Groups near-duplicate clusters (dup, from wu_cluster) into stories:
  * candidate pairs share one of each other's 16 heaviest profile terms

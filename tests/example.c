@@ -46,10 +46,26 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 typedef struct {
 	uint32_t sig[N][128];
 	uint32_t n_shingles[N];
-	wu_terms terms[N]; /* copies of each article's story terms */
+	wu_terms terms[N]; /* copies of each article's story profile */
 } sketches;
 
-/* Sketches every article with one sketcher; keeps the story terms. */
+/* The stories' first pass: every article's story terms counted into df
+ * (with WU_SCAN_LINES too, the same call gives wu_boiler_count its keys). */
+static int scan_all(wu_sketcher *s, wu_df *df)
+{
+	char err[256];
+	wu_article_scan a;
+	for (int i = 0; i < N; i++) {
+		wu_record rec = {g_ids[i], strlen(g_ids[i]), g_texts[i], strlen(g_texts[i]), "",
+		                 WU_NO_DATE};
+		if (wu_scan_article(s, &rec, WU_SCAN_TERMS, &a, err, sizeof err) ||
+		    wu_df_add(df, a.terms))
+			return fails("cannot scan an article");
+	}
+	return 0;
+}
+
+/* The second pass: every article sketched with its story profile (kept). */
 static int sketch_all(const wu_opt *o, sketches *sk, wu_df *df)
 {
 	char err[256];
@@ -57,16 +73,20 @@ static int sketch_all(const wu_opt *o, sketches *sk, wu_df *df)
 	wu_sketcher *s = wu_sketcher_new();
 	if (!s)
 		return fails("out of memory");
+	if (scan_all(s, df))
+		return wu_sketcher_free(s), 1;
+	wu_sketcher_set_df(s, df);
 	for (int i = 0; i < N; i++) {
 		wu_record rec = {g_ids[i], strlen(g_ids[i]), g_texts[i], strlen(g_texts[i]), "",
 		                 WU_NO_DATE};
-		if (wu_sketch_article(s, &rec, o, NULL, WU_SKETCH_TERMS, sk->sig[i], &a, err,
+		if (wu_sketch_article(s, &rec, o, NULL, WU_SKETCH_PROFILE, sk->sig[i], &a, err,
 		                      sizeof err) || a.n_shingles == 0 ||
-		    wu_terms_reserve(&sk->terms[i], a.terms->n) || wu_df_add(df, a.terms)) {
+		    wu_terms_reserve(&sk->terms[i], a.terms->n)) {
 			wu_sketcher_free(s);
 			return fails("cannot sketch an article");
 		}
-		memcpy(sk->terms[i].a, a.terms->a, a.terms->n * sizeof *a.terms->a);
+		if (a.terms->n) /* an article all of whose terms are its own has none */
+			memcpy(sk->terms[i].a, a.terms->a, a.terms->n * sizeof *a.terms->a);
 		sk->terms[i].n = a.terms->n;
 		sk->n_shingles[i] = (uint32_t)a.n_shingles;
 	}
@@ -75,7 +95,7 @@ static int sketch_all(const wu_opt *o, sketches *sk, wu_df *df)
 }
 
 /* Clusters and forms stories; checks a ~ b, c alone, d in a's story. */
-static int cluster_all(const wu_opt *o, sketches *sk, const wu_df *df)
+static int cluster_all(const wu_opt *o, const sketches *sk)
 {
 	wu_corpus *c = wu_corpus_new(o);
 	wu_clusters cl = {0};
@@ -86,7 +106,6 @@ static int cluster_all(const wu_opt *o, sketches *sk, const wu_df *df)
 	char err[128];
 	int rc = c ? 0 : fails("out of memory");
 	for (int i = 0; !rc && i < N; i++) {
-		wu_story_profile(df, o->story_terms, &sk->terms[i]);
 		wu_sketched art = {g_ids[i], strlen(g_ids[i]), WU_NO_DATE, (uint32_t)strlen(g_texts[i]),
 		                   sk->n_shingles[i], sk->sig[i], NULL, sk->terms[i].a,
 		                   (uint32_t)sk->terms[i].n};
@@ -154,7 +173,7 @@ int main(void)
 	wu_df *df = wu_df_new();
 	if (!df || !mkdtemp(dir))
 		return wu_df_free(df), fails("cannot start");
-	int rc = sketch_all(&o, &sk, df) || cluster_all(&o, &sk, df) || dedup(dir, &o, &sk);
+	int rc = sketch_all(&o, &sk, df) || cluster_all(&o, &sk) || dedup(dir, &o, &sk);
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	for (int i = 0; i < N; i++)
 		wu_terms_free(&sk.terms[i]);

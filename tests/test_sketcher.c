@@ -43,9 +43,9 @@ static void old_steps(const char *text, const wu_opt *o, const wu_boiler *b, ste
 	assert_int_equal(wu_normalize_filtered(text, strlen(text), "Site", b, &norm, &line,
 	                                       &r->n_invalid, NULL), 0);
 	assert_true(norm.n > 0);
-	assert_true(wu_shingle(norm.s, norm.n, o, &r->sh) != WU_NOMEM);
+	assert_int_equal(wu_shingle(norm.s, norm.n, o, &r->sh), 0);
 	wu_sketch(r->sh.a, r->sh.n, o, r->sig);
-	assert_true(wu_story_terms(text, strlen(text), "Site", b, &ws, &r->terms) != WU_NOMEM);
+	assert_int_equal(wu_story_terms(text, strlen(text), "Site", b, &ws, &r->terms), 0);
 	wu_str_free(&norm), wu_str_free(&line), wu_scratch_free(&ws);
 }
 

@@ -390,8 +390,7 @@ static int find_short(const app_command *cmd, char c)
 	return -1;
 }
 
-/* Option o with its value v (NULL: none given; have: the value was
- * attached, "--name=v"); 0, APP_HELP or 2. */
+/* Option o with its value v (NULL: none given); 0, APP_HELP or 2. */
 static int apply(const app_command *cmd, app_args *a, int o, const char *v, int verbose)
 {
 	const option_spec *s = &specs[o];
@@ -431,8 +430,6 @@ static int long_option(const app_command *cmd, app_args *a, int argc, char **arg
 	const char *v = eq ? eq + 1 : NULL;
 	if (!v && specs[o].val != V_FLAG && *i + 1 < argc)
 		v = argv[++*i];
-	if (eq && specs[o].val == V_FLAG)
-		return app_usage_error(cmd, verbose, "--%s takes no value", specs[o].name);
 	return apply(cmd, a, o, v, verbose);
 }
 

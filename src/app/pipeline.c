@@ -26,7 +26,8 @@ typedef struct {
 /* wu_story_profile() through the shared per-record code's profiler. */
 static size_t profile_df(const void *df, int m, wu_terms *t)
 {
-	return wu_story_profile(df, m, t);
+	wu_story_profile(df, m, t);
+	return t->n;
 }
 
 static void process(const app_run *run, const app_batch *b, size_t i, app_workspace *w,

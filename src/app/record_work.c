@@ -1,6 +1,6 @@
 /* The work done on one record by both programs' passes (wiredup's
  * pipeline.c and wiredup-mpi's mpi_sketch.c): parse it, then either find
- * its boilerplate line keys and story terms (first pass) or normalize,
+ * its boilerplate line keys and story terms (first pass, one normalization) or normalize,
  * shingle and sketch it and profile its terms (second pass). Records are
  * independent, so this runs on many threads; only where the results go
  * differs between the programs. */
@@ -88,26 +88,30 @@ void app_work_scan(const app_run *run, const app_batch *b, size_t i, int stories
                   app_result *res)
 {
 	wu_record rec = {0};
+	wu_article_scan a;
 	if (app_work_parse(run, b, i, w, &rec, res))
 		return;
-	if (run->count_lines) {
-		if (wu_line_keys(rec.text, rec.text_len, rec.source, &w->line, &w->sh) ||
-		    !(res->keys = malloc((w->sh.n ? w->sh.n : 1) * sizeof *res->keys))) {
+	unsigned flags = (run->count_lines ? WU_SCAN_LINES : 0) | (stories ? WU_SCAN_TERMS : 0);
+	if (!flags)
+		return;
+	/* Boilerplate is not known yet: its terms count here, which only
+	 * lowers their weight; pass two leaves them out anyway. */
+	if ((!w->sk && !(w->sk = wu_sketcher_new())) ||
+	    wu_scan_article(w->sk, &rec, flags, &a, NULL, 0)) {
+		out_of_memory(res);
+		return;
+	}
+	if (a.line_keys) {
+		if (!(res->keys = malloc((a.n_line_keys ? a.n_line_keys : 1) * sizeof *res->keys))) {
 			out_of_memory(res);
 			return;
 		}
-		if (w->sh.n)
-			memcpy(res->keys, w->sh.a, w->sh.n * sizeof *res->keys);
-		res->n_keys = w->sh.n;
+		if (a.n_line_keys)
+			memcpy(res->keys, a.line_keys, a.n_line_keys * sizeof *res->keys);
+		res->n_keys = a.n_line_keys;
 	}
-	if (stories) {
-		/* Boilerplate is not known yet: its terms count here, which
-		 * only lowers their weight; pass two leaves them out anyway. */
-		if (wu_story_terms(rec.text, rec.text_len, rec.source, NULL, &w->scratch,
-		                   &w->terms) == WU_NOMEM ||
-		    copy_terms(&w->terms, res))
-			out_of_memory(res);
-	}
+	if (a.terms && copy_terms(a.terms, res))
+		out_of_memory(res);
 }
 
 static int copy_shingles(const wu_article_sketch *a, app_result *res)

@@ -127,8 +127,22 @@ uint32_t wu__counter_get(const wu__counter *c, uint64_t k);
 int wu__counter_has(const wu__counter *c, uint64_t k);
 void wu__counter_free(wu__counter *c);
 
+/* wu_story_terms() of raw text[0..n) whose normalized words (filtered or
+ * not, joined by spaces or newlines) are norm[0..n_norm): the caller has
+ * normalized it already (the shingles' text, the boilerplate pass's lines).
+ * 0, or -1 on OOM. */
+int wu__story_terms_words(const char *text, size_t n, const char *norm, size_t n_norm,
+                          wu_scratch *ws, wu_terms *out);
+
 /* wu_story_profile() over any table of document frequencies. */
 size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, wu_terms *t);
+
+/* A story's summed profile, sorted by key (story.c's stories). */
+typedef struct { const wu_term *a; uint32_t n; } wu__termspan;
+/* Candidate story pairs (wminhash.c) of n profiles by weighted MinHash,
+ * at most 16 n of them: into pairs (reset), each u << 32 | v with u < v,
+ * sorted, no repeats; the same for any n_threads. 0, or -1 on OOM. */
+int wu__story_candidates(const wu__termspan *p, size_t n, int n_threads, wu_u64s *pairs);
 
 /* Candidate pairs of one LSH bucket (members in article order), appended
  * to out: member j meets the first max_bucket members only, so a bucket of

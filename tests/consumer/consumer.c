@@ -38,7 +38,7 @@ static int sketch(const char *text, const wu_opt *o, wu_str *words, wu_u64s *sh,
 {
 	if (wu_normalize(text, strlen(text), words, NULL))
 		return -1;
-	if (wu_shingle(words->s, words->n, o, sh) == WU_NOMEM)
+	if (wu_shingle(words->s, words->n, o, sh))
 		return -1;
 	wu_sketch(sh->a, sh->n, o, sig);
 	return 0;

@@ -136,8 +136,8 @@ static void check_shingles(const wu_str *norm, size_t words, wu_opt *o)
 	o->bands = o->num_perm / 4;
 	CHECK(wu_opt_finish(o, err, sizeof err) == 0);
 	wu_u64s sh = {0};
-	size_t m = wu_shingle(norm->s, norm->n, o, &sh);
-	CHECK(m == sh.n);
+	CHECK(wu_shingle(norm->s, norm->n, o, &sh) == 0);
+	size_t m = sh.n;
 	CHECK((m == 0) == (norm->n == 0));
 	size_t units = o->shingle_kind == WU_SHINGLE_WORD ? words : fz_utf8_count(norm->s, norm->n);
 	CHECK(m <= units);
@@ -412,8 +412,7 @@ story:;
 	 * the input's own lines, as above, when c0's bit 4 says so) */
 	wu_scratch ws = {0};
 	wu_terms all = {0}, t = {0}, lt = {0};
-	size_t nt = wu_story_terms(s, size, source, NULL, &ws, &all);
-	CHECK(nt == all.n);
+	CHECK(wu_story_terms(s, size, source, NULL, &ws, &all) == 0);
 	check_terms(&all, 0, SIZE_MAX);
 	if (c0 & 16) {
 		for (size_t i = (c0 >> 2) & 1; i < nl; i += 2) {
@@ -427,16 +426,16 @@ story:;
 		CHECK(wu_boiler_count(b, keys.a, keys.n) == 0);
 		wu_boiler_finish(b, 2, 1);
 	}
-	wu_story_terms(s, size, source, b, &ws, &t);
+	/* (not a subset of all: a pair may join the words either side of a
+	 * line left out, as the shingles do) */
+	CHECK(wu_story_terms(s, size, source, b, &ws, &t) == 0);
 	check_terms(&t, 0, SIZE_MAX);
-	for (size_t i = 0; i < t.n; i++)
-		CHECK(has_key(&all, t.a[i].key));
 
 	/* document frequencies: each line an article, plus the whole text */
 	wu_df *df = wu_df_new();
 	CHECK(df);
 	for (size_t i = 0; i < nl; i++) {
-		wu_story_terms(s + ln[i].off, ln[i].len, source, NULL, &ws, &lt);
+		CHECK(wu_story_terms(s + ln[i].off, ln[i].len, source, NULL, &ws, &lt) == 0);
 		check_terms(&lt, 0, SIZE_MAX);
 		for (size_t j = 0; j < lt.n; j++)
 			CHECK(has_key(&all, lt.a[j].key));
@@ -444,8 +443,7 @@ story:;
 	}
 	CHECK(wu_df_add(df, &all) == 0);
 	int m = 1 + c1 % 64;
-	size_t np = wu_story_profile(df, m, &all);
-	CHECK(np == all.n);
+	wu_story_profile(df, m, &all);
 	check_terms(&all, 1, (size_t)m);
 
 	wu_df_free(df);

@@ -87,12 +87,12 @@ static size_t table_room(size_t n)
 	return size;
 }
 
-static size_t finish_set(wu_u64s *v, size_t n, size_t table_at, const wu_opt *opt)
+static int finish_set(wu_u64s *v, size_t n, size_t table_at, const wu_opt *opt)
 {
 	dedupe(v, n, table_at);
 	if (opt->verify == WU_VERIFY_EXACT && wu__sort_u64(v->a, v->n))
-		return v->n = 0, WU_NOMEM;
-	return v->n;
+		return v->n = 0, -1;
+	return 0;
 }
 
 /* Most words fit in 8 bytes. Such a word, as a little-endian number (no
@@ -216,14 +216,14 @@ static void rolling_shingles(const uint64_t *h, size_t nw, size_t g, uint64_t *o
 	}
 }
 
-static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
+static int word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
 {
 	/* At most n/2 + 1 words. Layout: shingles, then word hashes, then the
 	 * dedupe table (which may overwrite word hashes once they are used). */
 	size_t maxw = n / 2 + 1;
 	out->n = 0;
 	if (wu__u64s_reserve(out, maxw + table_room(maxw)))
-		return WU_NOMEM;
+		return -1;
 	uint64_t *h = out->a + maxw;
 	size_t nw = word_hashes(w, n, opt->seed, h);
 	size_t g = (size_t)opt->ngram;
@@ -234,7 +234,7 @@ static size_t word_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	if (nw < g) {
 		out->a[0] = combine(h, nw);
 		out->n = 1;
-		return 1;
+		return 0;
 	}
 	rolling_shingles(h, nw, g, out->a);
 	return finish_set(out, nw - g + 1, maxw, opt);
@@ -251,7 +251,7 @@ static size_t char_len(const char *p, const char *end)
 
 /* Character (codepoint) n-grams: a window of g characters slides one
  * character at a time. */
-static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
+static int char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
 {
 	size_t g = (size_t)opt->ngram;
 	const char *end = w + n, *p = w, *q = w;
@@ -263,7 +263,7 @@ static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 		q += char_len(q, end), have++;
 	size_t m = 0;
 	if (wu__u64s_reserve(out, n + table_room(n)))
-		return WU_NOMEM;
+		return -1;
 	for (;;) {
 		out->a[m++] = XXH3_64bits_withSeed(p, (size_t)(q - p), opt->seed);
 		if (q >= end)
@@ -274,7 +274,7 @@ static size_t char_shingles(const char *w, size_t n, const wu_opt *opt, wu_u64s 
 	return finish_set(out, m, n, opt);
 }
 
-size_t wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
+int wu_shingle(const char *w, size_t n, const wu_opt *opt, wu_u64s *out)
 {
 	if (opt->shingle_kind == WU_SHINGLE_CHAR)
 		return char_shingles(w, n, opt, out);

@@ -14,7 +14,6 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define F_CAP 1ULL /* the occurrence was capitalised mid-sentence */
 #define F_NUM 2ULL /* the term holds a digit (years excepted) */
 #define KEY(x) ((x) & ~3ULL)
 
@@ -43,10 +42,43 @@ static const char *const stop_words[] = {
 	"while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would",
 	"year", "years", "yet", "you", "your", "yours", "yourself"};
 
-static int is_stop(const char *w, size_t n)
+/* Slots of the stop words' key set: a power of two, four times the words,
+ * so a lookup is about one probe. */
+#define STOP_SLOTS 1024
+
+static size_t stop_slot(uint64_t k)
 {
-	size_t m = sizeof stop_words / sizeof *stop_words;
-	return wu__name_index(stop_words, m, sizeof *stop_words, w, n) < m;
+	return (size_t)(k >> 7) & (STOP_SLOTS - 1);
+}
+
+/* The stop words' keys in an open-addressing set (0: empty), built once
+ * per scratch: the keys are the words' hashes, so a word is looked up by
+ * the key it needs anyway, one probe and no string compare. */
+static int stop_keys(wu_scratch *ws)
+{
+	if (ws->stop.n == STOP_SLOTS)
+		return 0;
+	if (wu__u64s_reserve(&ws->stop, STOP_SLOTS))
+		return -1;
+	memset(ws->stop.a, 0, STOP_SLOTS * sizeof *ws->stop.a);
+	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++) {
+		uint64_t k = KEY(XXH3_64bits(stop_words[i], strlen(stop_words[i])));
+		k = k ? k : 4;
+		size_t h = stop_slot(k);
+		while (ws->stop.a[h] && ws->stop.a[h] != k)
+			h = (h + 1) & (STOP_SLOTS - 1);
+		ws->stop.a[h] = k;
+	}
+	ws->stop.n = STOP_SLOTS;
+	return 0;
+}
+
+static int is_stop_key(const wu_scratch *ws, uint64_t k)
+{
+	size_t h = stop_slot(k);
+	while (ws->stop.a[h] && ws->stop.a[h] != k)
+		h = (h + 1) & (STOP_SLOTS - 1);
+	return ws->stop.a[h] == k;
 }
 
 static int numeric_flag(const char *w, size_t n)
@@ -60,17 +92,11 @@ static int numeric_flag(const char *w, size_t n)
 	return digits > 0 && !year;
 }
 
-/* Token stream state: the previous kept word, for word pairs. */
-typedef struct {
-	wu_u64s *out;
-	uint64_t prev; /* key | flags of the previous word, 0 = none */
-} stream;
-
-static int push(stream *st, uint64_t v)
+static int push(wu_u64s *v, uint64_t x)
 {
-	if (wu__u64s_reserve(st->out, st->out->n + 1))
+	if (v->n == v->cap && wu__u64s_reserve(v, v->n + 1))
 		return -1;
-	st->out->a[st->out->n++] = v;
+	v->a[v->n++] = x;
 	return 0;
 }
 
@@ -83,24 +109,45 @@ static size_t n_chars(const char *w, size_t n)
 	return c;
 }
 
-static int word(stream *st, const char *w, size_t n, int cap)
+/* The key of a normalized word (never 0, the stream's break mark). */
+static uint64_t word_key(const char *w, size_t n)
 {
-	if (n_chars(w, n) < 2 || is_stop(w, n)) {
-		st->prev = 0; /* a pair never spans a stop word */
-		return 0;
-	}
-	uint64_t flags = (cap ? F_CAP : 0) | (numeric_flag(w, n) ? F_NUM : 0);
 	uint64_t k = KEY(XXH3_64bits(w, n));
-	uint64_t v = (k ? k : 4) | flags;
-	if (push(st, v))
-		return -1;
-	if (st->prev) {
-		uint64_t pk = KEY(wu__mix64(KEY(st->prev) * 0x9e3779b97f4a7c15ULL ^ KEY(v)));
-		uint64_t pf = ((st->prev & v) & F_CAP) | ((st->prev | v) & F_NUM);
-		if (push(st, (pk ? pk : 4) | pf))
+	return k ? k : 4;
+}
+
+/* The key of the pair of words a, b (keys, flags ignored), never 0. */
+static uint64_t pair_key(uint64_t a, uint64_t b)
+{
+	uint64_t pk = KEY(wu__mix64(KEY(a) * 0x9e3779b97f4a7c15ULL ^ KEY(b)));
+	return pk ? pk : 4;
+}
+
+/* The kept words of normalized text w[0..n) (words between spaces or
+ * newlines, as wu_normalize() and wu__normalize_lines() write them) into
+ * ws->u1 in text order, key | F_NUM each, a 0 where a word was left out (a
+ * pair never spans a stop word). The same words the shingles are made of:
+ * the text is tokenized once, by the normalizer. */
+static int kept_words(const char *w, size_t n, wu_scratch *ws)
+{
+	wu_u64s *out = &ws->u1;
+	out->n = 0;
+	for (size_t i = 0; i < n;) {
+		if (w[i] == ' ' || w[i] == '\n') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && w[j] != ' ' && w[j] != '\n')
+			j++;
+		uint64_t k = word_key(w + i, j - i);
+		uint64_t v = 0;
+		if (n_chars(w + i, j - i) >= 2 && !is_stop_key(ws, k))
+			v = k | (numeric_flag(w + i, j - i) ? F_NUM : 0);
+		if ((v || (out->n && out->a[out->n - 1])) && push(out, v))
 			return -1;
+		i = j;
 	}
-	st->prev = v;
 	return 0;
 }
 
@@ -120,33 +167,123 @@ static int is_ascii_word(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* Words of one raw line, with their casing. */
-static int line_words(stream *st, const char *line, size_t n, wu_str *tmp)
+/* The keys of the normalized words of raw word s[0..n) (a run of ASCII
+ * letters and digits and non-ASCII bytes): *first and *last, 0 when it has
+ * none. An ASCII word normalizes to its lower case, hashed from a copy
+ * here; any other goes through the normalizer (rare in most news). */
+static int raw_word_keys(const char *s, size_t n, wu_scratch *ws, uint64_t *first, uint64_t *last)
 {
-	const unsigned char *s = (const unsigned char *)line;
-	int sentence_start = 1;
-	st->prev = 0;
+	char low[64];
+	int ascii = n <= sizeof low;
+	for (size_t k = 0; ascii && k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		ascii = c < 0x80;
+		low[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	if (ascii) {
+		*first = *last = word_key(low, n);
+		return 0;
+	}
+	*first = *last = 0;
+	if (wu_normalize(s, n, &ws->s2, NULL))
+		return -1;
+	for (size_t a = 0, b; a < ws->s2.n; a = b + 1) {
+		for (b = a; b < ws->s2.n && ws->s2.s[b] != ' '; b++)
+			;
+		if (b > a) {
+			*last = word_key(ws->s2.s + a, b - a);
+			if (!*first)
+				*first = *last;
+		}
+	}
+	return 0;
+}
+
+/* Where an HTML tag that starts at s[i] ('<') ends (past its '>', on the
+ * same line, 256 bytes at most, as the normalizer reads tags), or i when
+ * it is no tag: its letters are no words. */
+static size_t skip_tag(const unsigned char *s, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	if (j < n && (s[j] == '/' || s[j] == '!'))
+		j++;
+	if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')))
+		return i;
+	for (; j < n && j - i < 256 && s[j] != '\n'; j++)
+		if (s[j] == '>')
+			return j + 1;
+	return i;
+}
+
+static int is_sentence_end(unsigned char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ':' || c == '\n';
+}
+
+/* What the raw text knows and its normalized words do not, found in one
+ * byte scan: casing, into ws->u3 (the key of each word capitalised
+ * mid-sentence, and of each pair of two such words in a row, one per
+ * occurrence, sorted), and sentence and line ends, into ws->u4 (the pair
+ * key of the last word of a sentence and the first of the next, one per
+ * end, sorted: those pairs of adjacent words are not the text's). Only
+ * words capitalised or at a sentence end are hashed. */
+static int raw_facts(const char *text, size_t n, wu_scratch *ws)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	int sentence_start = 1, prev_cap = 0;
+	size_t pw = 0, pn = 0; /* the word before, pn 0: none */
+	uint64_t prev_last = 0; /* its last key, when it was capitalised */
+	ws->u3.n = ws->u4.n = 0;
 	for (size_t i = 0; i < n;) {
 		if (s[i] < 0x80 && !is_ascii_word(s[i])) {
-			if (s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ':')
-				sentence_start = 1, st->prev = 0;
-			i++;
+			size_t t = s[i] == '<' ? skip_tag(s, n, i) : i;
+			if (t == i)
+				sentence_start |= is_sentence_end(s[i]);
+			i = t > i ? t : i + 1;
 			continue;
 		}
 		size_t j = i;
 		while (j < n && (s[j] >= 0x80 || is_ascii_word(s[j])))
 			j++;
+		uint64_t first = 0, last = 0, pf, pl;
 		int cap = !sentence_start && is_upper_start(s + i, j - i);
-		sentence_start = 0;
-		if (wu_normalize(line + i, j - i, tmp, NULL))
+		if ((cap || (sentence_start && pn)) && raw_word_keys(text + i, j - i, ws, &first, &last))
 			return -1;
-		for (size_t a = 0, b; a < tmp->n; a = b + 1) {
-			for (b = a; b < tmp->n && tmp->s[b] != ' '; b++)
-				;
-			if (word(st, tmp->s + a, b - a, cap))
+		if (cap && first && push(&ws->u3, first))
+			return -1;
+		if (cap && prev_cap && prev_last && first && push(&ws->u3, pair_key(prev_last, first)))
+			return -1;
+		if (sentence_start && pn) {
+			if (raw_word_keys(text + pw, pn, ws, &pf, &pl))
+				return -1;
+			if (pl && first && push(&ws->u4, pair_key(pl, first)))
 				return -1;
 		}
+		sentence_start = 0;
+		prev_cap = cap, prev_last = last;
+		pw = i, pn = j - i;
 		i = j;
+	}
+	return wu__sort_u64(ws->u3.a, ws->u3.n) || wu__sort_u64(ws->u4.a, ws->u4.n) ? -1 : 0;
+}
+
+/* Every occurrence of a word and of a pair of adjacent kept words, key |
+ * F_NUM on a number's (a pair: either word), into ws->u2. */
+static int occurrences(wu_scratch *ws)
+{
+	const wu_u64s *s = &ws->u1;
+	wu_u64s *o = &ws->u2;
+	o->n = 0;
+	if (wu__u64s_reserve(o, 2 * s->n))
+		return -1;
+	uint64_t prev = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		uint64_t v = s->a[i];
+		if (v)
+			o->a[o->n++] = v;
+		if (v && prev)
+			o->a[o->n++] = pair_key(prev, v) | ((prev | v) & F_NUM);
+		prev = v;
 	}
 	return 0;
 }
@@ -167,65 +304,106 @@ static int cmp_key(const void *x, const void *y)
 
 void wu_scratch_free(wu_scratch *s)
 {
-	wu_str_free(&s->s1), wu_str_free(&s->s2), wu_u64s_free(&s->u1);
+	wu_str_free(&s->s1), wu_str_free(&s->s2);
+	wu_u64s_free(&s->u1), wu_u64s_free(&s->u2), wu_u64s_free(&s->u3), wu_u64s_free(&s->u4);
+	wu_u64s_free(&s->stop);
+}
+
+/* How many of the sorted keys a[*at..n) equal k; *at moves past them
+ * (keys are visited in increasing order). */
+static size_t count_of(const wu_u64s *a, size_t *at, uint64_t k)
+{
+	size_t c = 0;
+	while (*at < a->n && a->a[*at] < k)
+		(*at)++;
+	for (; *at < a->n && a->a[*at] == k; (*at)++)
+		c++;
+	return c;
 }
 
 /* Collapses sorted occurrences into distinct terms weighted by
- * (1 + ln tf), boosted for names and numbers. */
-static int collapse(const wu_u64s *occ, wu_terms *out)
+ * (1 + ln tf), x NAME_BOOST for a name (capitalised in most occurrences:
+ * caps, sorted), x NUMBER_BOOST for a number; a pair's occurrences across
+ * a sentence end (brk, sorted) are taken off its tf. */
+static int collapse(const wu_u64s *occ, const wu_u64s *caps, const wu_u64s *brk, wu_terms *out)
 {
 	out->n = 0;
 	if (wu_terms_reserve(out, occ->n))
 		return -1;
+	size_t at_c = 0, at_b = 0;
 	for (size_t i = 0, j; i < occ->n; i = j) {
-		size_t caps = 0;
-		uint64_t num = 0;
-		for (j = i; j < occ->n && KEY(occ->a[j]) == KEY(occ->a[i]); j++) {
-			caps += (occ->a[j] & F_CAP) != 0;
+		uint64_t num = 0, k = KEY(occ->a[i]);
+		for (j = i; j < occ->n && KEY(occ->a[j]) == k; j++)
 			num |= occ->a[j] & F_NUM;
-		}
-		size_t tf = j - i;
+		size_t cut = count_of(brk, &at_b, k), n_caps = count_of(caps, &at_c, k);
+		if (cut >= j - i)
+			continue;
+		size_t tf = j - i - cut;
 		double w = 1.0 + log((double)tf);
-		if (caps * 2 > tf)
+		if (n_caps * 2 > tf)
 			w *= NAME_BOOST;
 		if (num)
 			w *= NUMBER_BOOST;
-		out->a[out->n++] = (wu_term){KEY(occ->a[i]), (float)w};
+		out->a[out->n++] = (wu_term){k, (float)w};
 	}
 	return 0;
 }
 
-/* The words of one raw line, its markup decoded first (as normalization
- * decodes it: a tag's letters are no term, "&#8217;" no number). The line
- * is not boilerplate, so s1 is free. */
-static int raw_line_words(stream *st, const char *line, size_t n, wu_scratch *ws)
+static void swap_terms(wu_term *a, size_t i, size_t j)
 {
-	size_t at = wu__markup_find(line, n);
-	if (at == n)
-		return line_words(st, line, n, &ws->s2);
-	if (wu__markup_decode(line, n, at, &ws->s1, NULL))
-		return -1;
-	return line_words(st, ws->s1.s, ws->s1.n, &ws->s2);
+	wu_term x = a[i];
+	a[i] = a[j];
+	a[j] = x;
 }
 
-size_t wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
-                      wu_scratch *ws, wu_terms *out)
+/* Moves the m heaviest of a[0..n) (m < n; ties by key, so a total order
+ * and the same m whatever the input order) to a[0..m), in no order: a
+ * quickselect, linear on average, where sorting all n (hundreds of terms
+ * an article, of which 64 are kept) was most of a profile's time. */
+static void select_heaviest(wu_term *a, size_t n, size_t m)
 {
-	stream st = {&ws->u1, 0};
-	ws->u1.n = 0;
-	out->n = 0;
-	for (size_t i = 0; i < n;) {
-		const char *nl = wu__find_byte(text + i, n - i, '\n');
-		size_t e = nl ? (size_t)(nl - text) : n;
-		int boiler;
-		if (wu_boiler_has_line(b, text + i, e - i, source, &ws->s1, &boiler) ||
-		    (!boiler && raw_line_words(&st, text + i, e - i, ws)))
-			return WU_NOMEM;
-		i = e + 1;
+	size_t lo = 0, hi = n; /* the m-th heaviest lies in a[lo..hi) */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2, last = hi - 1;
+		/* median of three to a[last], the pivot */
+		if (cmp_weight(&a[mid], &a[lo]) < 0)
+			swap_terms(a, mid, lo);
+		if (cmp_weight(&a[last], &a[lo]) < 0)
+			swap_terms(a, last, lo);
+		if (cmp_weight(&a[mid], &a[last]) < 0)
+			swap_terms(a, mid, last);
+		size_t at = lo;
+		for (size_t i = lo; i < last; i++)
+			if (cmp_weight(&a[i], &a[last]) < 0)
+				swap_terms(a, i, at++);
+		swap_terms(a, at, last); /* a[lo..at) heavier than a[at], the rest lighter */
+		if (at == m || at + 1 == m)
+			return;
+		if (at > m)
+			hi = at;
+		else
+			lo = at + 1;
 	}
-	if (wu__sort_u64(ws->u1.a, ws->u1.n) || collapse(&ws->u1, out))
-		return WU_NOMEM;
-	return out->n;
+}
+
+int wu__story_terms_words(const char *text, size_t n, const char *norm, size_t n_norm,
+                          wu_scratch *ws, wu_terms *out)
+{
+	out->n = 0;
+	if (stop_keys(ws) || kept_words(norm, n_norm, ws) || raw_facts(text, n, ws) ||
+	    occurrences(ws) || wu__sort_u64(ws->u2.a, ws->u2.n) ||
+	    collapse(&ws->u2, &ws->u3, &ws->u4, out))
+		return out->n = 0, -1;
+	return 0;
+}
+
+int wu_story_terms(const char *text, size_t n, const char *source, const wu_boiler *b,
+                   wu_scratch *ws, wu_terms *out)
+{
+	out->n = 0;
+	if (wu_normalize_filtered(text, n, source, b, &ws->s1, &ws->s2, NULL, NULL))
+		return -1;
+	return wu__story_terms_words(text, n, ws->s1.s, ws->s1.n, ws, out);
 }
 
 struct wu_df {
@@ -271,9 +449,10 @@ size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, 
 	t->n = k;
 	if (t->n == 0)
 		return 0;
-	qsort(t->a, t->n, sizeof *t->a, cmp_weight);
-	if (t->n > (size_t)m)
+	if (t->n > (size_t)m) {
+		select_heaviest(t->a, t->n, (size_t)m);
 		t->n = (size_t)m;
+	}
 	double norm = 0;
 	for (size_t i = 0; i < t->n; i++)
 		norm += (double)t->a[i].weight * t->a[i].weight;
@@ -286,7 +465,7 @@ size_t wu__story_profile_counts(const wu__counter *count, double n_docs, int m, 
 	return t->n;
 }
 
-size_t wu_story_profile(const wu_df *d, int m, wu_terms *t)
+void wu_story_profile(const wu_df *d, int m, wu_terms *t)
 {
-	return wu__story_profile_counts(&d->count, (double)d->n_docs, m, t);
+	wu__story_profile_counts(&d->count, (double)d->n_docs, m, t);
 }
