@@ -228,6 +228,40 @@ static int job_story_terms(uint64_t *d)
 	return r != 0;
 }
 
+/* wu_json_record: out of memory while decoding an escaped member name, the
+ * date or the source is said so, never taken for a field that is absent
+ * ("no text field", an undated article, no source). */
+static int job_json_record(uint64_t *d)
+{
+	/* The date's time and the source long, and before the text (whose
+	 * decoding reserves the rest of the line), so that decoding each grows
+	 * the buffer. */
+	char line[8192], pad[2401];
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	int len = snprintf(line, sizeof line,
+	                   "{\"date\":\"2021-03-\\u0032\\u0030T%.1200s\",\"source\":\"S\\u0069te %s\","
+	                   "\"i\\u0064\":\"x\\u0031\",\"t\\u0069tle\":\"T\\u00e9\","
+	                   "\"\\u0074ext\":\"The caf\\u00e9 story.\"}",
+	                   pad, pad);
+	assert_true(len > 0 && (size_t)len < sizeof line);
+	wu_fields f = {"id", "text", "title", "date", "source"};
+	wu_str buf = {0};
+	wu_record rec;
+	char err[128] = "";
+	int rc = wu_json_record(line, (size_t)len, &f, &buf, &rec, err, sizeof err);
+	if (!rc)
+		assert_int_equal(rec.date, wu_parse_date("2021-03-20", 10));
+	if (rc)
+		assert_string_equal(err, "out of memory");
+	else
+		*d = fnv(fnv(fnv(fnv(0xcbf29ce484222325ULL, rec.id, rec.id_len), rec.text, rec.text_len),
+		             rec.source, strlen(rec.source)),
+		         &rec.date, sizeof rec.date);
+	wu_str_free(&buf);
+	return rc != 0;
+}
+
 static int job_article_file(uint64_t *d)
 {
 	static const char f[] = " date 2021-03-20 USA\nThe caf&eacute; story.\n";
@@ -365,6 +399,7 @@ static void test_library_functions(void **state)
 	sweep(job_shingle_word, "wu_shingle (words)");
 	sweep(job_shingle_char, "wu_shingle (characters)");
 	sweep(job_story_terms, "wu_story_terms");
+	sweep(job_json_record, "wu_json_record");
 	sweep(job_article_file, "wu_article_file");
 	sweep(job_sketch_article, "wu_sketch_article");
 	sweep(job_corpus_add, "wu_corpus_add");

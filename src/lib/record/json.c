@@ -397,19 +397,24 @@ static int decode_string(const char *q, size_t len, wu_str *o)
 	return decode_string_as(q, len, o, 0);
 }
 
-/* Does the member name span (with quotes) equal name? */
-static int key_is(const char *q, size_t len, const char *name, wu_str *tmp)
+/* Does the member name span (with quotes) equal name? In *eq. 0, or -1
+ * out of memory (decoding an escaped name). */
+static int key_is(const char *q, size_t len, const char *name, wu_str *tmp, int *eq)
 {
+	*eq = 0;
 	if (!name)
 		return 0;
-	if (!memchr(q, '\\', len))
-		return len - 2 == strlen(name) && !memcmp(q + 1, name, len - 2);
+	if (!memchr(q, '\\', len)) {
+		*eq = len - 2 == strlen(name) && !memcmp(q + 1, name, len - 2);
+		return 0;
+	}
 	/* Decoded past what tmp holds (the text may be there already). */
 	size_t at = tmp->n;
-	decode_string(q, len, tmp);
-	int eq = tmp->n - at == strlen(name) && !memcmp(tmp->s + at, name, tmp->n - at);
+	if (decode_string(q, len, tmp))
+		return -1;
+	*eq = tmp->n - at == strlen(name) && !memcmp(tmp->s + at, name, tmp->n - at);
 	tmp->n = at;
-	return eq;
+	return 0;
 }
 
 enum { F_ID, F_TEXT, F_TITLE, F_DATE, F_SOURCE, F_N };
@@ -473,8 +478,12 @@ static int scan_record(scan *s, const char *const *names, int n_names, span *sp,
 		skip_ws(s);
 		span v = {s->p, 0, 0, 1};
 		unsigned match = 0; /* bit i: the name is names[i] */
-		for (int i = 0; i < n_names; i++)
-			match |= (unsigned)key_is(key, klen, names[i], tmp) << i;
+		for (int i = 0; i < n_names; i++) {
+			int eq;
+			if (key_is(key, klen, names[i], tmp, &eq))
+				return wu__fail(s->err, s->errlen, "out of memory");
+			match |= (unsigned)eq << i;
+		}
 		if (plan && (match >> F_TEXT & 1)
 		        ? scan_text(s, &sp[F_TITLE], names[F_TITLE] != NULL, tmp, plan, &v.type)
 		        : scan_value(s, &v.type))
@@ -551,20 +560,21 @@ static int check_fields(const span *sp, const wu_fields *f, char *err, size_t er
 	return 0;
 }
 
-static int32_t field_date(const span *v, wu_str *buf, char *err, size_t errlen, int *bad_date)
+/* The date member's value in *date (WU_NO_DATE when absent). 0, or -1
+ * with the reason: not a date, or out of memory (never taken for none). */
+static int field_date(const span *v, wu_str *buf, int32_t *date, char *err, size_t errlen)
 {
-	*bad_date = 0;
+	*date = WU_NO_DATE;
 	if (!v->present || v->type != T_STR)
-		return WU_NO_DATE;
+		return 0;
 	size_t at = buf->n;
-	decode_string(v->at, v->len, buf);
-	int32_t d = wu_parse_date(buf->s + at, buf->n - at);
-	if (d == WU_NO_DATE && buf->n > at) {
-		*bad_date = 1;
-		wu__fail(err, errlen, "date \"%.40s\" is not YYYY-MM-DD", buf->s + at);
-	}
+	if (decode_string(v->at, v->len, buf))
+		return wu__fail(err, errlen, "out of memory");
+	*date = wu_parse_date(buf->s + at, buf->n - at);
+	if (*date == WU_NO_DATE && buf->n > at)
+		return wu__fail(err, errlen, "date \"%.40s\" is not YYYY-MM-DD", buf->s + at);
 	buf->n = at;
-	return d;
+	return 0;
 }
 
 /* Decodes the title (if any), a newline, and the text into buf. */
@@ -605,9 +615,7 @@ int wu_json_record(const char *line, size_t len, const wu_fields *f, wu_str *buf
 	if (check_fields(sp, f, err, errlen))
 		return -1;
 	buf->n = plan.done ? plan.len : 0;
-	int bad_date;
-	rec->date = field_date(&sp[F_DATE], buf, err, errlen, &bad_date);
-	if (bad_date)
+	if (field_date(&sp[F_DATE], buf, &rec->date, err, errlen))
 		return -1;
 	size_t toff = 0, tlen = plan.len, soff = 0;
 	if (plan.done ? wu__str_putc(buf, '\0') : build_text(sp, buf, &toff, &tlen))
@@ -615,9 +623,9 @@ int wu_json_record(const char *line, size_t len, const wu_fields *f, wu_str *buf
 	if (blank(buf->s + toff, tlen))
 		return wu__fail(err, errlen, "empty text");
 	soff = buf->n;
-	if (sp[F_SOURCE].present && sp[F_SOURCE].type == T_STR)
-		decode_string(sp[F_SOURCE].at, sp[F_SOURCE].len, buf);
-	if (wu__str_putc(buf, '\0'))
+	if ((sp[F_SOURCE].present && sp[F_SOURCE].type == T_STR &&
+	     decode_string(sp[F_SOURCE].at, sp[F_SOURCE].len, buf)) ||
+	    wu__str_putc(buf, '\0'))
 		return wu__fail(err, errlen, "out of memory");
 	rec->id = sp[F_ID].at;
 	rec->id_len = sp[F_ID].len;
