@@ -1,8 +1,6 @@
-/* Allocation failure in the text layer is a failure of the run, never a
- * property of the text: every function that allocates either gives its
- * whole, right answer or returns -1 (WU_NOMEM for the two that still
- * return a size: wu_shingle, wu_story_terms), and the
- * per-record work of the program (record_work.c) turns that into a failed
+/* Allocation failure is a failure of the run, never a property of the
+ * text: every function that allocates either gives its whole, right answer
+ * or returns -1 (the error contract, wiredup.h), and the per-record work of the program (record_work.c) turns that into a failed
  * result (exit 1), not a rejected record. Before, a failed allocation in
  * normalize or shingle gave an empty result, reported as the bad record
  * "text has no letters or digits", and first-pass counts went missing.
