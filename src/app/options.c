@@ -24,18 +24,18 @@ typedef enum { S_NONE, S_STR, S_INT, S_LONG, S_SIZE, S_U64, S_I32, S_DOUBLE } st
 
 typedef struct {
 	const char *name;      /* the long name, without "--" */
-	char short_name;       /* or 0 */
 	const char *arg;       /* what the help calls the value; choices name themselves */
-	value_kind val;
-	long lo, hi, mult;     /* V_WHOLE */
 	const char *unit;      /* V_WHOLE: said after the range ("days") */
 	const char *const *choices;
-	store_kind store;
-	size_t off;            /* the member it sets, in app_args */
-	int flag;              /* V_FLAG: the value set */
-	unsigned param;        /* the WU_PARAM_* bit it gives (index parameter checks) */
 	const char *label;     /* the help's label when not "--name ARG"; "" for no line */
 	const char *help, *dflt; /* the help line: what it does, [the default] */
+	long lo, hi, mult;     /* V_WHOLE */
+	size_t off;            /* the member it sets, in app_args */
+	value_kind val;
+	store_kind store;
+	int flag;              /* V_FLAG: the value set */
+	unsigned param;        /* the WU_PARAM_* bit it gives (index parameter checks) */
+	char short_name;       /* or 0 */
 } option_spec;
 
 #define OFF(member) offsetof(app_args, member)
