@@ -10,8 +10,11 @@ a string; nothing depends on hash(), the clock or the number of --jobs).
 ORIGINALS
   --synthetic N  N stories composed by this script from its own templates and
                  invented vocabulary (places, people, companies, teams and
-                 countries are built from syllables; no text is taken from
-                 anywhere).  12 event kinds (earthquake, storm, wildfire,
+                 countries are built from syllables, with a middle syllable
+                 of 42 (3 empty) from a stream of their own, so that at tens
+                 of thousands of events a month two events share a town or a
+                 surname about as rarely as real ones do; no text is taken
+                 from anywhere).  12 event kinds (earthquake, storm, wildfire,
                  election, company earnings, court ruling, sports match,
                  protest, rescue, train derailment, plant closure, disease
                  outbreak): many originals share a kind, hence phrasing, but
@@ -243,16 +246,65 @@ UNIVERSITY = ["University of {city2}", "{country} Institute of Technology",
               "{city2} State University", "National University of {country}"]
 
 
+# Middle syllables of invented names.  Two syllables alone give 722 towns and
+# 1,056 surnames: at 75,000 events a month every town then hosts dozens of
+# unrelated events a week while staying as rare in the corpus as a small town
+# (high idf), so different events share their most specific names far more
+# often than real ones do.  A middle syllable (from a stream of its own, see
+# NameRandom) makes the name spaces about 40 times larger.
+NAME_MID = ("", "", "", "an", "el", "er", "in", "or", "ar", "en", "il", "ov", "am", "et", "is",
+            "ul", "ad", "ir", "os", "un", "ab", "ed", "ig", "ol", "ut", "ev", "ash", "ber",
+            "cor", "dar", "fen", "gil", "har", "kin", "lan", "mor", "nes", "pal", "ros", "tan",
+            "vel", "wil")
+
+
+class NameRandom(Random):
+    """The stream of a synthetic chunk, with a second stream (names) for the
+    middle syllables, so the main stream draws exactly what it drew before
+    (same copies, edits, dates and outlets; only the names are new).
+    renames maps each lengthened name back to its two-syllable form: the
+    story's length test reads the text as it was, so it draws the same."""
+
+    def __init__(self, seed, names_seed):
+        super().__init__(seed)
+        self.names = Random(names_seed)
+        self.renames = {}
+
+
+def _named(r, a, b):
+    """a + b, with a middle syllable when r has a name stream."""
+    names = getattr(r, "names", None)
+    if names is None:
+        return a + b
+    m = names.choice(NAME_MID)
+    if m:
+        r.renames[a + m + b] = a + b
+    return a + m + b
+
+
+def _plain_len(r, s):
+    """len(s) as the two-syllable names would make it."""
+    n = len(s)
+    for full, base in getattr(r, "renames", {}).items():
+        k = s.count(full)
+        if k:
+            n -= k * (len(full) - len(base))
+    return n
+
+
 def _sur(r):
-    return r.choice(SUR_A) + r.choice(SUR_B)
+    a, b = r.choice(SUR_A), r.choice(SUR_B)
+    return _named(r, a, b)
 
 
 def _place(r):
-    return r.choice(PLACE_PRE) + r.choice(PLACE_A) + r.choice(PLACE_B) + r.choice(PLACE_POST)
+    pre, a, b, post = r.choice(PLACE_PRE), r.choice(PLACE_A), r.choice(PLACE_B), r.choice(PLACE_POST)
+    return pre + _named(r, a, b) + post
 
 
 def _land(r):
-    return r.choice(LAND_A) + r.choice(LAND_B)
+    a, b = r.choice(LAND_A), r.choice(LAND_B)
+    return _named(r, a, b)
 
 
 class Person:
@@ -368,7 +420,8 @@ def _facts_storm(r, c):
 
 
 def _facts_fire(r, c):
-    c["fire"] = "the " + r.choice(PLACE_A) + r.choice(["", " Ridge", " Canyon", " Creek", " Valley"]) + " Fire"
+    a = r.choice(PLACE_A)
+    c["fire"] = "the " + _named(r, a, "") + r.choice(["", " Ridge", " Canyon", " Creek", " Valley"]) + " Fire"
     c["hectares"] = _thou(r.randint(8, 900) * 100)
     c["contain"] = _num(r, 0, 65)
     c["evac"] = _thou(r.randint(2, 300) * 100)
@@ -394,7 +447,8 @@ def _facts_election(r, c):
 
 
 def _facts_earnings(r, c):
-    c["company"] = r.choice(PLACE_A) + r.choice(["ex", "ora", "iva", "on", "ant", "ium", "eva"]) + " " + r.choice(COMPANY_SUF)
+    a, b = r.choice(PLACE_A), r.choice(["ex", "ora", "iva", "on", "ant", "ium", "eva"])
+    c["company"] = _named(r, a, b) + " " + r.choice(COMPANY_SUF)
     c["quarter"] = r.choice(["first", "second", "third", "fourth"])
     c["rev"] = "%d.%d" % (r.randint(1, 48), r.randint(0, 9))
     c["rev_prev"] = "%d.%d" % (r.randint(1, 48), r.randint(0, 9))
@@ -474,7 +528,8 @@ def _facts_derail(r, c):
 
 
 def _facts_plant(r, c):
-    c["company"] = r.choice(PLACE_A) + r.choice(["ex", "ora", "iva", "on", "ant", "ium"]) + " " + r.choice(COMPANY_SUF)
+    a, b = r.choice(PLACE_A), r.choice(["ex", "ora", "iva", "on", "ant", "ium"])
+    c["company"] = _named(r, a, b) + " " + r.choice(COMPANY_SUF)
     c["jobs"] = _thou(r.randint(12, 400) * 10)
     c["product"] = r.choice(["car parts", "paper", "glass bottles", "batteries", "textiles", "cement", "tires"])
     c["year_open"] = _num(r, 1952, 2009)
@@ -914,11 +969,17 @@ def make_synthetic(r, idx, target_bytes):
     """One original: dict with kind, title, paragraphs (lists of sentences),
     context for headline regeneration."""
     k = KINDS[KIND_NAMES[int(r.random() * len(KIND_NAMES))]]
+    if hasattr(r, "renames"):
+        r.renames = {}
     c = {}
     c["city"] = _place(r)
     c["city2"] = _place(r)
     c["country"] = _land(r)
-    c["region"] = r.choice(PLACE_A) + r.choice(PLACE_B) + " " + r.choice(REGION_KIND) if r.random() < 0.6 else _land(r)
+    if r.random() < 0.6:
+        a, b = r.choice(PLACE_A), r.choice(PLACE_B)
+        c["region"] = _named(r, a, b) + " " + r.choice(REGION_KIND)
+    else:
+        c["region"] = _land(r)
     wd = r.randrange(7)
     c["weekday"] = WEEKDAYS[wd]
     c["weekday2"] = WEEKDAYS[(wd + r.randint(1, 5)) % 7]
@@ -1039,14 +1100,14 @@ def make_synthetic(r, idx, target_bytes):
 
     npar = r.randint(6, 14)
     paras = [para(PARA_PLAN[i]) for i in range(npar)]
-    size = sum(len(s) + 1 for p in paras for s in p)
+    size = sum(_plain_len(r, s) + 1 for p in paras for s in p)
     extra = ["detail", "pad", "background", "quote4", "pad", "detail", "quote1", "next", "wquote"]
     i = 0
     while size < 1500 or (target_bytes and size < target_bytes):
         p = para(extra[i % len(extra)])
         i += 1
         paras.append(p)
-        size += sum(len(s) + 1 for s in p)
+        size += sum(_plain_len(r, s) + 1 for s in p)
     title = expand(draw("headline", k["headline"]), c, rnd)
     return {"kind": k["name"], "section": k["section"], "title": title, "paras": paras,
             "city": c["city"], "country": c["country"], "ctx": c, "k": k}
@@ -1615,6 +1676,8 @@ def gen_chunk(ci):
     cfg = _G
     seed = cfg["seed"]
     r = Random("%s:chunk:%d" % (seed, ci))
+    if cfg["mode"] == "synthetic":
+        r = NameRandom("%s:chunk:%d" % (seed, ci), "%s:names:%d" % (seed, ci))
     rb = Random("%s:boiler:%d" % (seed, ci))
     rn = Random("%s:noise:%d" % (seed, ci))
     outlets = cfg["outlets"]
