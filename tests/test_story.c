@@ -1179,6 +1179,130 @@ static void test_bug_story_posting_cap_drops_members(void **state)
 	assert_int_equal(ns, 2);
 }
 
+/* ------------------------------------------------------------------ */
+/* wu__story_candidates: weighted MinHash over the stories' profiles    */
+/* ------------------------------------------------------------------ */
+
+enum { CE = 20, CM = 6, CROWD = 3000, CT = 16 };
+
+static int cmp_term_key(const void *p, const void *q)
+{
+	const wu_term *a = p, *b = q;
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+/* Profile of story x: terms sorted by key, L2-normalised. Event members
+ * share 10 terms (weights varying by member) and have 6 of their own;
+ * crowd stories have 15 of their own and, light, one term every crowd
+ * story and every event member has (a "said" of the corpus). */
+static void cand_profile(uint32_t x, int ev, wu_term *t, uint32_t *n)
+{
+	uint32_t k = 0;
+	if (ev >= 0) {
+		for (int j = 0; j < 10; j++)
+			t[k++] = (wu_term){wu__mix64(0xE000000ULL + (uint64_t)ev * 64 + (uint64_t)j),
+			                   (float)(1.0 + 0.1 * ((x + (uint32_t)j) % 5))};
+		for (int j = 0; j < 5; j++)
+			t[k++] = (wu_term){wu__mix64(0xA000000ULL + (uint64_t)x * 64 + (uint64_t)j), 0.6f};
+	} else {
+		for (int j = 0; j < 15; j++)
+			t[k++] = (wu_term){wu__mix64(0xC000000ULL + (uint64_t)x * 64 + (uint64_t)j),
+			                   (float)(0.5 + 0.1 * (j % 7))};
+	}
+	t[k++] = (wu_term){wu__mix64(0x5A1D), 0.4f};
+	double ss = 0;
+	for (uint32_t i = 0; i < k; i++)
+		ss += (double)t[i].weight * t[i].weight;
+	for (uint32_t i = 0; i < k; i++)
+		t[i].weight = (float)(t[i].weight / sqrt(ss));
+	qsort(t, k, sizeof *t, cmp_term_key);
+	*n = k;
+}
+
+static int has_pair(const wu_u64s *p, uint32_t u, uint32_t v)
+{
+	uint64_t k = (uint64_t)u << 32 | v;
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->a[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->n && p->a[lo] == k;
+}
+
+/* Candidates of n stories: the CE * CM event members first, in event
+ * order, then n - CE * CM crowd stories. */
+static void cand_run(size_t n, int n_threads, wu_term *terms, wu__termspan *sp, wu_u64s *out)
+{
+	for (size_t x = 0; x < n; x++) {
+		int ev = x < CE * CM ? (int)(x / CM) : -1;
+		cand_profile((uint32_t)x, ev, terms + x * CT, &sp[x].n);
+		sp[x].a = terms + x * CT;
+	}
+	assert_int_equal(wu__story_candidates(sp, n, n_threads, out), 0);
+	for (size_t i = 1; i < out->n; i++) /* sorted, distinct, u < v */
+		assert_true(out->a[i - 1] < out->a[i]);
+	for (size_t i = 0; i < out->n; i++)
+		assert_true((out->a[i] >> 32) < (out->a[i] & 0xFFFFFFFFu) && (out->a[i] & 0xFFFFFFFFu) < n);
+}
+
+static void test_candidates_recall_and_crowd(void **state)
+{
+	(void)state;
+	size_t n = CE * CM + CROWD;
+	wu_term *terms = malloc(n * CT * sizeof *terms);
+	wu__termspan *sp = malloc(n * sizeof *sp);
+	assert_true(terms && sp);
+	wu_u64s alone = {0}, crowd = {0}, crowd4 = {0};
+	cand_run(CE * CM, 1, terms, sp, &alone);
+	cand_run(n, 1, terms, sp, &crowd);
+	cand_run(n, 4, terms, sp, &crowd4);
+	/* Every pair of one event reaches the threshold (the exhaustive check)
+	 * and is a candidate, alone and in the crowd; no two events' pair does. */
+	size_t want = 0, got_alone = 0, got_crowd = 0;
+	for (uint32_t u = 0; u < CE * CM; u++)
+		for (uint32_t v = u + 1; v < CE * CM; v++) {
+			wu_terms a = {(wu_term *)sp[u].a, sp[u].n, 0}, b = {(wu_term *)sp[v].a, sp[v].n, 0};
+			int same_ev = u / CM == v / CM;
+			assert_int_equal(dot(&a, &b) >= 0.15, same_ev);
+			if (!same_ev)
+				continue;
+			want++;
+			got_alone += has_pair(&alone, u, v);
+			got_crowd += has_pair(&crowd, u, v);
+		}
+	print_message("event pairs %zu: candidates alone %zu, among %d others %zu; %zu pairs in all\n",
+	              want, got_alone, CROWD, got_crowd, crowd.n);
+	assert_int_equal(got_alone, want);
+	assert_int_equal(got_crowd, want);
+	/* Bounded: each story chooses at most 16 partners, so there are at
+	 * most 16 pairs a story however many stories share their terms. */
+	assert_true(crowd.n <= 16 * n);
+	/* The same pairs for any number of threads. */
+	assert_int_equal(crowd.n, crowd4.n);
+	assert_memory_equal(crowd.a, crowd4.a, crowd.n * sizeof *crowd.a);
+	wu_u64s_free(&alone), wu_u64s_free(&crowd), wu_u64s_free(&crowd4);
+	free(terms), free(sp);
+}
+
+/* Stories with no terms, or only terms of no weight, draw nothing and
+ * are in no pair; an empty input gives no pairs. */
+static void test_candidates_empty_profiles(void **state)
+{
+	(void)state;
+	wu_term t[2] = {{1, 0.0f}, {2, 0.0f}};
+	wu__termspan sp[3] = {{NULL, 0}, {t, 2}, {t, 2}};
+	wu_u64s out = {0};
+	assert_int_equal(wu__story_candidates(sp, 3, 2, &out), 0);
+	assert_int_equal(out.n, 0);
+	assert_int_equal(wu__story_candidates(sp, 0, 2, &out), 0);
+	assert_int_equal(out.n, 0);
+	wu_u64s_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1200,6 +1324,8 @@ int main(void)
 		cmocka_unit_test(test_bug_terms_one_char_non_ascii),
 		cmocka_unit_test(test_bug_terms_year_rule_too_wide),
 		cmocka_unit_test(test_bug_story_posting_cap_drops_members),
+		cmocka_unit_test(test_candidates_recall_and_crowd),
+		cmocka_unit_test(test_candidates_empty_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,19 +7,28 @@
  * them apart. The sum of a story's profiles and its size are all that is
  * needed: mean_A . mean_B = sum_A . sum_B / (|A| |B|).
  *
- * Sub-quadratic: candidate pairs come from an inverted index over each
- * article's heaviest terms, long posting lists are linked to their first
- * members only, and the merge loop pops a heap of pairs with lazily
- * refreshed similarities (a merged story's similarity to a third is a
- * weighted mean of its parts', so stale heap keys are upper bounds). */
+ * Linear: one initial story per near-duplicate cluster, its members'
+ * profiles summed; candidate pairs from a weighted MinHash of those sums
+ * (wminhash.c: at most 16 pairs a story); their exact similarities from
+ * a hash table of one story's terms; and the merge loop pops a heap of
+ * the pairs with lazily refreshed similarities (a merged story's
+ * similarity to a third is a weighted mean of its parts', so stale heap
+ * keys are upper bounds), each refresh one dot product of two capped
+ * sums, so a merge costs bounded work.
+ *
+ * WIREDUP_STORY_STATS in the environment (a measurement hook, README
+ * Stories) prints the stage's counts and CPU seconds to stderr and, up to
+ * 30,000 initial stories, the candidates' recall against every pair. */
 #include "internal.h"
 #include "meter.h"
 
+#include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define INDEX_TERMS 16   /* heaviest terms of an article that index it */
 #define SUM_TERMS_X 4    /* a story's summed profile keeps 4 x story_terms */
 #define REPORT_BLOCK 65536 /* articles or pairs a progress report */
 
@@ -170,7 +179,7 @@ static void widen(story *x, int32_t lo, int32_t hi)
 
 /* One story per near-duplicate cluster: unit[i] for article i. */
 static story *initial_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *o,
-                              uint32_t *unit, size_t *n_units)
+                              wu__meter *m, uint32_t *unit, size_t *n_units)
 {
 	size_t n = dup->n, nu = 0;
 	const int32_t *date;
@@ -200,6 +209,8 @@ static story *initial_stories(const wu_corpus *c, const wu_clusters *dup, const 
 		x->count++;
 		if (date[i] != WU_NO_DATE)
 			widen(x, date[i], date[i]);
+		if ((i + 1) % REPORT_BLOCK == 0)
+			wu__meter_add(m, REPORT_BLOCK);
 	}
 	for (size_t i = 0; i < n; i++)
 		unit[i] = unit[dup->rep[i]];
@@ -207,68 +218,57 @@ static story *initial_stories(const wu_corpus *c, const wu_clusters *dup, const 
 	return st;
 }
 
-static int cmp_idx(const void *p, const void *q)
+/* CPU seconds of the process (all threads): steadier than the wall
+ * clock on a shared machine. */
+static double cpu_now(void)
 {
-	const wu__keyidx *a = p, *b = q;
-	return (a->idx > b->idx) - (a->idx < b->idx);
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Candidate story pairs: units sharing one of an article's heaviest terms. */
-static int candidate_pairs(const wu_corpus *c, const uint32_t *unit, int max_posting,
-                           wu__meter *meter, wu_u64s *pairs)
+/* Candidate pairs of the initial stories, from their summed profiles. */
+static int unit_candidates(const story *st, size_t nu, int n_threads, wu_u64s *pairs)
 {
-	size_t n = wu_corpus_size(c), m = 0;
-	wu__keyidx *post = malloc((n * INDEX_TERMS + 1) * sizeof *post);
-	wu_term top[INDEX_TERMS];
-	if (!post)
+	wu__termspan *p = malloc((nu ? nu : 1) * sizeof *p);
+	if (!p)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		size_t np;
-		const wu_term *p = wu__corpus_profile(c, i, &np);
-		size_t k = 0;
-		for (size_t j = 0; j < np; j++) { /* the INDEX_TERMS heaviest */
-			size_t at = k < INDEX_TERMS ? k++ : INDEX_TERMS;
-			if (at == INDEX_TERMS && cmp_weight_desc(&p[j], &top[INDEX_TERMS - 1]) >= 0)
-				continue;
-			if (at == INDEX_TERMS)
-				at = INDEX_TERMS - 1;
-			while (at > 0 && cmp_weight_desc(&p[j], &top[at - 1]) < 0) {
-				top[at] = top[at - 1];
-				at--;
-			}
-			top[at] = p[j];
+	for (size_t u = 0; u < nu; u++)
+		p[u] = (wu__termspan){st[u].a, st[u].n};
+	int rc = wu__story_candidates(p, nu, n_threads, pairs);
+	free(p);
+	return rc;
+}
+
+static int cmp_u64(const void *p, const void *q)
+{
+	uint64_t a = *(const uint64_t *)p, b = *(const uint64_t *)q;
+	return (a > b) - (a < b);
+}
+
+/* The candidates' recall against all pairs: of those whose mean profiles
+ * (and cosines) reach the threshold, how many are candidates. */
+static void stats_recall(const story *st, size_t nu, const wu_u64s *pairs, const wu_opt *o)
+{
+	if (nu > 30000)
+		return;
+	size_t want = 0, got = 0, want_c = 0, got_c = 0;
+	for (size_t u = 0; u < nu; u++)
+		for (size_t v = u + 1; v < nu; v++) {
+			double d = dot(&st[u], &st[v]);
+			double s = d / ((double)st[u].count * st[v].count);
+			double nx = sqrt(dot(&st[u], &st[u])), ny = sqrt(dot(&st[v], &st[v]));
+			double cs = nx > 0 && ny > 0 ? d / (nx * ny) : 0;
+			uint64_t k = (uint64_t)u << 32 | v;
+			int in = bsearch(&k, pairs->a, pairs->n, sizeof k, cmp_u64) != NULL;
+			if (s >= o->story_threshold)
+				want++, got += in;
+			if (cs >= o->story_threshold)
+				want_c++, got_c += in;
 		}
-		for (size_t j = 0; j < k; j++)
-			post[m++] = (wu__keyidx){top[j].key, unit[i]};
-		if ((i + 1) % REPORT_BLOCK == 0)
-			wu__meter_add(meter, REPORT_BLOCK);
-	}
-	int rc = wu__sort_keyidx(post, m);
-	pairs->n = 0;
-	for (size_t s = 0, e; rc == 0 && s < m; s = e) {
-		for (e = s; e < m && post[e].key == post[s].key; e++)
-			;
-		/* Units of this term, distinct, in unit (= input) order. */
-		qsort(post + s, e - s, sizeof *post, cmp_idx);
-		size_t d = s;
-		for (size_t j = s; j < e; j++)
-			if (d == s || post[d - 1].idx != post[j].idx)
-				post[d++] = post[j];
-		for (size_t j = s + 1; j < d && rc == 0; j++) {
-			size_t lim = j - s < (size_t)max_posting ? j - s : (size_t)max_posting;
-			for (size_t a = 0; a < lim && rc == 0; a++) {
-				uint32_t u = post[s + a].idx, v = post[j].idx;
-				if (wu__u64s_reserve(pairs, pairs->n + 1))
-					rc = -1;
-				else
-					pairs->a[pairs->n++] = u < v ? (uint64_t)u << 32 | v : (uint64_t)v << 32 | u;
-			}
-		}
-	}
-	free(post);
-	if (rc || wu__sort_unique_u64(pairs->a, &pairs->n))
-		return -1;
-	return 0;
+	fprintf(stderr, "story stats: recall mean-dot>=t %zu/%zu = %.4f, cosine>=t %zu/%zu = %.4f\n",
+	        got, want, want ? (double)got / want : 1.0, got_c, want_c,
+	        want_c ? (double)got_c / want_c : 1.0);
 }
 
 /* Greedy average linkage over the heap of candidate pairs. */
@@ -302,23 +302,104 @@ static int merge_loop(story *st, uint32_t *parent, heap *h, const wu_opt *o)
 	return 0;
 }
 
-/* Scores every candidate pair, a block at a time so that progress is
- * reported between blocks, and heaps those that reach the threshold. */
+/* One story's terms in an open-addressing table, so that its dot product
+ * with each candidate partner is one look-up per partner term instead of
+ * a merge of both lists (whose branches the CPU cannot predict). A slot
+ * is filled when its stamp is the story's, so the table is never cleared. */
+typedef struct {
+	uint64_t *key;
+	float *w;
+	uint32_t *stamp, mask, cur;
+} termtab;
+
+static int termtab_init(termtab *t, uint32_t max_terms)
+{
+	uint32_t size = 16;
+	while (size < 2 * max_terms)
+		size *= 2;
+	t->key = malloc(size * sizeof *t->key);
+	t->w = malloc(size * sizeof *t->w);
+	t->stamp = calloc(size, sizeof *t->stamp);
+	t->mask = size - 1, t->cur = 0;
+	return t->key && t->w && t->stamp ? 0 : -1;
+}
+
+static void termtab_free(termtab *t)
+{
+	free(t->key), free(t->w), free(t->stamp);
+}
+
+static uint32_t slot_of(uint64_t key, uint32_t mask)
+{
+	return (uint32_t)(key ^ key >> 29) & mask;
+}
+
+static void termtab_fill(termtab *t, const story *x)
+{
+	if (++t->cur == 0) { /* stamps wrapped: clear once in 2^32 stories */
+		memset(t->stamp, 0, ((size_t)t->mask + 1) * sizeof *t->stamp);
+		t->cur = 1;
+	}
+	for (uint32_t i = 0; i < x->n; i++) {
+		uint32_t h = slot_of(x->a[i].key, t->mask);
+		while (t->stamp[h] == t->cur)
+			h = (h + 1) & t->mask;
+		t->stamp[h] = t->cur, t->key[h] = x->a[i].key, t->w[h] = x->a[i].weight;
+	}
+}
+
+/* dot(x, y) for the x in t: the same products summed in the same (key)
+ * order as dot(), so the same bits. */
+static double termtab_dot(const termtab *t, const story *y)
+{
+	double s = 0;
+	for (uint32_t j = 0; j < y->n; j++) {
+		uint64_t k = y->a[j].key;
+		for (uint32_t h = slot_of(k, t->mask); t->stamp[h] == t->cur; h = (h + 1) & t->mask)
+			if (t->key[h] == k) {
+				s += (double)t->w[h] * y->a[j].weight;
+				break;
+			}
+	}
+	return s;
+}
+
+/* Scores every candidate pair (sorted, so a story's partners are
+ * together and its table is filled once), a block at a time so that
+ * progress is reported between blocks, and heaps those that reach the
+ * threshold. */
 static int seed_heap(story *st, const wu_u64s *pairs, const wu_opt *o, int n_threads,
                      wu__meter *m, heap *h)
 {
 	float *sim = malloc((pairs->n ? pairs->n : 1) * sizeof *sim);
-	if (!sim)
-		return -1;
-	for (size_t lo = 0; lo < pairs->n; lo += REPORT_BLOCK) {
+	int fail = !sim;
+	uint32_t max_terms = (uint32_t)o->story_terms * SUM_TERMS_X;
+	for (size_t lo = 0; lo < pairs->n && !fail; lo += REPORT_BLOCK) {
 		size_t hi = pairs->n - lo < REPORT_BLOCK ? pairs->n : lo + REPORT_BLOCK;
 		long long from = (long long)lo, to = (long long)hi;
-#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1024)
-		for (long long p = from; p < to; p++)
-			sim[p] = similarity(&st[pairs->a[p] >> 32], &st[pairs->a[p] & 0xFFFFFFFFu]);
+#pragma omp parallel num_threads(n_threads)
+		{
+			termtab t;
+			uint32_t cur = UINT32_MAX;
+			int ok = termtab_init(&t, max_terms) == 0;
+			if (!ok)
+#pragma omp atomic write
+				fail = 1;
+#pragma omp for schedule(dynamic, 1024)
+			for (long long p = from; p < to; p++) {
+				uint32_t u = (uint32_t)(pairs->a[p] >> 32), v = (uint32_t)pairs->a[p];
+				if (!ok)
+					continue;
+				if (u != cur)
+					termtab_fill(&t, &st[u]), cur = u;
+				sim[p] = (float)(termtab_dot(&t, &st[v]) /
+				                 ((double)st[u].count * st[v].count));
+			}
+			termtab_free(&t);
+		}
 		wu__meter_add(m, hi - lo);
 	}
-	int rc = 0;
+	int rc = fail ? -1 : 0;
 	for (size_t p = 0; p < pairs->n && rc == 0; p++) {
 		if (sim[p] < (float)o->story_threshold)
 			continue;
@@ -351,24 +432,38 @@ int wu_stories(const wu_corpus *c, const wu_clusters *dup, const wu_opt *o, int 
                uint32_t *story_rep, size_t *n_stories)
 {
 	size_t n = dup->n, nu = 0;
+	int stats = getenv("WIREDUP_STORY_STATS") != NULL;
+	double t[4] = {cpu_now()};
+	wu__meter m;
+	wu__meter_start(&m, o, WU_STAGE_STORY_CANDIDATES, n);
 	uint32_t *unit = malloc((n ? n : 1) * sizeof *unit);
-	story *st = unit ? initial_stories(c, dup, o, unit, &nu) : NULL;
+	story *st = unit ? initial_stories(c, dup, o, &m, unit, &nu) : NULL;
 	uint32_t *parent = malloc((nu ? nu : 1) * sizeof *parent);
 	uint32_t *best = malloc((nu ? nu : 1) * sizeof *best);
 	wu_u64s pairs = {0};
 	heap h = {0};
 	int rc = -1;
-	wu__meter m;
-	wu__meter_start(&m, o, WU_STAGE_STORY_CANDIDATES, n);
-	if (!st || !parent || !best || candidate_pairs(c, unit, o->max_bucket, &m, &pairs))
+	if (!st || !parent || !best || unit_candidates(st, nu, n_threads, &pairs))
 		goto done;
 	wu__meter_end(&m);
+	t[1] = cpu_now();
+	if (stats) /* before any merge, and not counted */
+		stats_recall(st, nu, &pairs, o), t[0] += cpu_now() - t[1], t[1] = cpu_now();
 	for (size_t u = 0; u < nu; u++)
 		parent[u] = (uint32_t)u;
 	wu__meter_start(&m, o, WU_STAGE_STORY_MERGE, pairs.n);
-	if (seed_heap(st, &pairs, o, n_threads, &m, &h) || merge_loop(st, parent, &h, o))
+	if (seed_heap(st, &pairs, o, n_threads, &m, &h))
+		goto done;
+	t[2] = cpu_now();
+	size_t seeded = h.n;
+	if (merge_loop(st, parent, &h, o))
 		goto done;
 	wu__meter_end(&m);
+	t[3] = cpu_now();
+	if (stats)
+		fprintf(stderr, "story stats: %zu initial stories, %zu candidate pairs, %zu at the "
+		        "threshold; CPU s: candidates %.3f, scoring %.3f, merging %.3f\n",
+		        nu, pairs.n, seeded, t[1] - t[0], t[2] - t[1], t[3] - t[2]);
 	story_reps(c, unit, parent, nu, best, story_rep, n, n_stories);
 	rc = 0;
 done:
