@@ -719,7 +719,7 @@ static int drop_batch(wu_index *ix, char *err, size_t errlen)
 int wu_index_add(wu_index *ix, const wu_index_article *a, int *added, char *err,
                  size_t errlen)
 {
-	int dummy;
+	int dummy = 0; /* cppcheck cannot see it is written before it is read */
 	added = added ? added : &dummy;
 	*added = 0;
 	if (a->id_len == 0 || a->id_len > WU__IDX_MAX_LEN)
