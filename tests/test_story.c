@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_weights.h"
 #include "test_rng.h"
 
 /* ------------------------------------------------------------------ */
@@ -60,20 +61,6 @@ static uint64_t key_of(const char *w)
 	uint64_t k = t.a[0].key;
 	wu_terms_free(&t);
 	return k;
-}
-
-/* Weight of key k in t, or -1 when absent. */
-static double weight_of(const wu_terms *t, uint64_t k)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->a[i].key == k)
-			return t->a[i].weight;
-	return -1;
-}
-
-static int near(double a, double b)
-{
-	return fabs(a - b) < 1e-5;
 }
 
 static double dot(const wu_terms *x, const wu_terms *y)

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_weights.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -43,19 +44,6 @@ static uint64_t pair_of(const char *a, const char *b)
 {
 	uint64_t k = wu__mix64(key_of(a) * 0x9e3779b97f4a7c15ULL ^ key_of(b)) & ~3ULL;
 	return k ? k : 4;
-}
-
-static double weight_of(const wu_terms *t, uint64_t k)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->a[i].key == k)
-			return t->a[i].weight;
-	return -1;
-}
-
-static int near(double a, double b)
-{
-	return a - b < 1e-5 && b - a < 1e-5;
 }
 
 static void terms_of(const char *s, wu_scratch *ws, wu_terms *t)
