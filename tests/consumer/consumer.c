@@ -1,9 +1,11 @@
 /* A program that uses an installed libwiredup through its public header
  * alone, as a user's would: scripts/test.sh builds it against a temporary
  * install, once with pkg-config and once with find_package(wiredup), and
- * runs it. It sketches texts, compares two of them and clusters a few, and
- * checks what it gets: a copy with a changed last sentence matches, an
- * unrelated text does not, and the clusters come out as expected. */
+ * runs it. It sketches texts with the one-call wu_sketch_article() (as a
+ * user should, not by chaining normalize, shingle and sketch), compares
+ * two of them and clusters a few, and checks what it gets: a copy with a
+ * changed last sentence matches, an unrelated text does not, and the
+ * clusters come out as expected. */
 #include <wiredup.h>
 
 #include <stdio.h>
@@ -33,18 +35,7 @@ static int fail(const char *what)
 	return 1;
 }
 
-/* Text -> normalized words -> shingles -> signature. */
-static int sketch(const char *text, const wu_opt *o, wu_str *words, wu_u64s *sh, uint32_t *sig)
-{
-	if (wu_normalize(text, strlen(text), words, NULL))
-		return -1;
-	if (wu_shingle(words->s, words->n, o, sh))
-		return -1;
-	wu_sketch(sh->a, sh->n, o, sig);
-	return 0;
-}
-
-static int run(wu_opt *o, uint32_t (*sig)[1024], wu_str *words, wu_u64s *sh)
+static int run(wu_opt *o, uint32_t (*sig)[1024], wu_sketcher *sk)
 {
 	char err[256];
 	if (wu_opt_finish(o, err, sizeof err))
@@ -56,11 +47,18 @@ static int run(wu_opt *o, uint32_t (*sig)[1024], wu_str *words, wu_u64s *sh)
 	for (int i = 0; i < N_TEXTS && !rc; i++) {
 		char id[8];
 		snprintf(id, sizeof id, "\"a%d\"", i);
-		if (sketch(texts[i], o, words, sh, sig[i]))
-			rc = fail("out of memory sketching");
-		wu_sketched a = {.id = id, .id_len = strlen(id), .date = wu_parse_date("2024-05-01", 10),
-		                 .text_len = (uint32_t)strlen(texts[i]), .n_shingles = (uint32_t)sh->n,
-		                 .sig = sig[i]};
+		wu_record rec = {.id = id, .id_len = strlen(id), .text = texts[i],
+		                 .text_len = strlen(texts[i]), .source = "",
+		                 .date = wu_parse_date("2024-05-01", 10)};
+		wu_article_sketch out;
+		char serr[128];
+		if (wu_sketch_article(sk, &rec, o, NULL, 0, sig[i], &out, serr, sizeof serr))
+			rc = fail(serr);
+		else if (out.n_shingles == 0)
+			rc = fail("a text with words gave no shingles");
+		wu_sketched a = {.id = id, .id_len = rec.id_len, .date = rec.date,
+		                 .text_len = (uint32_t)rec.text_len,
+		                 .n_shingles = (uint32_t)out.n_shingles, .sig = sig[i]};
 		size_t idx;
 		int added;
 		char err[128];
@@ -94,10 +92,9 @@ int main(void)
 	wu_opt o;
 	wu_opt_init(&o);
 	uint32_t(*sig)[1024] = calloc(N_TEXTS, sizeof *sig);
-	wu_str words = {0};
-	wu_u64s sh = {0};
-	int rc = sig ? run(&o, sig, &words, &sh) : fail("out of memory");
-	wu_str_free(&words), wu_u64s_free(&sh), free(sig);
+	wu_sketcher *sk = wu_sketcher_new();
+	int rc = sig && sk ? run(&o, sig, sk) : fail("out of memory");
+	wu_sketcher_free(sk), free(sig);
 	if (!rc)
 		printf("consumer: ok\n");
 	return rc;
