@@ -50,10 +50,9 @@ static int run(wu_opt *o, uint32_t (*sig)[1024], wu_sketcher *sk)
 		wu_record rec = {.id = id, .id_len = strlen(id), .text = texts[i],
 		                 .text_len = strlen(texts[i]), .source = "",
 		                 .date = wu_parse_date("2024-05-01", 10)};
-		wu_article_sketch out;
-		char serr[128];
-		if (wu_sketch_article(sk, &rec, o, NULL, 0, sig[i], &out, serr, sizeof serr))
-			rc = fail(serr);
+		wu_article_sketch out = {0};
+		if (wu_sketch_article(sk, &rec, o, NULL, 0, sig[i], &out, err, sizeof err))
+			rc = fail(err);
 		else if (out.n_shingles == 0)
 			rc = fail("a text with words gave no shingles");
 		wu_sketched a = {.id = id, .id_len = rec.id_len, .date = rec.date,
@@ -61,7 +60,6 @@ static int run(wu_opt *o, uint32_t (*sig)[1024], wu_sketcher *sk)
 		                 .n_shingles = (uint32_t)out.n_shingles, .sig = sig[i]};
 		size_t idx;
 		int added;
-		char err[128];
 		if (!rc && wu_corpus_add(c, &a, &idx, &added, err, sizeof err))
 			rc = fail(err);
 		if (!rc && (!added || idx != (size_t)i))
